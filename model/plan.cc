@@ -1,0 +1,47 @@
+#include "model/plan.h"
+
+namespace clawsim {
+
+const char* to_string(Role role) { return role == Role::kManager ? "manager" : "worker"; }
+
+const char* to_string(Availability availability) {
+  switch (availability) {
+    case Availability::kActive: return "active";
+    case Availability::kPause: return "pause";
+    case Availability::kDrain: return "drain";
+  }
+  return "?";
+}
+
+int Plan::node_index(std::string_view wanted) const {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].name == wanted) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int Plan::service_index(std::string_view wanted) const {
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (services[i].name == wanted) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int Plan::manager_count() const {
+  int n = 0;
+  for (const NodeSpec& node : nodes) n += node.role == Role::kManager ? 1 : 0;
+  return n;
+}
+
+std::vector<Firewall> build_firewalls(const Plan& plan) {
+  std::vector<Firewall> out(plan.nodes.size());
+  for (const FirewallStep& step : plan.firewall) {
+    for (const std::string& name : step.nodes) {
+      Firewall& fw = out[static_cast<std::size_t>(plan.node_index(name))];
+      for (const std::string& command : step.commands) (void)apply_ufw_command(fw, command);
+    }
+  }
+  return out;
+}
+
+}  // namespace clawsim

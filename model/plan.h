@@ -1,0 +1,127 @@
+// The plan: the desired cluster, as data. Nodes, Raft and dispatcher settings (swarmkit's
+// defaults), the NFS export, services with their constraints and dependencies, each node's
+// firewall and CapRover's captain. Pure data plus lookups; parsing lives in plan_yaml.cc.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/constraint.h"
+#include "model/firewall.h"
+#include "model/time.h"
+
+namespace clawsim {
+
+enum class Role { kManager, kWorker };
+enum class Availability { kActive, kPause, kDrain };
+
+const char* to_string(Role role);
+const char* to_string(Availability availability);
+
+struct NodeSpec {
+  std::string name;     // hostname
+  std::string id;       // node.id; defaults to the name
+  std::string address;  // IPv4 address the node advertises
+  Role role = Role::kWorker;
+  Availability availability = Availability::kActive;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> engine_labels;
+  std::string platform_os = "linux";
+  std::string platform_arch = "x86_64";
+  int line = 0;  // where it was declared, for messages
+};
+
+// swarmkit manager/state/raft/raft.go: 1 s tick, HeartbeatTick 1, ElectionTick 10,
+// CheckQuorum on; etcd-raft's PreVote is left off by swarmkit.
+struct RaftSettings {
+  DurationMs tick_ms = 1000;
+  int heartbeat_tick = 1;
+  int election_tick = 10;
+  bool check_quorum = true;
+  bool pre_vote = false;
+};
+
+// swarmkit manager/dispatcher/dispatcher.go: period 5 s, epsilon 0.5 s, grace x3;
+// nodes left over from a previous leader are UNKNOWN with grace x6.
+struct DispatcherSettings {
+  DurationMs heartbeat_period_ms = 5000;
+  DurationMs heartbeat_epsilon_ms = 500;
+  int grace_multiplier = 3;
+  int unknown_grace_multiplier = 6;
+};
+
+// Settings of the simulated world that Docker does not own.
+struct WorldSettings {
+  DurationMs link_latency_ms = 1;            // one-way, between any two nodes
+  DurationMs container_start_ms = 1000;      // assigned -> running
+  DurationMs agent_reconnect_ms = 1000;      // agent finds the new leader after a failover
+  DurationMs promote_join_ms = 5000;         // a promoted node's manager joins the Raft group
+  DurationMs api_deadline_ms = 20000;        // a manager API call that hangs fails after this
+  int api_no_leader_fast_fail_ticks = 10;    // leaderless this long: calls fail at once
+};
+
+enum class Dependency { kNfs, kQuorum, kDockerDaemon };
+
+struct RestartPolicy {
+  enum class Condition { kAny, kOnFailure, kNone } condition = Condition::kAny;
+  DurationMs delay_ms = 5000;
+  int max_attempts = 0;  // 0 = unlimited
+};
+
+struct ServiceSpec {
+  std::string name;
+  std::string image;
+  bool global = false;
+  int replicas = 1;
+  std::vector<Constraint> constraints;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> depends_on;  // other services
+  std::vector<Dependency> needs;        // nfs, quorum, docker-daemon (of its own node)
+  bool manager_only = false;            // refuses to run on a worker (CapRover's captain)
+  RestartPolicy restart;
+  DurationMs stop_grace_ms = 10000;
+  std::map<std::string, std::string> settings;  // application settings (e.g. openclaw hardening)
+  int line = 0;
+};
+
+struct NfsSpec {
+  std::string server;  // node name
+  std::string path = "/captain/data";
+  std::string export_options;  // as in /etc/exports
+  std::vector<std::string> clients;  // node names that mount it
+  std::string mount_options = "defaults";
+  int line = 0;
+};
+
+struct FirewallStep {
+  std::vector<std::string> nodes;  // node names this block runs on
+  std::vector<std::string> commands;
+  int line = 0;
+};
+
+struct Plan {
+  std::string name = "plan";
+  std::string description;
+  std::string admin_address;
+  std::vector<NodeSpec> nodes;
+  RaftSettings raft;
+  DispatcherSettings dispatcher;
+  WorldSettings world;
+  std::optional<NfsSpec> nfs;
+  std::vector<ServiceSpec> services;
+  std::vector<FirewallStep> firewall;  // run in order; the result is each node's Firewall
+  std::string leader;                  // the node that leads at the start (the install leader)
+  std::string dashboard_service = "captain-captain";
+
+  int node_index(std::string_view name) const;     // -1 if absent
+  int service_index(std::string_view name) const;  // -1 if absent
+  int manager_count() const;
+};
+
+// Each node's firewall after the plan's ufw commands, indexed like plan.nodes.
+std::vector<Firewall> build_firewalls(const Plan& plan);
+
+}  // namespace clawsim

@@ -1,0 +1,131 @@
+#include "model/report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace clawsim {
+
+std::string hex64(std::uint64_t value) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
+nlohmann::ordered_json report_json(const RunResult& r) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["scenario"] = r.scenario;
+  j["seed"] = r.seed;
+  j["plan"] = {{"name", r.plan_name}, {"digest", r.plan_digest}};
+  j["duration_ms"] = r.duration_ms;
+  j["verdict"] = r.pass() ? "pass" : "fail";
+  j["expectations"] = nlohmann::ordered_json::array();
+  for (const Verdict& v : r.verdicts) {
+    j["expectations"].push_back(
+        {{"name", v.name}, {"holds", v.holds}, {"detail", v.detail}, {"why", v.why}});
+  }
+  j["timeline"] = nlohmann::ordered_json::array();
+  for (const Change& c : r.timeline) {
+    j["timeline"].push_back(
+        {{"t_ms", c.t_ms}, {"kind", c.kind}, {"subject", c.subject}, {"detail", c.detail}});
+  }
+  j["metrics"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
+  j["fingerprint"] = hex64(r.fingerprint);
+  return j;
+}
+
+namespace {
+
+bool shown(const Change& c, bool verbose) {
+  if (verbose) return true;
+  return c.kind != "term" && c.kind != "placement";
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+std::string report_text(const RunResult& r, const Scenario& scenario, bool verbose) {
+  std::string out = "scenario " + r.scenario + ": " + scenario.description + "\n";
+  out += "plan " + r.plan_name + " (digest " + r.plan_digest + "), seed " +
+         std::to_string(r.seed) + "\n\ntimeline\n";
+  for (const Change& c : r.timeline) {
+    if (!shown(c, verbose)) continue;
+    std::string t = format_time(c.t_ms);
+    out += "  " + std::string(t.size() < 9U ? 9U - t.size() : 0U, ' ') + t + "  " + pad(c.kind, 12) +
+           " " + pad(c.subject, 16) + " " + c.detail + "\n";
+  }
+  out += "\nexpectations\n";
+  for (const Verdict& v : r.verdicts) {
+    out += std::string(v.holds ? "  PASS  " : "  FAIL  ") + v.name + "\n        " + v.detail + "\n";
+    if (!v.why.empty()) out += "        why: " + v.why + "\n";
+  }
+  out += "\nmetrics\n";
+  for (const auto& [name, value] : r.metrics) {
+    out += "  " + pad(name, 40) + " " + format_time(value) + "\n";
+  }
+  out += "\nverdict " + std::string(r.pass() ? "PASS" : "FAIL") + "  seed " +
+         std::to_string(r.seed) + "  fingerprint " + hex64(r.fingerprint) + "\n";
+  return out;
+}
+
+std::vector<Distribution> distributions(const std::vector<RunResult>& runs) {
+  std::map<std::string, std::vector<DurationMs>> values;
+  for (const RunResult& r : runs) {
+    for (const auto& [name, value] : r.metrics) values[name].push_back(value);
+  }
+  std::vector<Distribution> out;
+  for (auto& [name, v] : values) {
+    std::sort(v.begin(), v.end());
+    auto rank = [&v](int pct) {
+      const std::size_t n = v.size();
+      std::size_t idx = (static_cast<std::size_t>(pct) * n + 99) / 100;  // nearest rank, 1-based
+      idx = std::clamp<std::size_t>(idx, 1, n);
+      return v[idx - 1];
+    };
+    out.push_back(Distribution{name, v.size(), v.front(), rank(50), rank(90), rank(99), v.back()});
+  }
+  return out;
+}
+
+std::string distributions_text(const std::vector<RunResult>& runs) {
+  std::size_t passed = 0;
+  for (const RunResult& r : runs) passed += r.pass() ? 1U : 0U;
+  std::string out = std::to_string(runs.size()) + " runs, " + std::to_string(passed) +
+                    " passed every expectation\n\n";
+  out += pad("metric", 40) + "  runs      min   median      p90      p99      max\n";
+  for (const Distribution& d : distributions(runs)) {
+    auto col = [](DurationMs ms) {
+      std::string s = format_time(ms);
+      return std::string(s.size() < 9U ? 9U - s.size() : 0U, ' ') + s;
+    };
+    std::string n = std::to_string(d.samples);
+    out += pad(d.metric, 40) + std::string(n.size() < 6 ? 6 - n.size() : 0, ' ') + n + col(d.min) +
+           col(d.median) + col(d.p90) + col(d.p99) + col(d.max) + "\n";
+  }
+  return out;
+}
+
+nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["runs"] = runs.size();
+  std::size_t passed = 0;
+  for (const RunResult& r : runs) passed += r.pass() ? 1U : 0U;
+  j["passed"] = passed;
+  j["seeds"] = nlohmann::ordered_json::array();
+  for (const RunResult& r : runs) j["seeds"].push_back(r.seed);
+  j["metrics"] = nlohmann::ordered_json::object();
+  for (const Distribution& d : distributions(runs)) {
+    j["metrics"][d.metric] = {{"runs", d.samples}, {"min", d.min},  {"median", d.median},
+                              {"p90", d.p90},      {"p99", d.p99},  {"max", d.max}};
+  }
+  return j;
+}
+
+}  // namespace clawsim

@@ -1,0 +1,260 @@
+#include "model/runner.h"
+
+#include <algorithm>
+
+namespace clawsim {
+
+namespace {
+
+// One observable signal: its state over time, as (time, state, full detail) steps.
+struct Step {
+  TimeMs t_ms;
+  std::string state;
+  std::string detail;
+};
+
+std::string state_of(const Change& c) {
+  if (c.kind == "leader") return c.detail.substr(0, c.detail.find(" ("));
+  if (c.kind == "node") return c.detail.substr(0, c.detail.find(' '));
+  if (c.kind == "service") return c.detail.substr(0, c.detail.find(':'));
+  return c.detail;
+}
+
+bool subject_matches(const Expectation& e, const Change& c) {
+  if (e.check == "quorum") return c.kind == "quorum";
+  if (e.check == "leader") return c.kind == "leader";
+  if (e.check == "node") return c.kind == "node" && c.subject == e.subject;
+  if (e.check == "service" || e.check == "dashboard") {
+    return c.kind == "service" && c.subject == e.subject;
+  }
+  if (e.check == "task") return c.kind == "task" && c.subject == e.subject;
+  if (e.check == "api") return c.kind == "api" && c.subject == e.subject;
+  if (e.check == "action") return c.kind == "action" && c.subject.rfind(e.subject, 0) == 0;
+  return false;
+}
+
+std::vector<Step> signal(const Expectation& e, const Timeline& timeline) {
+  std::vector<Step> steps;
+  for (const Change& c : timeline) {
+    if (subject_matches(e, c)) steps.push_back(Step{c.t_ms, state_of(c), c.detail});
+  }
+  return steps;
+}
+
+bool state_matches(const Expectation& e, const Step& s, const std::string& previous_leader) {
+  if (e.check == "leader" && e.state == "new") {
+    return s.state != "none" && s.state != previous_leader;
+  }
+  if (e.contains) return s.detail.find(e.state) != std::string::npos;
+  return s.state == e.state;
+}
+
+// Index of the step in force at t (the last one at or before t); -1 if none yet.
+int in_force(const std::vector<Step>& steps, TimeMs t) {
+  int idx = -1;
+  for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
+    if (steps[static_cast<std::size_t>(i)].t_ms <= t) idx = i;
+  }
+  return idx;
+}
+
+Verdict judge_becomes(const Expectation& e, const std::vector<Step>& steps, TimeMs end) {
+  Verdict v;
+  const int start = in_force(steps, e.after_ms);
+  // At an action's instant the old state is still in force: compare "new" against it.
+  const std::string before = start >= 0 ? steps[static_cast<std::size_t>(start)].state : "";
+  for (int i = std::max(start, 0); i < static_cast<int>(steps.size()); ++i) {
+    const Step& s = steps[static_cast<std::size_t>(i)];
+    if (s.t_ms > end) break;
+    if (i == start && e.check == "leader" && e.state == "new") continue;
+    if (i < start) continue;
+    if (state_matches(e, s, before)) {
+      v.holds = true;
+      const TimeMs at = std::max(s.t_ms, e.after_ms);
+      v.detail = "'" + s.detail + "' at " + format_time(at) + " (+" +
+                 format_time(at - e.after_ms) + ")";
+      return v;
+    }
+  }
+  v.detail = "not seen by " + format_time(end);
+  const int last = in_force(steps, end);
+  if (last >= 0) v.detail += "; last: '" + steps[static_cast<std::size_t>(last)].detail + "'";
+  return v;
+}
+
+Verdict judge_stays(const Expectation& e, const std::vector<Step>& steps, TimeMs until) {
+  Verdict v;
+  const int start = in_force(steps, e.after_ms);
+  for (int i = std::max(start, 0); i < static_cast<int>(steps.size()); ++i) {
+    const Step& s = steps[static_cast<std::size_t>(i)];
+    if (s.t_ms > until) break;
+    if (!state_matches(e, s, "")) {
+      v.detail = "'" + s.detail + "' at " + format_time(std::max(s.t_ms, e.after_ms));
+      return v;
+    }
+  }
+  if (start < 0 && steps.empty()) {
+    v.detail = "never observed";
+    return v;
+  }
+  v.holds = true;
+  v.detail = "held from " + format_time(e.after_ms) + " to " + format_time(until);
+  return v;
+}
+
+DurationMs up_time(const std::vector<Step>& steps, TimeMs from, TimeMs to) {
+  DurationMs up = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const TimeMs begin = std::max(steps[i].t_ms, from);
+    const TimeMs end = std::min(i + 1 < steps.size() ? steps[i + 1].t_ms : to, to);
+    if (steps[i].state == "up" && end > begin) up += end - begin;
+  }
+  return up;
+}
+
+Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs duration) {
+  const TimeMs until = e.until_ms.value_or(duration);
+  Verdict v;
+  if (e.check == "placement") {
+    v.holds = true;
+    v.detail = "every placement met its constraints";
+    for (const Change& c : timeline) {
+      if (c.kind == "invariant" && c.t_ms >= e.after_ms && c.t_ms <= until) {
+        v.holds = false;
+        v.detail = c.subject + " " + c.detail + " at " + format_time(c.t_ms);
+        break;
+      }
+    }
+  } else {
+    const std::vector<Step> steps = signal(e, timeline);
+    switch (e.mode) {
+      case ExpectMode::kBecomes:
+        v = judge_becomes(e, steps, e.within_ms ? e.after_ms + *e.within_ms : duration);
+        break;
+      case ExpectMode::kStays: v = judge_stays(e, steps, until); break;
+      case ExpectMode::kAvailableAtLeast: {
+        const DurationMs window = std::max<DurationMs>(until - e.after_ms, 1);
+        const DurationMs up = up_time(steps, e.after_ms, until);
+        const double pct = 100.0 * static_cast<double>(up) / static_cast<double>(window);
+        v.holds = pct + 1e-9 >= e.min_percent;
+        v.detail = "up " + std::to_string(up) + " of " + std::to_string(window) + " ms (" +
+                   std::to_string(static_cast<int>(pct * 10) / 10) + "." +
+                   std::to_string(static_cast<int>(pct * 10) % 10) + "%)";
+        break;
+      }
+    }
+  }
+  v.name = e.name;
+  v.why = e.why;
+  return v;
+}
+
+}  // namespace
+
+bool RunResult::pass() const {
+  return std::all_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.holds; });
+}
+
+std::string format_time(TimeMs t_ms) {
+  const char* sign = t_ms < 0 ? "-" : "";
+  const TimeMs a = t_ms < 0 ? -t_ms : t_ms;
+  std::string ms = std::to_string(a % 1000);
+  ms.insert(0, 3 - ms.size(), '0');
+  return sign + std::to_string(a / 1000) + "." + ms + "s";
+}
+
+std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline) {
+  std::vector<Verdict> out;
+  for (const Expectation& e : scenario.expectations) {
+    out.push_back(judge_one(e, timeline, scenario.duration_ms));
+  }
+  return out;
+}
+
+std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline) {
+  std::map<std::string, DurationMs> m;
+  const bool has_fault = !scenario.timeline.empty();
+  const TimeMs fault = has_fault ? scenario.timeline[0].at_ms : 0;
+  std::string leader_at_fault = "none";
+  std::map<std::string, TimeMs> service_down_since;
+  std::map<std::string, TimeMs> node_failed_at;
+  for (const Change& c : timeline) {
+    // Changes stamped at the fault's instant but recorded before it still describe the past.
+    const bool after_fault = has_fault && (c.t_ms > fault || (c.t_ms == fault && c.kind != "leader"));
+    if (c.kind == "leader") {
+      const std::string name = state_of(c);
+      if (!after_fault) {
+        leader_at_fault = name;
+      } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
+        m["leader_elected_ms"] = c.t_ms - fault;
+      }
+    } else if (c.kind == "quorum" && c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) {
+      m["quorum_lost_ms"] = c.t_ms - fault;
+    } else if (c.kind == "host" && c.detail != "up") {
+      node_failed_at.emplace(c.subject, c.t_ms);
+    } else if (c.kind == "node" && state_of(c) == "down") {
+      const auto it = node_failed_at.find(c.subject);
+      const std::string key = "node_down_ms." + c.subject;
+      if (it != node_failed_at.end() && !m.count(key)) m[key] = c.t_ms - it->second;
+    } else if (c.kind == "service") {
+      const std::string key = "downtime_ms." + c.subject;
+      m.emplace(key, 0);
+      const bool up = state_of(c) == "up";
+      const auto it = service_down_since.find(c.subject);
+      if (up && it != service_down_since.end()) {
+        m[key] += c.t_ms - it->second;
+        service_down_since.erase(it);
+      } else if (!up && it == service_down_since.end()) {
+        service_down_since[c.subject] = c.t_ms;
+      }
+    }
+  }
+  for (const auto& [service, since] : service_down_since) {
+    m["downtime_ms." + service] += scenario.duration_ms - since;
+  }
+  return m;
+}
+
+std::uint64_t timeline_fingerprint(const Timeline& timeline) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&h](const std::string& s) {
+    for (char ch : s) {
+      h ^= static_cast<unsigned char>(ch);
+      h *= 0x100000001b3ULL;
+    }
+    h ^= 0xff;
+    h *= 0x100000001b3ULL;
+  };
+  for (const Change& c : timeline) {
+    mix(std::to_string(c.t_ms));
+    mix(c.kind);
+    mix(c.subject);
+    mix(c.detail);
+  }
+  return h;
+}
+
+RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver) {
+  RunResult r;
+  r.scenario = scenario.name;
+  r.duration_ms = scenario.duration_ms;
+  auto collect = [&] {
+    Timeline t = driver.take_changes();
+    r.timeline.insert(r.timeline.end(), t.begin(), t.end());
+  };
+  collect();
+  for (const Action& a : scenario.timeline) {
+    driver.advance_to(a.at_ms);
+    collect();
+    driver.apply(a);
+    collect();
+  }
+  driver.advance_to(scenario.duration_ms);
+  collect();
+  r.verdicts = judge(scenario, r.timeline);
+  r.metrics = measure(scenario, r.timeline);
+  r.fingerprint = timeline_fingerprint(r.timeline);
+  return r;
+}
+
+}  // namespace clawsim

@@ -1,0 +1,255 @@
+#include "model/scenario.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "model/yaml_fields.h"
+
+namespace clawsim {
+
+namespace {
+
+constexpr std::array<std::pair<ActionKind, const char*>, 19> kActionNames{{
+    {ActionKind::kCrashNode, "crash-node"},       {ActionKind::kRestartNode, "restart-node"},
+    {ActionKind::kStopDaemon, "stop-daemon"},     {ActionKind::kStartDaemon, "start-daemon"},
+    {ActionKind::kDemote, "demote"},              {ActionKind::kPromote, "promote"},
+    {ActionKind::kDrain, "drain"},                {ActionKind::kPause, "pause"},
+    {ActionKind::kActivate, "activate"},          {ActionKind::kLabelAdd, "label-add"},
+    {ActionKind::kLabelRm, "label-rm"},           {ActionKind::kPartition, "partition"},
+    {ActionKind::kHeal, "heal"},                  {ActionKind::kBlockPort, "block-port"},
+    {ActionKind::kUnblockPort, "unblock-port"},   {ActionKind::kNfsStop, "nfs-stop"},
+    {ActionKind::kNfsStart, "nfs-start"},         {ActionKind::kServiceUpdate, "service-update"},
+    {ActionKind::kForceNewCluster, "force-new-cluster"},
+}};
+
+constexpr std::array<const char*, 5> kNodeRefs{"@leader", "@follower", "@worker", "@nfs-server",
+                                               "@dashboard"};
+
+constexpr std::array<const char*, 9> kChecks{"quorum", "leader", "node",  "service",  "dashboard",
+                                             "task",   "api",    "action", "placement"};
+
+void check_node_ref(const Field& f, const std::string& ref, const Plan& plan) {
+  if (!ref.empty() && ref[0] == '@') {
+    for (const char* known : kNodeRefs) {
+      if (ref == known) return;
+    }
+    f.fail("unknown node reference '" + ref +
+           "'; expected a node name or one of @leader, @follower, @worker, @nfs-server, "
+           "@dashboard");
+  }
+  if (plan.node_index(ref) < 0) f.fail("unknown node '" + ref + "'");
+}
+
+bool needs_node(ActionKind k) {
+  return k != ActionKind::kPartition && k != ActionKind::kHeal && k != ActionKind::kNfsStop &&
+         k != ActionKind::kNfsStart && k != ActionKind::kServiceUpdate;
+}
+
+Action parse_action(const Field& f, const Plan& plan) {
+  f.only_keys({"at", "do", "node", "via", "label", "groups", "port", "proto", "service",
+               "constraint_add", "constraint_rm", "replicas"});
+  Action a;
+  a.line = f.line();
+  a.at_ms = f.child("at").as_duration_ms();
+  const Field verb = f.child("do");
+  if (!parse_action_kind(verb.as_string(), a.kind)) {
+    std::string list;
+    for (const auto& [kind, name] : kActionNames) list += (list.empty() ? "" : ", ") + std::string(name);
+    verb.fail("unknown action '" + verb.as_string() + "'; expected one of: " + list);
+  }
+  if (needs_node(a.kind)) {
+    a.node = f.child("node").as_string();
+    check_node_ref(f.child("node"), a.node, plan);
+  }
+  if (f.child("via").present()) {
+    a.via = f.child("via").as_string();
+    check_node_ref(f.child("via"), a.via, plan);
+  }
+  if (a.kind == ActionKind::kLabelAdd || a.kind == ActionKind::kLabelRm) {
+    const Field label = f.child("label");
+    const std::string text = label.as_string();
+    const auto eq = text.find('=');
+    a.label_key = text.substr(0, eq);
+    if (a.kind == ActionKind::kLabelAdd) {
+      if (eq == std::string::npos) label.fail("expected key=value, got '" + text + "'");
+      a.label_value = text.substr(eq + 1);
+    } else if (eq != std::string::npos) {
+      label.fail("label-rm takes a key only, got '" + text + "'");
+    }
+    if (a.label_key.empty()) label.fail("empty label key");
+  }
+  if (a.kind == ActionKind::kPartition) {
+    const Field groups = f.child("groups");
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const Field group = groups.item(g);
+      a.groups.push_back(group.as_string_list());
+      for (const std::string& ref : a.groups.back()) check_node_ref(group, ref, plan);
+    }
+    if (a.groups.empty()) groups.fail("a partition needs at least one group of nodes");
+  }
+  if (a.kind == ActionKind::kBlockPort || a.kind == ActionKind::kUnblockPort) {
+    a.port = static_cast<int>(f.child("port").as_int(1, 65535));
+    if (f.child("proto").present()) {
+      a.proto = f.child("proto").as_string();
+      if (a.proto != "tcp" && a.proto != "udp") f.child("proto").fail("expected tcp or udp");
+    }
+  }
+  if (a.kind == ActionKind::kServiceUpdate) {
+    a.service = f.child("service").as_string();
+    if (plan.service_index(a.service) < 0) {
+      f.child("service").fail("unknown service '" + a.service + "'");
+    }
+    a.constraint_add = f.child("constraint_add").as_string_list();
+    for (const std::string& c : a.constraint_add) {
+      Result<Constraint> parsed = parse_constraint(c);
+      if (!parsed) f.child("constraint_add").fail(parsed.error().message);
+    }
+    a.constraint_rm = f.child("constraint_rm").as_string_list();
+    if (f.child("replicas").present()) {
+      a.replicas = static_cast<int>(f.child("replicas").as_int(0, 1000));
+    }
+  }
+  return a;
+}
+
+Expectation parse_expectation(const Field& f, const Plan& plan) {
+  f.only_keys({"name", "check", "subject", "becomes", "stays", "available_pct_at_least",
+               "contains", "after", "within", "until", "why"});
+  Expectation e;
+  e.line = f.line();
+  const Field check = f.child("check");
+  e.check = check.as_string();
+  if (std::find_if(kChecks.begin(), kChecks.end(), [&](const char* c) { return e.check == c; }) ==
+      kChecks.end()) {
+    check.fail("unknown check '" + e.check +
+               "'; expected quorum, leader, node, service, dashboard, task, api, action or "
+               "placement");
+  }
+  if (f.child("subject").present()) e.subject = f.child("subject").as_string();
+  const bool node_subject = e.check == "node" || e.check == "api";
+  const bool service_subject = e.check == "service" || e.check == "task";
+  if ((node_subject || service_subject || e.check == "action") && e.subject.empty()) {
+    f.child("subject").fail("check '" + e.check + "' needs a subject");
+  }
+  if (node_subject && plan.node_index(e.subject) < 0) {
+    f.child("subject").fail("unknown node '" + e.subject + "'");
+  }
+  if (service_subject && plan.service_index(e.subject) < 0) {
+    f.child("subject").fail("unknown service '" + e.subject + "'");
+  }
+  if (e.check == "dashboard") e.subject = plan.dashboard_service;
+  const int modes = (f.child("becomes").present() ? 1 : 0) + (f.child("stays").present() ? 1 : 0) +
+                    (f.child("available_pct_at_least").present() ? 1 : 0);
+  if (modes != 1) f.fail("give exactly one of becomes, stays, available_pct_at_least");
+  if (f.child("becomes").present()) {
+    e.mode = ExpectMode::kBecomes;
+    e.state = f.child("becomes").as_string();
+  } else if (f.child("stays").present()) {
+    e.mode = ExpectMode::kStays;
+    e.state = f.child("stays").as_string();
+  } else {
+    e.mode = ExpectMode::kAvailableAtLeast;
+    e.min_percent = static_cast<double>(f.child("available_pct_at_least").as_int(0, 100));
+    if (e.check != "service" && e.check != "dashboard") {
+      f.child("available_pct_at_least").fail("only a service or the dashboard has an availability");
+    }
+  }
+  if (f.child("contains").present()) e.contains = f.child("contains").as_bool();
+  if (f.child("after").present()) e.after_ms = f.child("after").as_duration_ms();
+  if (f.child("within").present()) e.within_ms = f.child("within").as_duration_ms();
+  if (f.child("until").present()) e.until_ms = f.child("until").as_duration_ms();
+  if (e.within_ms && e.mode != ExpectMode::kBecomes) f.child("within").fail("within goes with becomes");
+  if (f.child("why").present()) e.why = f.child("why").as_string();
+  e.name = f.child("name").present() ? f.child("name").as_string()
+                                     : e.check + (e.subject.empty() ? "" : " " + e.subject) + " " +
+                                           (e.mode == ExpectMode::kStays ? "stays " : "becomes ") +
+                                           e.state;
+  return e;
+}
+
+Scenario parse_fields(const Field& root, const std::string& file, const Plan& plan) {
+  root.only_keys({"name", "description", "duration", "observe_interval", "timeline", "expect"});
+  Scenario s;
+  s.file = file;
+  s.name = root.child("name").as_string();
+  if (root.child("description").present()) s.description = root.child("description").as_string();
+  if (root.child("duration").present()) s.duration_ms = root.child("duration").as_duration_ms();
+  if (root.child("observe_interval").present()) {
+    s.observe_interval_ms = root.child("observe_interval").as_duration_ms();
+    if (s.observe_interval_ms <= 0) root.child("observe_interval").fail("must be positive");
+  }
+  if (s.duration_ms <= 0) root.child("duration").fail("must be positive");
+  const Field timeline = root.child("timeline");
+  if (timeline.present()) {
+    for (std::size_t i = 0; i < timeline.size(); ++i) {
+      Action a = parse_action(timeline.item(i), plan);
+      if (a.at_ms > s.duration_ms) timeline.item(i).child("at").fail("is after the end of the run");
+      s.timeline.push_back(std::move(a));
+    }
+  }
+  std::stable_sort(s.timeline.begin(), s.timeline.end(),
+                   [](const Action& a, const Action& b) { return a.at_ms < b.at_ms; });
+  const Field expect = root.child("expect");
+  if (expect.present()) {
+    for (std::size_t i = 0; i < expect.size(); ++i) {
+      s.expectations.push_back(parse_expectation(expect.item(i), plan));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+const char* to_string(ActionKind kind) {
+  for (const auto& [k, name] : kActionNames) {
+    if (k == kind) return name;
+  }
+  return "?";
+}
+
+bool parse_action_kind(std::string_view text, ActionKind& out) {
+  for (const auto& [k, name] : kActionNames) {
+    if (text == name) {
+      out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Action::describe() const {
+  std::string out = to_string(kind);
+  if (!node.empty()) out += " " + node;
+  if (kind == ActionKind::kLabelAdd) out += " " + label_key + "=" + label_value;
+  if (kind == ActionKind::kLabelRm) out += " " + label_key;
+  if (kind == ActionKind::kBlockPort || kind == ActionKind::kUnblockPort) {
+    out += " " + std::to_string(port) + "/" + proto;
+  }
+  for (const auto& group : groups) {
+    out += " [";
+    for (std::size_t i = 0; i < group.size(); ++i) out += (i ? " " : "") + group[i];
+    out += "]";
+  }
+  if (kind == ActionKind::kServiceUpdate) {
+    out += " " + service;
+    for (const auto& c : constraint_add) out += " +constraint '" + c + "'";
+    for (const auto& c : constraint_rm) out += " -constraint '" + c + "'";
+    if (replicas) out += " replicas=" + std::to_string(*replicas);
+  }
+  return out;
+}
+
+Result<Scenario> parse_scenario(std::string_view text, const std::string& file, const Plan& plan) {
+  try {
+    const Field root(load_document(text, file), "", &file);
+    if (!root.present()) root.fail("the scenario is empty");
+    return parse_fields(root, file, plan);
+  } catch (const InputErrorException& e) {
+    return e.error;
+  } catch (const YAML::Exception& e) {
+    return InputError{file, e.mark.line + 1, "", e.msg};
+  }
+}
+
+}  // namespace clawsim

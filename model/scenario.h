@@ -1,0 +1,84 @@
+// A scenario is data: a timeline of actions at offsets, expectations over what the cluster
+// does, and the run's length. The same scenario drives the simulator and a live cluster.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/error.h"
+#include "model/plan.h"
+#include "model/time.h"
+
+namespace clawsim {
+
+enum class ActionKind {
+  kCrashNode, kRestartNode, kStopDaemon, kStartDaemon, kDemote, kPromote, kDrain, kPause,
+  kActivate, kLabelAdd, kLabelRm, kPartition, kHeal, kBlockPort, kUnblockPort, kNfsStop,
+  kNfsStart, kServiceUpdate, kForceNewCluster,
+};
+
+const char* to_string(ActionKind kind);
+bool parse_action_kind(std::string_view text, ActionKind& out);
+
+// A node reference in a scenario: a node's name, or a role resolved when the action runs.
+//   @leader    the current leader      @follower   a manager that is not the leader (by name)
+//   @worker    a worker (by name)      @nfs-server the NFS server
+//   @dashboard the node running the dashboard
+// Several actions may use the same reference; each resolves it at its own time, except that
+// `@follower` skips nodes an earlier action of the scenario already took down.
+struct Action {
+  TimeMs at_ms = 0;
+  ActionKind kind = ActionKind::kCrashNode;
+  std::string node;                         // a name or an @reference
+  std::string via;                          // manager that receives an API command ("" = leader)
+  std::string label_key, label_value;       // label-add / label-rm
+  std::vector<std::vector<std::string>> groups;  // partition: groups of nodes (refs allowed)
+  int port = 0;                             // block-port / unblock-port
+  std::string proto = "tcp";
+  std::string service;                      // service-update
+  std::vector<std::string> constraint_add, constraint_rm;
+  std::optional<int> replicas;
+  int line = 0;
+
+  std::string describe() const;  // "crash-node @leader", "partition [atlanta] [boston chicago]"
+};
+
+enum class ExpectMode { kBecomes, kStays, kAvailableAtLeast };
+
+// What a drill asserts, judged on the timeline of the run.
+//   check:    quorum | leader | node | service | dashboard | task | api | action | placement
+//   subject:  the node, service or action the check is about (none for quorum, leader)
+//   becomes:  the state is reached at some moment in [after, after + within]
+//   stays:    the state holds at every moment of [after, until]
+//   available_pct_at_least: a service is up for at least this share of [after, until]
+struct Expectation {
+  std::string name;
+  std::string check;
+  std::string subject;
+  ExpectMode mode = ExpectMode::kBecomes;
+  std::string state;
+  bool contains = false;  // match the state as a substring (task messages, API errors)
+  TimeMs after_ms = 0;
+  std::optional<DurationMs> within_ms;
+  std::optional<TimeMs> until_ms;
+  double min_percent = 0;
+  std::string why;  // the reason, in particular where the runbook's cluster fails the check
+  int line = 0;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;
+  DurationMs duration_ms = 120 * kSecondMs;
+  DurationMs observe_interval_ms = kSecondMs;
+  std::vector<Action> timeline;  // sorted by at_ms, stable
+  std::vector<Expectation> expectations;
+};
+
+// Parses a scenario and checks its node and service names against the plan it will run on.
+Result<Scenario> parse_scenario(std::string_view text, const std::string& file, const Plan& plan);
+
+}  // namespace clawsim

@@ -1,0 +1,39 @@
+// What a run yields: every state change, time-stamped, in the order it happened. Both the
+// simulator and live mode produce it; expectations and metrics are computed from it alone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/time.h"
+
+namespace clawsim {
+
+// Kinds of change, and what `detail` holds for each:
+//   leader     subject "cluster", detail: node name or "none"
+//   term       subject "cluster", detail: the highest term any running manager has seen
+//   quorum     subject "cluster", detail: "held" or "lost"
+//   node       subject node, detail: "ready", "down" or "unknown" (the leader's view)
+//   host       subject node, detail: "up", "down", "daemon-stopped"
+//   role       subject node, detail: "manager" or "worker"
+//   availability subject node, detail: "active", "pause", "drain"
+//   label      subject node, detail: "key=value added" / "key removed"
+//   manager    subject node, detail: raft role as that member sees it ("leader", "follower", ...)
+//   task       subject service, detail: "slot N: running on X", "slot N: pending: <reason>", ...
+//   placement  subject service, detail: "slot N -> X"
+//   service    subject service, detail: "up" or "down: <reason>"
+//   nfs        subject "nfs", detail: "up" or "down"
+//   network    subject "cluster", detail: description of the partition or port block
+//   api        subject node, detail: "ok" or the error a manager API call gets there
+//   action     subject the action's description, detail: "ok" or Docker's refusal
+//   invariant  subject what broke, detail: how (a model bug if it ever appears)
+struct Change {
+  TimeMs t_ms = 0;
+  std::string kind;
+  std::string subject;
+  std::string detail;
+};
+
+using Timeline = std::vector<Change>;
+
+}  // namespace clawsim

@@ -1,0 +1,126 @@
+#include "model/yaml_fields.h"
+
+#include <charconv>
+#include <limits>
+
+namespace clawsim {
+
+int Field::line() const {
+  if (!node_.IsDefined() || node_.Mark().line < 0) return fallback_line_;
+  return node_.Mark().line + 1;
+}
+
+void Field::fail(const std::string& message) const {
+  throw InputErrorException{InputError{*file_, line(), path_, message}};
+}
+
+Field Field::child(const std::string& key) const {
+  expect_map();
+  std::string path = path_.empty() ? key : path_ + "." + key;
+  Field out(node_[key], std::move(path), file_);
+  out.fallback_line_ = line();  // an absent child reports the line of its parent
+  return out;
+}
+
+Field Field::item(std::size_t index) const {
+  expect_sequence();
+  return Field(node_[index], path_ + "[" + std::to_string(index) + "]", file_);
+}
+
+std::size_t Field::size() const {
+  expect_sequence();
+  return node_.size();
+}
+
+void Field::expect_map() const {
+  if (!node_.IsMap()) fail("expected a mapping (key: value)");
+}
+
+void Field::expect_sequence() const {
+  if (!node_.IsSequence()) fail("expected a list");
+}
+
+void Field::only_keys(std::initializer_list<std::string_view> allowed) const {
+  expect_map();
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    bool known = false;
+    for (std::string_view a : allowed) known = known || key == a;
+    if (known) continue;
+    std::string list;
+    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    Field bad(kv.first, path_.empty() ? key : path_ + "." + key, file_);
+    bad.fail("unknown field '" + key + "'; expected one of: " + list);
+  }
+}
+
+std::string Field::as_string() const {
+  if (!present()) fail("missing value");
+  if (!node_.IsScalar()) fail("expected a single value (a string)");
+  return node_.Scalar();
+}
+
+long long Field::as_int(long long min, long long max) const {
+  const std::string text = as_string();
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    fail("expected an integer, got '" + text + "'");
+  }
+  if (value < min || value > max) {
+    fail("must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+         text);
+  }
+  return value;
+}
+
+bool Field::as_bool() const {
+  const std::string text = as_string();
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  fail("expected true or false, got '" + text + "'");
+}
+
+DurationMs Field::as_duration_ms() const {
+  const std::string text = as_string();
+  DurationMs out = 0;
+  if (!parse_duration_ms(text, out)) {
+    fail("expected a duration such as 500ms, 30s, 2m or a number of milliseconds, got '" + text +
+         "'");
+  }
+  return out;
+}
+
+std::vector<std::string> Field::as_string_list() const {
+  std::vector<std::string> out;
+  if (!present()) return out;
+  if (node_.IsScalar()) return {node_.Scalar()};
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(item(i).as_string());
+  return out;
+}
+
+YAML::Node load_document(std::string_view text, const std::string& file) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw InputErrorException{InputError{file, e.mark.line + 1, "", e.msg}};
+  }
+}
+
+bool parse_duration_ms(std::string_view text, DurationMs& out) {
+  long long number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || number < 0) return false;
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  long long scale = 0;
+  if (unit.empty() || unit == "ms") scale = 1;
+  else if (unit == "s") scale = kSecondMs;
+  else if (unit == "m") scale = kMinuteMs;
+  else if (unit == "h") scale = 60 * kMinuteMs;
+  else return false;
+  if (number > std::numeric_limits<long long>::max() / scale) return false;
+  out = number * scale;
+  return true;
+}
+
+}  // namespace clawsim

@@ -1,0 +1,15 @@
+# Writes a C++ source holding each file's text as a raw string literal.
+# FILES is a |-separated list (a ; would split the command line).
+string(REPLACE "|" ";" FILES "${FILES}")
+set(body "// Generated from scenarios/*.yaml by embed.cmake. Do not edit.\n")
+string(APPEND body "#include \"scenarios/embedded.h\"\nnamespace clawsim {\n")
+string(APPEND body "extern const EmbeddedFile kEmbeddedFiles[] = {\n")
+set(count 0)
+foreach(path ${FILES})
+  get_filename_component(name ${path} NAME_WE)
+  file(READ ${path} text)
+  string(APPEND body "  {\"${name}\", R\"clawsim_embed(${text})clawsim_embed\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nextern const std::size_t kEmbeddedFileCount = ${count};\n}  // namespace clawsim\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,69 @@
+// The simulated network between nodes: who can open a connection to whom on which port.
+// A packet from A to B on port P passes when both are in the same partition group, B's ufw
+// firewall (from the plan) admits A's address on P, and no injected port block drops it.
+// The firewall is applied as if every connection were new: connections that a real cluster
+// opened before `ufw enable` and that conntrack still admits are not modelled.
+// Reachability per traffic class is cached as bit masks, so the hot path is two shifts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/firewall.h"
+#include "model/plan.h"
+
+namespace clawsim {
+
+// The traffic the model cares about, with Docker's and NFS's ports.
+enum class Traffic : std::uint8_t {
+  kSwarm,    // 2377/tcp: Raft and the dispatcher (agents' sessions, heartbeats)
+  kGossip,   // 7946/tcp+udp: node discovery
+  kOverlay,  // 4789/udp: VXLAN data plane between containers on different nodes
+  kNfs,      // 2049/tcp: NFSv4
+  kCount,
+};
+
+struct PortBlock {
+  int node = 0;  // inbound on this node
+  int port = 0;
+  Proto proto = Proto::kTcp;
+  bool operator==(const PortBlock&) const = default;
+};
+
+class Network {
+ public:
+  Network() = default;
+  Network(const Plan& plan, std::vector<Firewall> firewalls);
+
+  bool can_send(int from, int to, Traffic traffic) const {
+    return from == to || ((reach_[static_cast<std::size_t>(traffic)][static_cast<std::size_t>(from)] >> to) & 1U);
+  }
+  bool can_talk(int a, int b, Traffic traffic) const {
+    return can_send(a, b, traffic) && can_send(b, a, traffic);
+  }
+
+  // groups[i] = partition group of node i; all zero = no partition.
+  void set_partition(std::vector<int> groups);
+  void heal();
+  void block(PortBlock block);
+  void unblock(PortBlock block);
+  const std::vector<int>& groups() const { return groups_; }
+
+  // Why `from` cannot reach `to` on `traffic`, in words ("" when it can).
+  std::string explain(int from, int to, Traffic traffic) const;
+
+ private:
+  bool admits(int from, int to, int port, Proto proto) const;
+  void recompute();
+
+  std::vector<std::string> addresses_;
+  std::vector<std::string> names_;
+  std::vector<Firewall> firewalls_;
+  std::vector<int> groups_;
+  std::vector<PortBlock> blocks_;
+  std::array<std::vector<std::uint64_t>, static_cast<std::size_t>(Traffic::kCount)> reach_;
+};
+
+}  // namespace clawsim

@@ -1,0 +1,298 @@
+// The engine and the Raft plumbing of the simulated swarm: construction of the initial,
+// converged cluster, the event loop, message delivery across the network, and tracking of
+// who leads and whether a quorum is behind it.
+#include "sim/sim_cluster.h"
+
+#include <bit>
+#include <cassert>
+
+#include "model/quorum.h"
+#include "model/service_graph.h"
+
+namespace clawsim {
+
+namespace {
+
+constexpr std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
+
+// Stream ids of the root seed's subsystems.
+enum : std::uint64_t { kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3 };
+
+std::uint64_t fnv(std::uint64_t h, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    h ^= (v >> (8 * i)) & 0xffU;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::uint64_t fnv(std::uint64_t h, const std::string& s) {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return fnv(h, s.size());
+}
+
+}  // namespace
+
+const char* to_string(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::kReady: return "ready";
+    case NodeStatus::kDown: return "down";
+    case NodeStatus::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
+SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
+    : plan_(std::move(plan)),
+      services_(plan_->services),
+      seed_(seed),
+      raft_rng_(derive_seed(seed, kRaftStream)),
+      dispatcher_rng_(derive_seed(seed, kDispatcherStream)),
+      phase_rng_(derive_seed(seed, kPhaseStream)),
+      network_(*plan_, build_firewalls(*plan_)) {
+  const Plan& p = *plan_;
+  queue_.reserve(1024);
+  nodes_.resize(p.nodes.size());
+  std::uint64_t managers = 0;
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+    SimNode& n = nodes_[i];
+    n.role = p.nodes[i].role;
+    n.manager = n.role == Role::kManager;
+    n.availability = p.nodes[i].availability;
+    n.labels = p.nodes[i].labels;
+    if (n.manager) managers |= bit(static_cast<int>(i));
+  }
+  const int leader = p.node_index(p.leader);
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i].manager) continue;
+    RaftConfig config{p.raft.election_tick, p.raft.heartbeat_tick, p.raft.check_quorum};
+    nodes_[i].raft = RaftMember(static_cast<int>(i), managers, config, raft_rng_.next());
+    nodes_[i].raft.bootstrap(1, leader, 1);
+    start_manager(static_cast<int>(i), false);
+  }
+  service_order_ = dependency_order(services_).order;
+  service_up_.assign(services_.size(), 0);
+  service_reason_.assign(services_.size(), "");
+
+  // The cluster as installed: one dispatcher epoch, every agent registered and heartbeating.
+  dispatcher_epoch_ = 1;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    SimNode& n = nodes_[i];
+    n.session_epoch = dispatcher_epoch_;
+    record("node", p.nodes[i].name, "ready");
+    const auto offset = static_cast<DurationMs>(
+        phase_rng_.below(static_cast<std::uint64_t>(p.dispatcher.heartbeat_period_ms)));
+    schedule_heartbeat(static_cast<int>(i), offset);
+    Event deadline{};
+    deadline.t_ms = p.dispatcher.heartbeat_period_ms * p.dispatcher.grace_multiplier;
+    deadline.kind = EventKind::kNodeDeadline;
+    deadline.node = static_cast<int>(i);
+    deadline.gen = n.deadline_gen;
+    push(deadline);
+  }
+  fill_slots();
+  schedule_pending();
+  for (std::size_t t = 0; t < tasks_.size(); ++t) {  // installed tasks are already running
+    if (tasks_[t].phase != TaskPhase::kAssigned) continue;
+    tasks_[t].phase = TaskPhase::kRunning;
+    tasks_[t].container_running = true;
+    ++tasks_[t].start_gen;
+    record_task(static_cast<int>(t));
+  }
+  raft_changed_ = true;
+  after_event();
+}
+
+void SimCluster::start_manager(int node, bool fresh) {
+  SimNode& n = nodes_[static_cast<std::size_t>(node)];
+  if (fresh) n.raft.restart();
+  Event tick{};
+  tick.t_ms = now_ms_ + 1 + static_cast<DurationMs>(phase_rng_.below(static_cast<std::uint64_t>(tick_ms())));
+  tick.kind = EventKind::kRaftTick;
+  tick.node = node;
+  tick.gen = n.boot_gen;
+  push(tick);
+}
+
+bool SimCluster::raft_running(int node) const {
+  const SimNode& n = nodes_[static_cast<std::size_t>(node)];
+  return n.manager && n.daemon_up && n.host_up;
+}
+
+void SimCluster::run_until(TimeMs t_ms) {
+  while (!queue_.empty() && queue_.top().t_ms <= t_ms) {
+    const Event e = queue_.pop();
+    now_ms_ = e.t_ms;
+    dispatch(e);
+    after_event();
+  }
+  now_ms_ = t_ms;
+}
+
+void SimCluster::dispatch(const Event& e) {
+  ++events_processed_;
+  fingerprint_ = fnv(fingerprint_, static_cast<std::uint64_t>(e.t_ms));
+  fingerprint_ = fnv(fingerprint_, (static_cast<std::uint64_t>(e.kind) << 32) |
+                                       static_cast<std::uint32_t>(e.node));
+  switch (e.kind) {
+    case EventKind::kRaftTick: on_raft_tick(e); break;
+    case EventKind::kRaftDeliver: on_raft_deliver(e); break;
+    case EventKind::kAgentHeartbeat: on_agent_heartbeat(e); break;
+    case EventKind::kNodeDeadline: on_node_deadline(e); break;
+    case EventKind::kContainerStart: on_container_start(e); break;
+    case EventKind::kContainerStop: on_container_stop(e); break;
+    case EventKind::kReconcile:
+      reconcile_queued_ = false;
+      reconcile();
+      break;
+    case EventKind::kPromoteDone: {
+      SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
+      if (n.role != Role::kManager || n.manager || !n.daemon_up || !n.host_up) break;
+      RaftConfig config{plan_->raft.election_tick, plan_->raft.heartbeat_tick,
+                        plan_->raft.check_quorum};
+      const std::uint64_t v = voters() | bit(e.node);
+      n.raft = RaftMember(e.node, v, config, raft_rng_.next());
+      n.manager = true;
+      set_voters_everywhere(v);
+      start_manager(e.node, false);
+      raft_changed_ = true;
+      break;
+    }
+  }
+}
+
+void SimCluster::after_event() {
+  if (raft_changed_) {
+    raft_changed_ = false;
+    update_leadership();
+  }
+  if (availability_dirty_) {
+    availability_dirty_ = false;
+    recompute_availability();
+  }
+}
+
+void SimCluster::record(const char* kind, std::string subject, std::string detail) {
+  fingerprint_ = fnv(fingerprint_, static_cast<std::uint64_t>(now_ms_));
+  fingerprint_ = fnv(fingerprint_, std::string(kind));
+  fingerprint_ = fnv(fingerprint_, subject);
+  fingerprint_ = fnv(fingerprint_, detail);
+  changes_.push_back(Change{now_ms_, kind, std::move(subject), std::move(detail)});
+}
+
+Timeline SimCluster::take_changes() {
+  Timeline out;
+  out.swap(changes_);
+  return out;
+}
+
+void SimCluster::on_raft_tick(const Event& e) {
+  SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
+  if (e.gen != n.boot_gen || !raft_running(e.node)) return;
+  n.raft.tick();
+  flush_outbox(e.node);
+  raft_changed_ = true;
+  Event next = e;
+  next.t_ms = now_ms_ + tick_ms();
+  push(next);
+}
+
+void SimCluster::on_raft_deliver(const Event& e) {
+  const int to = e.msg.to;
+  if (!raft_running(to) || !network_.can_send(e.msg.from, to, Traffic::kSwarm)) return;
+  fingerprint_ = fnv(fingerprint_, e.msg.term * 8 + static_cast<std::uint64_t>(e.msg.type));
+  nodes_[static_cast<std::size_t>(to)].raft.step(e.msg);
+  flush_outbox(to);
+  raft_changed_ = true;
+}
+
+void SimCluster::flush_outbox(int node) {
+  RaftMember& raft = nodes_[static_cast<std::size_t>(node)].raft;
+  for (const RaftMsg& m : raft.outbox()) {
+    if (!network_.can_send(node, m.to, Traffic::kSwarm)) continue;
+    Event deliver{};
+    deliver.t_ms = now_ms_ + plan_->world.link_latency_ms;
+    deliver.kind = EventKind::kRaftDeliver;
+    deliver.node = m.to;
+    deliver.msg = m;
+    push(deliver);
+  }
+  raft.clear_outbox();
+}
+
+std::uint64_t SimCluster::voters() const {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (raft_running(static_cast<int>(i))) return nodes_[i].raft.voters();
+  }
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].manager) v |= nodes_[i].raft.voters();
+  }
+  return v;
+}
+
+void SimCluster::set_voters_everywhere(std::uint64_t v) {
+  for (SimNode& n : nodes_) {
+    if (n.manager) n.raft.set_voters(v);
+  }
+}
+
+// Ground truth, not any member's opinion: the leader can commit when it can exchange messages
+// with a majority of the voters (itself included) that are running.
+bool SimCluster::leader_can_commit() const {
+  if (leader_ < 0) return false;
+  const std::uint64_t v = nodes_[static_cast<std::size_t>(leader_)].raft.voters();
+  int reachable = 0;
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    if (!((v >> i) & 1U) || !raft_running(i)) continue;
+    if (network_.can_talk(leader_, i, Traffic::kSwarm)) ++reachable;
+  }
+  return reachable >= majority(std::popcount(v));
+}
+
+void SimCluster::update_leadership() {
+  int best = -1;
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    SimNode& n = nodes_[static_cast<std::size_t>(i)];
+    if (!raft_running(i)) continue;
+    const RaftMember& r = n.raft;
+    if (r.term() > max_term_) {
+      max_term_ = r.term();
+      record("term", "cluster", std::to_string(max_term_));
+    }
+    if (r.lead() == RaftMember::kNone) {
+      if (n.leaderless_since_ms < 0) n.leaderless_since_ms = now_ms_;
+    } else {
+      n.leaderless_since_ms = -1;
+    }
+    if (r.role() == RaftRole::kLeader &&
+        (best < 0 || r.term() > nodes_[static_cast<std::size_t>(best)].raft.term())) {
+      best = i;
+    }
+  }
+  const std::uint64_t term = best < 0 ? 0 : nodes_[static_cast<std::size_t>(best)].raft.term();
+  if (best != leader_ || term != leader_term_) {
+    const bool new_leader = best >= 0;
+    leader_ = best;
+    leader_term_ = term;
+    record("leader", "cluster",
+           new_leader ? plan_->nodes[static_cast<std::size_t>(best)].name + " (term " +
+                            std::to_string(term) + ")"
+                      : "none");
+    availability_dirty_ = true;
+    if (new_leader) on_leader_change();
+    if (pending_demotion_ >= 0) finish_demotion();
+  }
+  const bool quorum = leader_can_commit();
+  if (quorum != quorum_) {
+    quorum_ = quorum;
+    record("quorum", "cluster", quorum ? "held" : "lost");
+    availability_dirty_ = true;
+    if (quorum) request_reconcile(now_ms_);
+  }
+}
+
+}  // namespace clawsim

@@ -1,0 +1,186 @@
+// The simulated swarm: managers running Raft, the leader's dispatcher (heartbeats, UNKNOWN
+// after a failover, DOWN after the grace period), orchestrator and scheduler, nodes whose
+// host or docker daemon can fail, the network with its partitions and firewalls, the NFS
+// export and CapRover's dashboard. A value: copy it to fork a run at any moment. It reads no
+// clock, no file and no socket; time moves only through run_until().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/cluster_state.h"
+#include "model/plan.h"
+#include "model/scenario.h"
+#include "model/timeline.h"
+#include "sim/event_queue.h"
+#include "sim/network.h"
+#include "sim/raft_member.h"
+#include "sim/rng.h"
+
+namespace clawsim {
+
+enum class NodeStatus : std::uint8_t { kReady, kDown, kUnknown };
+const char* to_string(NodeStatus status);
+
+enum class TaskPhase : std::uint8_t { kPending, kAssigned, kRunning, kShutdown, kRejected, kFailed };
+const char* to_string(TaskPhase phase);
+
+struct SimNode {
+  bool host_up = true;
+  bool daemon_up = true;
+  bool manager = false;     // runs a Raft member (a voter once it has joined)
+  Role role = Role::kWorker;
+  Availability availability = Availability::kActive;
+  std::map<std::string, std::string> labels;
+  NodeStatus status = NodeStatus::kReady;
+  std::uint32_t boot_gen = 0;      // bumped when the daemon stops: stale timers are dropped
+  std::uint32_t deadline_gen = 0;  // bumped on every heartbeat the dispatcher accepts
+  std::uint32_t session_epoch = 0; // dispatcher epoch the agent is registered with
+  TimeMs leaderless_since_ms = -1; // this manager's Raft has known no leader since then
+  RaftMember raft;
+};
+
+struct SimTask {
+  int service = 0;
+  int slot = 0;
+  int node = -1;
+  TaskPhase phase = TaskPhase::kPending;
+  bool desired_running = true;
+  bool container_running = false;
+  std::uint32_t start_gen = 0;
+  TimeMs eligible_ms = 0;  // the restart delay: not scheduled before this
+  std::string message;
+};
+
+class SimCluster {
+ public:
+  SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed);
+
+  TimeMs now() const { return now_ms_; }
+  const Plan& plan() const { return *plan_; }
+  const std::vector<ServiceSpec>& services() const { return services_; }
+  std::uint64_t seed() const { return seed_; }
+
+  // Processes every event up to and including t_ms; the clock ends at t_ms.
+  void run_until(TimeMs t_ms);
+  // Performs a scenario action now; returns "ok" or the cluster's refusal.
+  std::string apply(const Action& action);
+  // Resolves a node reference (a name or an @reference) now; -1 when nothing matches.
+  int resolve(const std::string& ref) const;
+
+  ClusterState observe() const;
+  Timeline take_changes();
+  std::uint64_t fingerprint() const { return fingerprint_; }
+  std::uint64_t events_processed() const { return events_processed_; }
+
+  // The leader every running manager would follow: the highest-term running leader; -1 if none.
+  int leader() const { return leader_; }
+  bool has_quorum() const { return quorum_; }
+  const std::vector<SimNode>& nodes() const { return nodes_; }
+  const std::vector<SimTask>& tasks() const { return tasks_; }
+  bool service_up(int service) const { return service_up_[static_cast<std::size_t>(service)]; }
+  bool nfs_reachable_from(int node) const;
+  // What a manager API call made on `node` gets now: "ok" or Docker's error.
+  std::string api_answer(int node) const;
+
+ private:
+  // engine
+  void push(Event e) { queue_.push(std::move(e)); }
+  void dispatch(const Event& e);
+  void after_event();
+  void record(const char* kind, std::string subject, std::string detail);
+  DurationMs tick_ms() const { return plan_->raft.tick_ms; }
+
+  // Raft plumbing (sim_cluster.cc)
+  void start_manager(int node, bool fresh);
+  void on_raft_tick(const Event& e);
+  void on_raft_deliver(const Event& e);
+  void flush_outbox(int node);
+  bool raft_running(int node) const;
+  void update_leadership();
+  bool leader_can_commit() const;
+  std::uint64_t voters() const;
+  void set_voters_everywhere(std::uint64_t voters);
+
+  // dispatcher and agents (control_plane.cc)
+  void on_leader_change();
+  void schedule_heartbeat(int node, DurationMs delay_ms);
+  void on_agent_heartbeat(const Event& e);
+  void on_node_deadline(const Event& e);
+  bool agent_connected(int node) const;
+  void set_status(int node, NodeStatus status, const std::string& why);
+  DurationMs choose_period();
+  void agent_sync(int node);
+
+  // orchestrator and scheduler (control_plane.cc)
+  void request_reconcile(TimeMs at_ms);
+  void reconcile();
+  void replace_task(int task, DurationMs delay_ms);
+  void shut_down(int task, TaskPhase phase, const std::string& message);
+  void fill_slots();
+  void schedule_pending();
+  void start_container(int task);
+  void on_container_start(const Event& e);
+  void on_container_stop(const Event& e);
+  void record_task(int task);
+  NodeFacts facts(int node) const;
+
+  // actions (sim_actions.cc)
+  std::string act_crash(int node);
+  std::string act_restart(int node);
+  std::string act_stop_daemon(int node);
+  std::string act_start_daemon(int node);
+  std::string act_demote(int node, int via);
+  std::string act_promote(int node, int via);
+  std::string act_availability(int node, Availability availability, int via);
+  std::string act_label(const Action& a, int node, int via);
+  std::string act_partition(const Action& a);
+  std::string act_port(const Action& a, int node, bool block);
+  std::string act_nfs(bool running);
+  std::string act_service_update(const Action& a, int via);
+  std::string act_force_new_cluster(int node);
+  std::string api_gate(int via) const;
+  bool can_remove_member(int node) const;
+  void finish_demotion();
+
+  // availability (sim_observe.cc)
+  void recompute_availability();
+
+  std::shared_ptr<const Plan> plan_;
+  std::vector<ServiceSpec> services_;  // the plan's, as service updates change them
+  std::uint64_t seed_;
+  Rng raft_rng_;        // seeds of Raft members
+  Rng dispatcher_rng_;  // heartbeat periods
+  Rng phase_rng_;       // clock phases of nodes
+
+  TimeMs now_ms_ = 0;
+  EventQueue queue_;
+  Network network_;
+  std::vector<SimNode> nodes_;
+  std::vector<SimTask> tasks_;
+  std::vector<char> service_up_;
+  std::vector<std::string> service_reason_;  // the last recorded "up" / "down: why"
+  std::vector<int> service_order_;
+
+  int leader_ = -1;
+  std::uint64_t leader_term_ = 0;
+  std::uint64_t max_term_ = 0;
+  bool quorum_ = false;
+  std::uint32_t dispatcher_epoch_ = 0;
+  bool raft_changed_ = false;
+  bool availability_dirty_ = true;
+  bool reconcile_queued_ = false;
+  bool nfs_running_ = true;
+  bool nfs_up_ = false;
+  bool nfs_recorded_ = false;
+  int pending_demotion_ = -1;
+  std::vector<int> crashed_by_scenario_;
+
+  Timeline changes_;
+  std::uint64_t fingerprint_ = 0xcbf29ce484222325ULL;
+  std::uint64_t events_processed_ = 0;
+};
+
+}  // namespace clawsim

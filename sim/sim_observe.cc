@@ -1,0 +1,136 @@
+// What the simulated cluster looks like from outside: whether each service is available
+// (computed from the dependency graph, never declared) and the ClusterState snapshot.
+#include "sim/sim_cluster.h"
+
+namespace clawsim {
+
+bool SimCluster::nfs_reachable_from(int node) const {
+  if (!plan_->nfs || !nfs_running_) return false;
+  const int server = plan_->node_index(plan_->nfs->server);
+  if (!nodes_[static_cast<std::size_t>(server)].host_up) return false;
+  return network_.can_send(node, server, Traffic::kNfs);
+}
+
+namespace {
+
+const std::string& node_name(const Plan& plan, int node) {
+  return plan.nodes[static_cast<std::size_t>(node)].name;
+}
+
+// Why a running container of `service` on `node` cannot serve; "" when it can.
+// `up` holds the availability of the services computed so far (dependencies come first).
+std::string blocker(const SimCluster& c, const ServiceSpec& service, int node,
+                           const std::vector<char>& up) {
+  const Plan& plan = c.plan();
+  const SimNode& n = c.nodes()[static_cast<std::size_t>(node)];
+  for (Dependency need : service.needs) {
+    if (need == Dependency::kDockerDaemon && !n.daemon_up) {
+      return "docker daemon stopped on " + node_name(plan, node);
+    }
+    if (need == Dependency::kNfs && !c.nfs_reachable_from(node)) {
+      return "NFS export " + plan.nfs->server + ":" + plan.nfs->path + " unreachable from " +
+             node_name(plan, node);
+    }
+    if (need == Dependency::kQuorum && !c.has_quorum()) return "the swarm has no quorum";
+  }
+  if (service.manager_only && n.role != Role::kManager) {
+    return "runs on " + node_name(plan, node) + ", which is not a manager";
+  }
+  for (const std::string& dep : service.depends_on) {
+    const int d = plan.service_index(dep);
+    if (!up[static_cast<std::size_t>(d)]) return "depends on " + dep + ", which is down";
+  }
+  return "";
+}
+
+}  // namespace
+
+void SimCluster::recompute_availability() {
+  for (int s : service_order_) {
+    const ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
+    std::string reason;
+    bool up = false;
+    bool any_container = false;
+    for (const SimTask& t : tasks_) {
+      if (t.service != s || !t.container_running) continue;
+      if (!nodes_[static_cast<std::size_t>(t.node)].host_up) continue;
+      any_container = true;
+      const std::string why = blocker(*this, spec, t.node, service_up_);
+      if (why.empty()) {
+        up = true;
+        break;
+      }
+      if (reason.empty()) reason = why;
+    }
+    if (!any_container) {
+      reason = "no running task";
+      for (const SimTask& t : tasks_) {
+        if (t.service == s && t.desired_running && !t.message.empty()) {
+          reason += " (" + t.message + ")";
+          break;
+        }
+      }
+    }
+    service_up_[static_cast<std::size_t>(s)] = up;
+    std::string& last = service_reason_[static_cast<std::size_t>(s)];
+    std::string detail = up ? "up" : "down: " + reason;
+    if (detail != last) {
+      last = detail;
+      record("service", spec.name, std::move(detail));
+    }
+  }
+  if (plan_->nfs) {  // the export as its clients see it: the server process on a live host
+    const int server = plan_->node_index(plan_->nfs->server);
+    const bool up = nfs_running_ && nodes_[static_cast<std::size_t>(server)].host_up;
+    if (up != nfs_up_ || !nfs_recorded_) {
+      nfs_up_ = up;
+      nfs_recorded_ = true;
+      record("nfs", plan_->nfs->server + ":" + plan_->nfs->path, up ? "up" : "down");
+    }
+  }
+}
+
+ClusterState SimCluster::observe() const {
+  ClusterState s;
+  s.t_ms = now_ms_;
+  s.leader = leader_ >= 0 ? node_name(*plan_, leader_) : "";
+  s.quorum = quorum_;
+  if (plan_->nfs) {
+    const int server = plan_->node_index(plan_->nfs->server);
+    s.nfs_up = nfs_running_ && nodes_[static_cast<std::size_t>(server)].host_up;
+  }
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    const SimNode& n = nodes_[static_cast<std::size_t>(i)];
+    NodeState ns;
+    ns.name = node_name(*plan_, i);
+    ns.status = to_string(n.status);
+    ns.availability = to_string(n.availability);
+    ns.role = to_string(n.role);
+    ns.host_up = n.host_up;
+    ns.daemon_up = n.daemon_up;
+    if (n.manager) {
+      const bool reachable = leader_ >= 0 && raft_running(i) &&
+                             network_.can_talk(leader_, i, Traffic::kSwarm);
+      ns.manager_status = i == leader_ ? "Leader" : reachable ? "Reachable" : "Unreachable";
+    }
+    s.nodes.push_back(ns);
+  }
+  for (const SimTask& t : tasks_) {
+    TaskState ts;
+    ts.service = services_[static_cast<std::size_t>(t.service)].name;
+    ts.slot = t.slot;
+    ts.node = t.node >= 0 ? node_name(*plan_, t.node) : "";
+    ts.state = to_string(t.phase);
+    ts.desired = t.desired_running ? "running" : "shutdown";
+    ts.message = t.message;
+    ts.container_running = t.container_running;
+    s.tasks.push_back(ts);
+  }
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    std::string reason = service_up_[i] ? "" : service_reason_[i].substr(6);  // "down: "
+    s.services.push_back(ServiceState{services_[i].name, service_up_[i] != 0, reason});
+  }
+  return s;
+}
+
+}  // namespace clawsim
