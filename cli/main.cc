@@ -109,9 +109,8 @@ void write_output(const std::string& path, const std::string& text) {
 
 RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64_t seed) {
   SimDriver driver(plan.plan, seed, scenario.observe_interval_ms);
-  RunResult r = run_scenario(scenario, driver);
+  RunResult r = run_scenario(scenario, driver, plan.plan->name);
   r.seed = seed;
-  r.plan_name = plan.plan->name;
   r.plan_digest = plan.digest;
   return r;
 }

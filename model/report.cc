@@ -23,7 +23,8 @@ nlohmann::ordered_json report_json(const RunResult& r) {
   j["expectations"] = nlohmann::ordered_json::array();
   for (const Verdict& v : r.verdicts) {
     j["expectations"].push_back(
-        {{"name", v.name}, {"holds", v.holds}, {"detail", v.detail}, {"why", v.why}});
+        {{"name", v.name}, {"holds", v.holds}, {"known_failure", v.known_failure},
+         {"status", verdict_label(v)}, {"detail", v.detail}, {"why", v.why}});
   }
   j["timeline"] = nlohmann::ordered_json::array();
   for (const Change& c : r.timeline) {
@@ -62,7 +63,7 @@ std::string report_text(const RunResult& r, const Scenario& scenario, bool verbo
   }
   out += "\nexpectations\n";
   for (const Verdict& v : r.verdicts) {
-    out += std::string(v.holds ? "  PASS  " : "  FAIL  ") + v.name + "\n        " + v.detail + "\n";
+    out += "  " + pad(verdict_label(v), 6) + v.name + "\n        " + v.detail + "\n";
     if (!v.why.empty()) out += "        why: " + v.why + "\n";
   }
   out += "\nmetrics\n";

@@ -152,7 +152,13 @@ Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs dur
 }  // namespace
 
 bool RunResult::pass() const {
-  return std::all_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.holds; });
+  return std::all_of(verdicts.begin(), verdicts.end(),
+                     [](const Verdict& v) { return v.holds || v.known_failure; });
+}
+
+const char* verdict_label(const Verdict& v) {
+  if (v.known_failure) return v.holds ? "XPASS" : "XFAIL";
+  return v.holds ? "PASS" : "FAIL";
 }
 
 std::string format_time(TimeMs t_ms) {
@@ -163,10 +169,13 @@ std::string format_time(TimeMs t_ms) {
   return sign + std::to_string(a / 1000) + "." + ms + "s";
 }
 
-std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline) {
+std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
+                           const std::string& plan_name) {
   std::vector<Verdict> out;
   for (const Expectation& e : scenario.expectations) {
     out.push_back(judge_one(e, timeline, scenario.duration_ms));
+    out.back().known_failure =
+        std::find(e.xfail_plans.begin(), e.xfail_plans.end(), plan_name) != e.xfail_plans.end();
   }
   return out;
 }
@@ -178,11 +187,18 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   std::string leader_at_fault = "none";
   std::map<std::string, TimeMs> service_down_since;
   std::map<std::string, TimeMs> node_failed_at;
+  TimeMs leaderless_since = -1;
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
     const bool after_fault = has_fault && (c.t_ms > fault || (c.t_ms == fault && c.kind != "leader"));
     if (c.kind == "leader") {
       const std::string name = state_of(c);
+      if (has_fault && name == "none" && leaderless_since < 0) {
+        leaderless_since = std::max(c.t_ms, fault);
+      } else if (has_fault && name != "none" && leaderless_since >= 0) {
+        if (c.t_ms > fault) m["leaderless_ms"] += c.t_ms - leaderless_since;
+        leaderless_since = -1;
+      }
       if (!after_fault) {
         leader_at_fault = name;
       } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
@@ -209,6 +225,8 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       }
     }
   }
+  if (has_fault) m.emplace("leaderless_ms", 0);
+  if (leaderless_since >= 0) m["leaderless_ms"] += scenario.duration_ms - leaderless_since;
   for (const auto& [service, since] : service_down_since) {
     m["downtime_ms." + service] += scenario.duration_ms - since;
   }
@@ -234,8 +252,10 @@ std::uint64_t timeline_fingerprint(const Timeline& timeline) {
   return h;
 }
 
-RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver) {
+RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
+                       const std::string& plan_name) {
   RunResult r;
+  r.plan_name = plan_name;
   r.scenario = scenario.name;
   r.duration_ms = scenario.duration_ms;
   auto collect = [&] {
@@ -251,7 +271,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver) {
   }
   driver.advance_to(scenario.duration_ms);
   collect();
-  r.verdicts = judge(scenario, r.timeline);
+  r.verdicts = judge(scenario, r.timeline, plan_name);
   r.metrics = measure(scenario, r.timeline);
   r.fingerprint = timeline_fingerprint(r.timeline);
   return r;

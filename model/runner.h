@@ -16,6 +16,7 @@ namespace clawsim {
 struct Verdict {
   std::string name;
   bool holds = false;
+  bool known_failure = false;  // declared to fail on this plan (XFAIL when it does)
   std::string detail;  // what was seen, e.g. "lost at 41.200s"
   std::string why;     // from the scenario
 };
@@ -30,13 +31,18 @@ struct RunResult {
   std::vector<Verdict> verdicts;
   std::map<std::string, DurationMs> metrics;  // sorted by name
   std::uint64_t fingerprint = 0;              // hash of the timeline
-  bool pass() const;
+  bool pass() const;  // every expectation holds, or fails as declared
 };
 
-RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver);
+// "PASS", "FAIL", "XFAIL" (failed as declared) or "XPASS" (declared to fail, but held).
+const char* verdict_label(const Verdict& v);
+
+RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
+                       const std::string& plan_name);
 
 // Judging, exposed for tests: verdicts and metrics computed from a timeline alone.
-std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline);
+std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
+                           const std::string& plan_name);
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline);
 std::uint64_t timeline_fingerprint(const Timeline& timeline);
 

@@ -115,7 +115,7 @@ Action parse_action(const Field& f, const Plan& plan) {
 
 Expectation parse_expectation(const Field& f, const Plan& plan) {
   f.only_keys({"name", "check", "subject", "becomes", "stays", "available_pct_at_least",
-               "contains", "after", "within", "until", "why"});
+               "contains", "after", "within", "until", "why", "fails_on_plan"});
   Expectation e;
   e.line = f.line();
   const Field check = f.child("check");
@@ -161,6 +161,10 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
   if (f.child("until").present()) e.until_ms = f.child("until").as_duration_ms();
   if (e.within_ms && e.mode != ExpectMode::kBecomes) f.child("within").fail("within goes with becomes");
   if (f.child("why").present()) e.why = f.child("why").as_string();
+  if (f.child("fails_on_plan").present()) {
+    e.xfail_plans = f.child("fails_on_plan").as_string_list();
+    if (e.why.empty()) f.child("fails_on_plan").fail("a known failure needs a `why`");
+  }
   e.name = f.child("name").present() ? f.child("name").as_string()
                                      : e.check + (e.subject.empty() ? "" : " " + e.subject) + " " +
                                            (e.mode == ExpectMode::kStays ? "stays " : "becomes ") +

@@ -65,6 +65,9 @@ struct Expectation {
   std::optional<TimeMs> until_ms;
   double min_percent = 0;
   std::string why;  // the reason, in particular where the runbook's cluster fails the check
+  // Known failures: on plans of these names, the check is expected to fail, for `why`. It is
+  // reported as XFAIL and does not fail the run; it is judged normally on any other plan.
+  std::vector<std::string> xfail_plans;
   int line = 0;
 };
 

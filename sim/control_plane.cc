@@ -115,6 +115,7 @@ void SimCluster::set_status(int node, NodeStatus status, const std::string& why)
   if (!why.empty()) detail += " (" + why + ")";
   record("node", plan_->nodes[static_cast<std::size_t>(node)].name, detail);
   availability_dirty_ = true;
+  if (status == NodeStatus::kReady) request_reconcile(now_ms_);  // pending tasks may fit now
 }
 
 // The agent reconciles its node with its assignments: starts assigned containers, and stops

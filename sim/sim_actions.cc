@@ -60,7 +60,7 @@ int SimCluster::resolve(const std::string& ref) const {
   return plan_->node_index(ref);
 }
 
-std::string SimCluster::api_answer(int node) const {
+std::string SimCluster::api_answer(int node, bool write) const {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (!n.host_up || !n.daemon_up) return kDaemonDown;
   if (!n.manager) return kNotAManager;
@@ -72,15 +72,17 @@ std::string SimCluster::api_answer(int node) const {
     }
     return kDeadline;
   }
-  if (lead == leader_ && leader_can_commit() && network_.can_talk(node, lead, Traffic::kSwarm)) {
-    return "ok";
-  }
-  return kDeadline;
+  const bool lead_answers =
+      raft_running(lead) && nodes_[static_cast<std::size_t>(lead)].raft.role() == RaftRole::kLeader &&
+      network_.can_send(node, lead, Traffic::kSwarm);
+  if (!lead_answers) return kDeadline;
+  if (write && !(lead == leader_ && leader_can_commit())) return kDeadline;
+  return "ok";
 }
 
 std::string SimCluster::api_gate(int via) const {
   if (via < 0) return "no manager to send the command to";
-  return api_answer(via);
+  return api_answer(via, true);
 }
 
 // swarmkit raft.go CanRemoveMember: after removing `node`, the members this leader can reach
@@ -161,8 +163,7 @@ std::string SimCluster::act_crash(int node) {
 std::string SimCluster::act_restart(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (n.host_up) return "already up";
-  n.host_up = true;
-  record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "up");
+  n.host_up = true;  // the daemon starts at boot and records the node as up
   return act_start_daemon(node);
 }
 

@@ -77,12 +77,16 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   service_up_.assign(services_.size(), 0);
   service_reason_.assign(services_.size(), "");
 
-  // The cluster as installed: one dispatcher epoch, every agent registered and heartbeating.
+  // The cluster as installed: one dispatcher epoch, every agent registered and heartbeating,
+  // every task running where the scheduler puts it.
   dispatcher_epoch_ = 1;
+  leader_ = leader;
+  leader_term_ = 1;
+  max_term_ = 1;
+  quorum_ = leader_can_commit();
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     SimNode& n = nodes_[i];
     n.session_epoch = dispatcher_epoch_;
-    record("node", p.nodes[i].name, "ready");
     const auto offset = static_cast<DurationMs>(
         phase_rng_.below(static_cast<std::uint64_t>(p.dispatcher.heartbeat_period_ms)));
     schedule_heartbeat(static_cast<int>(i), offset);
@@ -95,15 +99,31 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   }
   fill_slots();
   schedule_pending();
-  for (std::size_t t = 0; t < tasks_.size(); ++t) {  // installed tasks are already running
-    if (tasks_[t].phase != TaskPhase::kAssigned) continue;
-    tasks_[t].phase = TaskPhase::kRunning;
-    tasks_[t].container_running = true;
-    ++tasks_[t].start_gen;
-    record_task(static_cast<int>(t));
+  for (SimTask& t : tasks_) {
+    if (t.phase != TaskPhase::kAssigned) continue;
+    t.phase = TaskPhase::kRunning;
+    t.container_running = true;
+    ++t.start_gen;
   }
-  raft_changed_ = true;
+  record_initial_state();
   after_event();
+}
+
+// The first entries of every timeline: the state the run starts from.
+void SimCluster::record_initial_state() {
+  changes_.clear();
+  fingerprint_ = 0xcbf29ce484222325ULL;
+  record("leader", "cluster", p_name(leader_) + " (term 1)");
+  record("quorum", "cluster", quorum_ ? "held" : "lost");
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    record("node", plan_->nodes[i].name, to_string(nodes_[i].status));
+  }
+  for (std::size_t t = 0; t < tasks_.size(); ++t) record_task(static_cast<int>(t));
+  availability_dirty_ = true;
+}
+
+std::string SimCluster::p_name(int node) const {
+  return node < 0 ? std::string("none") : plan_->nodes[static_cast<std::size_t>(node)].name;
 }
 
 void SimCluster::start_manager(int node, bool fresh) {

@@ -82,8 +82,10 @@ class SimCluster {
   const std::vector<SimTask>& tasks() const { return tasks_; }
   bool service_up(int service) const { return service_up_[static_cast<std::size_t>(service)]; }
   bool nfs_reachable_from(int node) const;
-  // What a manager API call made on `node` gets now: "ok" or Docker's error.
-  std::string api_answer(int node) const;
+  // What a manager API call made on `node` gets now: "ok" or Docker's error. A read (`docker
+  // node ls`) is served from the leader's store, even by a leader that lost its quorum but has
+  // not stepped down yet; a write must commit through Raft.
+  std::string api_answer(int node, bool write) const;
 
  private:
   // engine
@@ -91,6 +93,8 @@ class SimCluster {
   void dispatch(const Event& e);
   void after_event();
   void record(const char* kind, std::string subject, std::string detail);
+  void record_initial_state();
+  std::string p_name(int node) const;
   DurationMs tick_ms() const { return plan_->raft.tick_ms; }
 
   // Raft plumbing (sim_cluster.cc)

@@ -25,7 +25,7 @@ void SimDriver::sample() {
   for (int i = 0; i < static_cast<int>(cluster_.nodes().size()); ++i) {
     const SimNode& n = cluster_.nodes()[static_cast<std::size_t>(i)];
     if (!n.manager && api_seen_[static_cast<std::size_t>(i)].empty()) continue;
-    std::string answer = cluster_.api_answer(i);
+    std::string answer = cluster_.api_answer(i, false);
     if (answer != api_seen_[static_cast<std::size_t>(i)]) {
       api_seen_[static_cast<std::size_t>(i)] = answer;
       pending_.push_back(Change{cluster_.now(), "api",
