@@ -61,13 +61,13 @@ int in_force(const std::vector<Step>& steps, TimeMs t) {
 Verdict judge_becomes(const Expectation& e, const std::vector<Step>& steps, TimeMs end) {
   Verdict v;
   const int start = in_force(steps, e.after_ms);
-  // At an action's instant the old state is still in force: compare "new" against it.
-  const std::string before = start >= 0 ? steps[static_cast<std::size_t>(start)].state : "";
+  // "new" is judged against what held just before the window: an action at `after` changes
+  // the state at that same instant.
+  const int prior = e.after_ms > 0 ? in_force(steps, e.after_ms - 1) : start;
+  const std::string before = prior >= 0 ? steps[static_cast<std::size_t>(prior)].state : "";
   for (int i = std::max(start, 0); i < static_cast<int>(steps.size()); ++i) {
     const Step& s = steps[static_cast<std::size_t>(i)];
     if (s.t_ms > end) break;
-    if (i == start && e.check == "leader" && e.state == "new") continue;
-    if (i < start) continue;
     if (state_matches(e, s, before)) {
       v.holds = true;
       const TimeMs at = std::max(s.t_ms, e.after_ms);

@@ -52,7 +52,7 @@ void SimCluster::on_leader_change() {
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     SimNode& n = nodes_[static_cast<std::size_t>(i)];
     if (n.status == NodeStatus::kDown) continue;
-    set_status(i, NodeStatus::kUnknown, "");
+    set_status(i, NodeStatus::kUnknown, "Node moved to \"unknown\" state due to leadership change in cluster");
     ++n.deadline_gen;
     Event deadline{};
     deadline.t_ms = now_ms_ + choose_period() * d.unknown_grace_multiplier;
@@ -125,7 +125,8 @@ void SimCluster::agent_sync(int node) {
     SimTask& task = tasks_[static_cast<std::size_t>(t)];
     if (task.node != node) continue;
     if (task.desired_running && task.phase == TaskPhase::kAssigned) start_container(t);
-    if (!task.desired_running && task.container_running) {
+    if (!task.desired_running && task.container_running && !task.stop_pending) {
+      task.stop_pending = true;
       Event kill{};
       kill.t_ms = now_ms_ + 1;
       kill.kind = EventKind::kContainerStop;
@@ -170,7 +171,8 @@ void SimCluster::shut_down(int task, TaskPhase phase, const std::string& message
   t.desired_running = false;
   if (phase != TaskPhase::kShutdown || !t.container_running) t.phase = phase;
   t.message = message;
-  if (t.container_running && agent_connected(t.node)) {
+  if (t.container_running && !t.stop_pending && agent_connected(t.node)) {
+    t.stop_pending = true;
     const ServiceSpec& s = services_[static_cast<std::size_t>(t.service)];
     Event stop{};
     stop.t_ms = now_ms_ + std::min<DurationMs>(s.stop_grace_ms, 1000);
@@ -337,8 +339,9 @@ void SimCluster::on_container_start(const Event& e) {
 void SimCluster::on_container_stop(const Event& e) {
   SimTask& t = tasks_[static_cast<std::size_t>(e.task)];
   if (!t.container_running || t.desired_running) return;
+  t.stop_pending = false;
   const SimNode& n = nodes_[static_cast<std::size_t>(t.node)];
-  if (!n.host_up || !n.daemon_up) return;
+  if (!n.host_up || !n.daemon_up) return;  // the daemon kills it when it is back
   t.container_running = false;
   if (e.gen == 1) {
     t.phase = TaskPhase::kFailed;

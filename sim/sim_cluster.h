@@ -49,6 +49,7 @@ struct SimTask {
   TaskPhase phase = TaskPhase::kPending;
   bool desired_running = true;
   bool container_running = false;
+  bool stop_pending = false;  // a graceful stop is under way
   std::uint32_t start_gen = 0;
   TimeMs eligible_ms = 0;  // the restart delay: not scheduled before this
   std::string message;

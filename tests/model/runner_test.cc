@@ -1,0 +1,144 @@
+#include "model/runner.h"
+
+#include <gtest/gtest.h>
+
+namespace clawsim {
+namespace {
+
+Expectation expect(std::string check, ExpectMode mode, std::string state, TimeMs after = 0) {
+  Expectation e;
+  e.check = std::move(check);
+  e.mode = mode;
+  e.state = std::move(state);
+  e.after_ms = after;
+  e.name = e.check + " " + e.state;
+  return e;
+}
+
+Scenario with(std::vector<Expectation> es, DurationMs duration = 100'000) {
+  Scenario s;
+  s.name = "t";
+  s.duration_ms = duration;
+  s.expectations = std::move(es);
+  return s;
+}
+
+const Timeline kFailover = {
+    {0, "leader", "cluster", "atlanta (term 1)"},
+    {0, "quorum", "cluster", "held"},
+    {0, "service", "web", "up"},
+    {10'000, "action", "crash-node @leader (atlanta)", "ok"},
+    {10'000, "leader", "cluster", "none"},
+    {10'000, "quorum", "cluster", "lost"},
+    {10'000, "service", "web", "down: no running task"},
+    {22'000, "leader", "cluster", "boston (term 2)"},
+    {22'000, "quorum", "cluster", "held"},
+    {30'000, "service", "web", "up"},
+};
+
+TEST(Runner, BecomesWithinWindow) {
+  Expectation lost = expect("quorum", ExpectMode::kBecomes, "lost", 10'000);
+  lost.within_ms = 1'000;
+  Expectation leader = expect("leader", ExpectMode::kBecomes, "new", 10'000);
+  leader.within_ms = 11'000;
+  const auto v = judge(with({lost, leader}), kFailover, "p");
+  EXPECT_TRUE(v[0].holds) << v[0].detail;
+  EXPECT_FALSE(v[1].holds) << "boston leads 12 s after the crash, the window is 11 s";
+  leader.within_ms = 12'000;
+  EXPECT_TRUE(judge(with({leader}), kFailover, "p")[0].holds);
+}
+
+TEST(Runner, NewLeaderMeansADifferentOne) {
+  const Timeline back = {{0, "leader", "cluster", "atlanta (term 1)"},
+                         {10'000, "leader", "cluster", "none"},
+                         {20'000, "leader", "cluster", "atlanta (term 3)"}};
+  EXPECT_FALSE(judge(with({expect("leader", ExpectMode::kBecomes, "new", 10'000)}), back, "p")[0].holds);
+}
+
+TEST(Runner, StaysIsBrokenByAnyChangeInTheWindow) {
+  Expectation up = expect("service", ExpectMode::kStays, "up");
+  up.subject = "web";
+  EXPECT_FALSE(judge(with({up}), kFailover, "p")[0].holds);
+  up.after_ms = 30'000;
+  EXPECT_TRUE(judge(with({up}), kFailover, "p")[0].holds);
+  up.after_ms = 0;
+  up.until_ms = 9'999;
+  EXPECT_TRUE(judge(with({up}), kFailover, "p")[0].holds);
+}
+
+TEST(Runner, AvailabilityPercentage) {
+  Expectation pct = expect("service", ExpectMode::kAvailableAtLeast, "");
+  pct.subject = "web";
+  pct.min_percent = 80;
+  const auto v = judge(with({pct}), kFailover, "p");
+  EXPECT_TRUE(v[0].holds) << v[0].detail;  // down 20 s of 100 s
+  EXPECT_NE(v[0].detail.find("80000 of 100000"), std::string::npos) << v[0].detail;
+  pct.min_percent = 81;
+  EXPECT_FALSE(judge(with({pct}), kFailover, "p")[0].holds);
+}
+
+TEST(Runner, KnownFailuresApplyOnlyToTheirPlans) {
+  Expectation e = expect("quorum", ExpectMode::kStays, "held");
+  e.xfail_plans = {"runbook"};
+  e.why = "because";
+  const auto on_runbook = judge(with({e}), kFailover, "runbook");
+  EXPECT_FALSE(on_runbook[0].holds);
+  EXPECT_TRUE(on_runbook[0].known_failure);
+  EXPECT_STREQ(verdict_label(on_runbook[0]), "XFAIL");
+  RunResult r;
+  r.verdicts = on_runbook;
+  EXPECT_TRUE(r.pass());
+  r.verdicts = judge(with({e}), kFailover, "other");
+  EXPECT_FALSE(r.pass());
+  EXPECT_STREQ(verdict_label(r.verdicts[0]), "FAIL");
+}
+
+TEST(Runner, ContainsMatchesSubstrings) {
+  const Timeline t = {{5, "task", "openclaw", "slot 1: pending: no suitable node (x)"}};
+  Expectation e = expect("task", ExpectMode::kBecomes, "no suitable node");
+  e.subject = "openclaw";
+  EXPECT_FALSE(judge(with({e}), t, "p")[0].holds);
+  e.contains = true;
+  EXPECT_TRUE(judge(with({e}), t, "p")[0].holds);
+}
+
+TEST(Runner, PlacementInvariant) {
+  Expectation e = expect("placement", ExpectMode::kStays, "respected");
+  EXPECT_TRUE(judge(with({e}), kFailover, "p")[0].holds);
+  Timeline broken = kFailover;
+  broken.push_back({40'000, "invariant", "openclaw", "placed on boston against its constraints"});
+  EXPECT_FALSE(judge(with({e}), broken, "p")[0].holds);
+}
+
+TEST(Runner, Metrics) {
+  Scenario s = with({});
+  Action crash;
+  crash.at_ms = 10'000;
+  s.timeline = {crash};
+  Timeline t = kFailover;
+  t.insert(t.begin() + 4, Change{10'000, "host", "atlanta", "down"});
+  t.push_back({40'000, "node", "atlanta", "down (heartbeat failure)"});
+  const auto m = measure(s, t);
+  EXPECT_EQ(m.at("leader_elected_ms"), 12'000);
+  EXPECT_EQ(m.at("quorum_lost_ms"), 0);
+  EXPECT_EQ(m.at("leaderless_ms"), 12'000);
+  EXPECT_EQ(m.at("node_down_ms.atlanta"), 30'000);
+  EXPECT_EQ(m.at("downtime_ms.web"), 20'000);
+}
+
+TEST(Runner, FingerprintDependsOnEveryField) {
+  Timeline a = kFailover;
+  Timeline b = kFailover;
+  b[7].detail = "chicago (term 2)";
+  EXPECT_EQ(timeline_fingerprint(a), timeline_fingerprint(kFailover));
+  EXPECT_NE(timeline_fingerprint(a), timeline_fingerprint(b));
+}
+
+TEST(Runner, FormatTime) {
+  EXPECT_EQ(format_time(0), "0.000s");
+  EXPECT_EQ(format_time(12'345), "12.345s");
+  EXPECT_EQ(format_time(-1'500), "-1.500s");
+}
+
+}  // namespace
+}  // namespace clawsim

@@ -1,0 +1,128 @@
+#include "model/scenario.h"
+
+#include <gtest/gtest.h>
+
+#include "model/plan_yaml.h"
+#include "scenarios/embedded.h"
+
+namespace clawsim {
+namespace {
+
+Plan default_plan() { return parse_plan(default_plan_text(), "default-plan.yaml").value(); }
+
+InputError error_of(const std::string& text) {
+  Result<Scenario> r = parse_scenario(text, "s.yaml", default_plan());
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? InputError{} : r.error();
+}
+
+TEST(Scenario, EveryBuiltInParsesAgainstTheDefaultPlan) {
+  const Plan plan = default_plan();
+  const char* required[] = {"quorum-loss",        "leader-crash",        "leader-demotion",
+                            "follower-crash",     "worker-crash",        "trusted-node-drain",
+                            "trusted-node-loss",  "nfs-outage",          "leader-partition",
+                            "rolling-maintenance", "dashboard-node-loss"};
+  for (const char* name : required) {
+    EXPECT_FALSE(builtin_scenario(name).empty()) << name << " is missing";
+  }
+  for (const EmbeddedFile& f : builtin_scenarios()) {
+    Result<Scenario> s = parse_scenario(f.text, std::string(f.name), plan);
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    EXPECT_EQ(s.value().name, f.name) << "a built-in scenario is named after its file";
+    EXPECT_FALSE(s.value().expectations.empty()) << f.name;
+    EXPECT_FALSE(s.value().description.empty()) << f.name;
+  }
+}
+
+TEST(Scenario, TimelineIsSortedStably) {
+  Result<Scenario> s = parse_scenario(R"(name: t
+timeline:
+  - {at: 20s, do: heal}
+  - {at: 10s, do: crash-node, node: boston}
+  - {at: 10s, do: crash-node, node: atlanta}
+expect:
+  - {check: quorum, becomes: lost}
+)", "t.yaml", default_plan());
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  ASSERT_EQ(s.value().timeline.size(), 3U);
+  EXPECT_EQ(s.value().timeline[0].node, "boston");
+  EXPECT_EQ(s.value().timeline[1].node, "atlanta");
+  EXPECT_EQ(s.value().timeline[2].kind, ActionKind::kHeal);
+}
+
+TEST(Scenario, UnknownActionListsTheVerbs) {
+  const InputError e = error_of("name: x\ntimeline:\n  - {at: 1s, do: explode, node: boston}\n");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.field, "timeline[0].do");
+  EXPECT_NE(e.message.find("unknown action 'explode'"), std::string::npos);
+  EXPECT_NE(e.message.find("crash-node"), std::string::npos);
+}
+
+TEST(Scenario, UnknownNodeAndReference) {
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: crash-node, node: paris}\n")
+                .message.find("unknown node 'paris'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: crash-node, node: '@boss'}\n")
+                .message.find("unknown node reference '@boss'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: partition, groups: [[atlanta, rome]]}\n")
+                .message.find("unknown node 'rome'"),
+            std::string::npos);
+}
+
+TEST(Scenario, ActionArguments) {
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: label-add, node: boston, label: k}\n")
+                .message.find("expected key=value"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: block-port, node: boston, port: 0}\n")
+                .message.find("between 1 and 65535"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: service-update, service: web}\n")
+                .message.find("unknown service 'web'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: service-update, service: openclaw, "
+                     "constraint_add: ['node.role = manager']}\n")
+                .message.find("'==' or '!='"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nduration: 10s\ntimeline:\n  - {at: 11s, do: heal}\n")
+                .message.find("after the end of the run"),
+            std::string::npos);
+}
+
+TEST(Scenario, Expectations) {
+  EXPECT_NE(error_of("name: x\nexpect:\n  - {check: service, becomes: up}\n")
+                .message.find("needs a subject"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nexpect:\n  - {check: service, subject: web, becomes: up}\n")
+                .message.find("unknown service 'web'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nexpect:\n  - {check: vibes, becomes: good}\n")
+                .message.find("unknown check 'vibes'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nexpect:\n  - {check: quorum, becomes: held, stays: held}\n")
+                .message.find("exactly one of"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nexpect:\n  - {check: quorum, becomes: held, fails_on_plan: p}\n")
+                .message.find("needs a `why`"),
+            std::string::npos);
+  Result<Scenario> s = parse_scenario(
+      "name: x\nexpect:\n  - {check: dashboard, available_pct_at_least: 90}\n", "x.yaml",
+      default_plan());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s.value().expectations[0].subject, "captain-captain");
+}
+
+TEST(Scenario, DescribeNamesTheAction) {
+  Action a;
+  a.kind = ActionKind::kPartition;
+  a.groups = {{"atlanta"}, {"boston", "chicago"}};
+  EXPECT_EQ(a.describe(), "partition [atlanta] [boston chicago]");
+  Action b;
+  b.kind = ActionKind::kBlockPort;
+  b.node = "boston";
+  b.port = 2377;
+  EXPECT_EQ(b.describe(), "block-port boston 2377/tcp");
+}
+
+}  // namespace
+}  // namespace clawsim
