@@ -23,8 +23,8 @@ constexpr std::array<std::pair<ActionKind, const char*>, 19> kActionNames{{
     {ActionKind::kForceNewCluster, "force-new-cluster"},
 }};
 
-constexpr std::array<const char*, 5> kNodeRefs{"@leader", "@follower", "@worker", "@nfs-server",
-                                               "@dashboard"};
+constexpr std::array<const char*, 6> kNodeRefs{"@leader",     "@follower",  "@worker",
+                                               "@nfs-server", "@dashboard", "@crashed"};
 
 constexpr std::array<const char*, 9> kChecks{"quorum", "leader", "node",  "service",  "dashboard",
                                              "task",   "api",    "action", "placement"};
@@ -36,7 +36,7 @@ void check_node_ref(const Field& f, const std::string& ref, const Plan& plan) {
     }
     f.fail("unknown node reference '" + ref +
            "'; expected a node name or one of @leader, @follower, @worker, @nfs-server, "
-           "@dashboard");
+           "@dashboard, @crashed");
   }
   if (plan.node_index(ref) < 0) f.fail("unknown node '" + ref + "'");
 }

@@ -26,6 +26,7 @@ bool parse_action_kind(std::string_view text, ActionKind& out);
 //   @leader    the current leader      @follower   a manager that is not the leader (by name)
 //   @worker    a worker (by name)      @nfs-server the NFS server
 //   @dashboard the node running the dashboard
+//   @crashed   the node the scenario most recently crashed or stopped, still down
 // Several actions may use the same reference; each resolves it at its own time, except that
 // `@follower` skips nodes an earlier action of the scenario already took down.
 struct Action {

@@ -49,6 +49,7 @@ int SimCluster::resolve(const std::string& ref) const {
     }
     return -1;
   }
+  if (ref == "@crashed") return crashed_by_scenario_.empty() ? -1 : crashed_by_scenario_.back();
   if (ref == "@nfs-server") return plan_->nfs ? plan_->node_index(plan_->nfs->server) : -1;
   if (ref == "@dashboard") {
     const int s = plan_->service_index(plan_->dashboard_service);
@@ -164,6 +165,7 @@ std::string SimCluster::act_restart(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (n.host_up) return "already up";
   n.host_up = true;  // the daemon starts at boot and records the node as up
+  n.daemon_up = false;
   return act_start_daemon(node);
 }
 
