@@ -108,7 +108,10 @@ void write_output(const std::string& path, const std::string& text) {
 }
 
 RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64_t seed) {
-  SimDriver driver(plan.plan, seed, scenario.observe_interval_ms);
+  auto effective = scenario.overrides_settings
+                       ? std::make_shared<const Plan>(plan_for(*plan.plan, scenario))
+                       : plan.plan;
+  SimDriver driver(effective, seed, scenario.observe_interval_ms);
   RunResult r = run_scenario(scenario, driver, plan.plan->name);
   r.seed = seed;
   r.plan_digest = plan.digest;

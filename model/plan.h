@@ -115,6 +115,8 @@ struct Plan {
   std::vector<FirewallStep> firewall;  // run in order; the result is each node's Firewall
   std::string leader;                  // the node that leads at the start (the install leader)
   std::string dashboard_service = "captain-captain";
+  // Derived: each node's firewall after the ufw commands above (indexed like nodes).
+  std::vector<Firewall> firewalls;
 
   int node_index(std::string_view name) const;     // -1 if absent
   int service_index(std::string_view name) const;  // -1 if absent

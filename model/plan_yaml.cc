@@ -280,9 +280,7 @@ Plan parse_plan_fields(const Field& root) {
   const Field nodes = root.child("nodes");
   for (std::size_t i = 0; i < nodes.size(); ++i) plan.nodes.push_back(parse_node(nodes.item(i)));
   check_nodes(nodes, plan);
-  parse_raft(root.child("raft"), plan.raft);
-  parse_dispatcher(root.child("dispatcher"), plan.dispatcher);
-  parse_world(root.child("world"), plan.world);
+  parse_settings(root, plan.raft, plan.dispatcher, plan.world);
   if (root.child("nfs").present()) {
     const Field nfs = root.child("nfs");
     plan.nfs = parse_nfs(nfs);
@@ -322,10 +320,18 @@ Plan parse_plan_fields(const Field& root) {
   if (root.child("dashboard_service").present()) {
     plan.dashboard_service = root.child("dashboard_service").as_string();
   }
+  plan.firewalls = build_firewalls(plan);
   return plan;
 }
 
 }  // namespace
+
+void parse_settings(const Field& f, RaftSettings& raft, DispatcherSettings& dispatcher,
+                    WorldSettings& world) {
+  parse_raft(f.child("raft"), raft);
+  parse_dispatcher(f.child("dispatcher"), dispatcher);
+  parse_world(f.child("world"), world);
+}
 
 Result<Plan> parse_plan(std::string_view text, const std::string& file) {
   try {

@@ -12,4 +12,10 @@ namespace clawsim {
 
 Result<Plan> parse_plan(std::string_view text, const std::string& file);
 
+class Field;
+// Applies the raft, dispatcher and world sections found under `f` (all optional) over the
+// settings given, with the same checks as in a plan. Throws what Field::fail throws.
+void parse_settings(const Field& f, RaftSettings& raft, DispatcherSettings& dispatcher,
+                    WorldSettings& world);
+
 }  // namespace clawsim

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "model/plan_yaml.h"
 #include "model/yaml_fields.h"
 
 namespace clawsim {
@@ -173,9 +174,19 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
 }
 
 Scenario parse_fields(const Field& root, const std::string& file, const Plan& plan) {
-  root.only_keys({"name", "description", "duration", "observe_interval", "timeline", "expect"});
+  root.only_keys(
+      {"name", "description", "duration", "observe_interval", "plan", "timeline", "expect"});
   Scenario s;
   s.file = file;
+  s.raft = plan.raft;
+  s.dispatcher = plan.dispatcher;
+  s.world = plan.world;
+  const Field overrides = root.child("plan");
+  if (overrides.present()) {
+    overrides.only_keys({"raft", "dispatcher", "world"});
+    parse_settings(overrides, s.raft, s.dispatcher, s.world);
+    s.overrides_settings = true;
+  }
   s.name = root.child("name").as_string();
   if (root.child("description").present()) s.description = root.child("description").as_string();
   if (root.child("duration").present()) s.duration_ms = root.child("duration").as_duration_ms();
@@ -240,6 +251,16 @@ std::string Action::describe() const {
     for (const auto& c : constraint_add) out += " +constraint '" + c + "'";
     for (const auto& c : constraint_rm) out += " -constraint '" + c + "'";
     if (replicas) out += " replicas=" + std::to_string(*replicas);
+  }
+  return out;
+}
+
+Plan plan_for(const Plan& plan, const Scenario& scenario) {
+  Plan out = plan;
+  if (scenario.overrides_settings) {
+    out.raft = scenario.raft;
+    out.dispatcher = scenario.dispatcher;
+    out.world = scenario.world;
   }
   return out;
 }

@@ -74,6 +74,12 @@ struct Expectation {
 
 struct Scenario {
   std::string name;
+  // Settings the scenario runs with instead of the plan's (its `plan:` section): a drill may
+  // rehearse, say, a longer election timeout. Empty when it keeps the plan's.
+  bool overrides_settings = false;
+  RaftSettings raft;
+  DispatcherSettings dispatcher;
+  WorldSettings world;
   std::string description;
   std::string file;
   DurationMs duration_ms = 120 * kSecondMs;
@@ -84,5 +90,8 @@ struct Scenario {
 
 // Parses a scenario and checks its node and service names against the plan it will run on.
 Result<Scenario> parse_scenario(std::string_view text, const std::string& file, const Plan& plan);
+
+// The plan a scenario runs on: `plan` with the scenario's setting overrides, if any.
+Plan plan_for(const Plan& plan, const Scenario& scenario);
 
 }  // namespace clawsim

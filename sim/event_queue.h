@@ -43,20 +43,22 @@ class EventQueue {
   void push(Event event) {
     event.seq = next_seq_++;
     heap_.push_back(event);
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   Event pop() {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
     Event e = heap_.back();
     heap_.pop_back();
     return e;
   }
 
  private:
-  static bool later(const Event& a, const Event& b) {
-    return a.t_ms != b.t_ms ? a.t_ms > b.t_ms : a.seq > b.seq;
-  }
+  struct Later {  // a type, not a function pointer, so the heap's comparisons inline
+    bool operator()(const Event& a, const Event& b) const {
+      return a.t_ms != b.t_ms ? a.t_ms > b.t_ms : a.seq > b.seq;
+    }
+  };
   std::vector<Event> heap_;
   std::uint64_t next_seq_ = 0;
 };

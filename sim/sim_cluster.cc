@@ -18,12 +18,10 @@ constexpr std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
 // Stream ids of the root seed's subsystems.
 enum : std::uint64_t { kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3 };
 
+// Mixes a word into the trace hash (one multiply-xorshift round, as in splitmix64).
 std::uint64_t fnv(std::uint64_t h, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    h ^= (v >> (8 * i)) & 0xffU;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
+  h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
 }
 
 std::uint64_t fnv(std::uint64_t h, const std::string& s) {
@@ -33,6 +31,16 @@ std::uint64_t fnv(std::uint64_t h, const std::string& s) {
   }
   return fnv(h, s.size());
 }
+
+// What update_leadership() reads of a member: it need not run when none of it changed.
+struct RaftView {
+  RaftRole role;
+  std::uint64_t term;
+  int lead;
+  bool operator==(const RaftView&) const = default;
+};
+
+RaftView view(const RaftMember& r) { return RaftView{r.role(), r.term(), r.lead()}; }
 
 }  // namespace
 
@@ -52,7 +60,8 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
       raft_rng_(derive_seed(seed, kRaftStream)),
       dispatcher_rng_(derive_seed(seed, kDispatcherStream)),
       phase_rng_(derive_seed(seed, kPhaseStream)),
-      network_(*plan_, build_firewalls(*plan_)) {
+      network_(*plan_, plan_->firewalls.size() == plan_->nodes.size() ? plan_->firewalls
+                                                                            : build_firewalls(*plan_)) {
   const Plan& p = *plan_;
   queue_.reserve(1024);
   nodes_.resize(p.nodes.size());
@@ -212,9 +221,10 @@ Timeline SimCluster::take_changes() {
 void SimCluster::on_raft_tick(const Event& e) {
   SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
   if (e.gen != n.boot_gen || !raft_running(e.node)) return;
+  const RaftView before = view(n.raft);
   n.raft.tick();
   flush_outbox(e.node);
-  raft_changed_ = true;
+  raft_changed_ = raft_changed_ || before != view(n.raft);
   Event next = e;
   next.t_ms = now_ms_ + tick_ms();
   push(next);
@@ -224,9 +234,11 @@ void SimCluster::on_raft_deliver(const Event& e) {
   const int to = e.msg.to;
   if (!raft_running(to) || !network_.can_send(e.msg.from, to, Traffic::kSwarm)) return;
   fingerprint_ = fnv(fingerprint_, e.msg.term * 8 + static_cast<std::uint64_t>(e.msg.type));
-  nodes_[static_cast<std::size_t>(to)].raft.step(e.msg);
+  RaftMember& raft = nodes_[static_cast<std::size_t>(to)].raft;
+  const RaftView before = view(raft);
+  raft.step(e.msg);
   flush_outbox(to);
-  raft_changed_ = true;
+  raft_changed_ = raft_changed_ || before != view(raft);
 }
 
 void SimCluster::flush_outbox(int node) {
