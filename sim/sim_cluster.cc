@@ -285,6 +285,22 @@ bool SimCluster::leader_can_commit() const {
   return reachable >= majority(std::popcount(v));
 }
 
+// Raft's election safety: at most one leader per term, among all members, running or not.
+void SimCluster::check_election_safety() {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const RaftMember& a = nodes_[i].raft;
+    if (!nodes_[i].manager || a.role() != RaftRole::kLeader) continue;
+    for (std::size_t j = i + 1; j < nodes_.size(); ++j) {
+      const RaftMember& b = nodes_[j].raft;
+      if (nodes_[j].manager && b.role() == RaftRole::kLeader && b.term() == a.term()) {
+        record("invariant", "raft",
+               "two leaders in term " + std::to_string(a.term()) + ": " + p_name(static_cast<int>(i)) +
+                   " and " + p_name(static_cast<int>(j)));
+      }
+    }
+  }
+}
+
 void SimCluster::update_leadership() {
   int best = -1;
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
@@ -305,6 +321,7 @@ void SimCluster::update_leadership() {
       best = i;
     }
   }
+  check_election_safety();
   const std::uint64_t term = best < 0 ? 0 : nodes_[static_cast<std::size_t>(best)].raft.term();
   if (best != leader_ || term != leader_term_) {
     const bool new_leader = best >= 0;

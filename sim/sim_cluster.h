@@ -105,6 +105,7 @@ class SimCluster {
   void flush_outbox(int node);
   bool raft_running(int node) const;
   void update_leadership();
+  void check_election_safety();
   bool leader_can_commit() const;
   std::uint64_t voters() const;
   void set_voters_everywhere(std::uint64_t voters);

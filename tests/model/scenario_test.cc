@@ -112,6 +112,26 @@ TEST(Scenario, Expectations) {
   EXPECT_EQ(s.value().expectations[0].subject, "captain-captain");
 }
 
+TEST(Scenario, PlanSettingOverrides) {
+  const Plan plan = default_plan();
+  Result<Scenario> s = parse_scenario(
+      "name: slow\nplan:\n  raft: {election_tick: 20}\n  dispatcher: {heartbeat_period: 10s}\n",
+      "slow.yaml", plan);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  const Plan effective = plan_for(plan, s.value());
+  EXPECT_EQ(effective.raft.election_tick, 20);
+  EXPECT_EQ(effective.raft.heartbeat_tick, 1) << "what is not overridden is the plan's";
+  EXPECT_EQ(effective.dispatcher.heartbeat_period_ms, 10'000);
+  EXPECT_EQ(plan_for(plan, parse_scenario("name: same\n", "s", plan).value()).raft.election_tick,
+            10);
+  const InputError e = error_of("name: x\nplan:\n  raft: {heartbeat_tick: 30}\n");
+  EXPECT_EQ(e.field, "plan.raft.heartbeat_tick");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_NE(error_of("name: x\nplan:\n  nodes: []\n").message.find("unknown field 'nodes'"),
+            std::string::npos)
+      << "a scenario overrides settings, not the cluster";
+}
+
 TEST(Scenario, DescribeNamesTheAction) {
   Action a;
   a.kind = ActionKind::kPartition;

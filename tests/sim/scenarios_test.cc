@@ -43,6 +43,9 @@ TEST_P(BuiltIn, HoldsOnTheDefaultPlanForManySeeds) {
   const Scenario s = parse_scenario(builtin_scenario(GetParam()), GetParam(), *plan).value();
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     const RunResult r = run(s, plan, seed);
+    for (const Change& c : r.timeline) {
+      ASSERT_NE(c.kind, "invariant") << "seed " << seed << ": " << c.subject << " " << c.detail;
+    }
     if (r.pass()) continue;
     for (const Verdict& v : r.verdicts) {
       EXPECT_TRUE(v.holds || v.known_failure) << "seed " << seed << ": " << v.name << ": " << v.detail;
@@ -56,6 +59,9 @@ TEST_P(BuiltIn, HoldsOnTheCorrectedPlanForManySeeds) {
   const Scenario s = parse_scenario(builtin_scenario(GetParam()), GetParam(), *plan).value();
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     const RunResult r = run(s, plan, seed);
+    for (const Change& c : r.timeline) {
+      ASSERT_NE(c.kind, "invariant") << "seed " << seed << ": " << c.subject << " " << c.detail;
+    }
     if (r.pass()) continue;
     for (const Verdict& v : r.verdicts) {
       EXPECT_TRUE(v.holds || v.known_failure) << "seed " << seed << ": " << v.name << ": " << v.detail;
