@@ -2,6 +2,7 @@
 // would show it. The simulator builds it from its state; live mode parses it from Docker.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct NodeState {
   std::string role;            // manager | worker
   bool host_up = true;
   bool daemon_up = true;
+  std::map<std::string, std::string> labels;
 };
 
 struct TaskState {
@@ -33,6 +35,8 @@ struct ServiceState {
   std::string name;
   bool up = false;
   std::string reason;  // why it is down
+  std::vector<std::string> constraints;  // as the service's spec has them
+  int replicas = -1;                     // -1 for a global service
 };
 
 struct ClusterState {

@@ -108,6 +108,7 @@ ClusterState SimCluster::observe() const {
     ns.role = to_string(n.role);
     ns.host_up = n.host_up;
     ns.daemon_up = n.daemon_up;
+    ns.labels = n.labels;
     if (n.manager) {
       const bool reachable = leader_ >= 0 && raft_running(i) &&
                              network_.can_talk(leader_, i, Traffic::kSwarm);
@@ -128,7 +129,9 @@ ClusterState SimCluster::observe() const {
   }
   for (std::size_t i = 0; i < services_.size(); ++i) {
     std::string reason = service_up_[i] ? "" : service_reason_[i].substr(6);  // "down: "
-    s.services.push_back(ServiceState{services_[i].name, service_up_[i] != 0, reason});
+    ServiceState ss{services_[i].name, service_up_[i] != 0, reason, {}, services_[i].global ? -1 : services_[i].replicas};
+    for (const Constraint& c : services_[i].constraints) ss.constraints.push_back(c.text);
+    s.services.push_back(std::move(ss));
   }
   return s;
 }

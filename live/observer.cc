@@ -1,0 +1,274 @@
+#include "live/observer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace clawsim {
+
+namespace {
+
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (!line.empty()) out.push_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string str(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::vector<std::string> split(std::string_view line, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == sep) {
+      out.emplace_back(line.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+NodeState* find_node(std::vector<NodeState>& nodes, const std::string& name) {
+  for (NodeState& n : nodes) {
+    if (n.name == name) return &n;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool parse_node_ls(std::string_view json_lines, std::vector<NodeState>& nodes, std::string& error) {
+  for (std::string_view line : lines_of(json_lines)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      error = "docker node ls: not JSON: " + std::string(line.substr(0, 120));
+      return false;
+    }
+    NodeState n;
+    n.name = str(j, "Hostname");
+    n.status = lower(str(j, "Status"));
+    n.availability = lower(str(j, "Availability"));
+    n.manager_status = str(j, "ManagerStatus");
+    n.role = n.manager_status.empty() ? "worker" : "manager";
+    if (n.name.empty()) {
+      error = "docker node ls: a line without Hostname: " + std::string(line.substr(0, 120));
+      return false;
+    }
+    nodes.push_back(std::move(n));
+  }
+  return true;
+}
+
+bool parse_node_labels(std::string_view lines, std::vector<NodeState>& nodes, std::string& error) {
+  for (std::string_view line : lines_of(lines)) {
+    const auto parts = split(line, '|');
+    if (parts.size() != 3) {
+      error = "docker node inspect: unexpected line: " + std::string(line.substr(0, 120));
+      return false;
+    }
+    NodeState* n = find_node(nodes, parts[0]);
+    if (!n) continue;
+    n->role = parts[1];
+    const auto labels = nlohmann::json::parse(parts[2], nullptr, false);
+    if (labels.is_object()) {
+      for (const auto& [k, v] : labels.items()) n->labels[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    }
+  }
+  return true;
+}
+
+bool parse_service_ps(std::string_view json_lines, std::vector<TaskState>& tasks, std::string& error) {
+  for (std::string_view line : lines_of(json_lines)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      error = "docker service ps: not JSON: " + std::string(line.substr(0, 120));
+      return false;
+    }
+    TaskState t;
+    std::string name = str(j, "Name");
+    const auto bs = name.find_first_not_of("\\_ ");  // table views prefix old tasks with "\_ "
+    name = bs == std::string::npos ? name : name.substr(bs);
+    const auto dot = name.rfind('.');
+    t.service = name.substr(0, dot);
+    if (dot != std::string::npos) {
+      const std::string slot = name.substr(dot + 1);
+      t.slot = std::all_of(slot.begin(), slot.end(), [](unsigned char c) { return std::isdigit(c); }) && !slot.empty()
+                   ? std::stoi(slot)
+                   : 0;
+    }
+    t.node = str(j, "Node");
+    const std::string current = str(j, "CurrentState");
+    t.state = lower(current.substr(0, current.find(' ')));
+    t.desired = lower(str(j, "DesiredState"));
+    t.message = str(j, "Error");
+    if (t.message.size() >= 2 && t.message.front() == '"' && t.message.back() == '"') {
+      t.message = t.message.substr(1, t.message.size() - 2);
+    }
+    t.container_running = t.state == "running";
+    tasks.push_back(std::move(t));
+  }
+  return true;
+}
+
+bool parse_service_specs(std::string_view lines, std::vector<ServiceState>& services,
+                         std::string& error) {
+  for (std::string_view line : lines_of(lines)) {
+    const auto parts = split(line, '|');
+    if (parts.size() != 3) {
+      error = "docker service inspect: unexpected line: " + std::string(line.substr(0, 120));
+      return false;
+    }
+    ServiceState s;
+    s.name = parts[0];
+    const auto constraints = nlohmann::json::parse(parts[1], nullptr, false);
+    if (constraints.is_array()) {
+      for (const auto& c : constraints) {
+        if (c.is_string()) s.constraints.push_back(c.get<std::string>());
+      }
+    }
+    try {
+      s.replicas = std::stoi(parts[2]);
+    } catch (const std::exception&) {
+      s.replicas = -1;
+    }
+    services.push_back(std::move(s));
+  }
+  return true;
+}
+
+void derive_service_availability(ClusterState& state) {
+  for (ServiceState& s : state.services) {
+    s.up = false;
+    s.reason = "no running task";
+    for (const TaskState& t : state.tasks) {
+      if (t.service != s.name || t.desired != "running") continue;
+      if (t.state == "running") {
+        s.up = true;
+        s.reason.clear();
+        break;
+      }
+      if (!t.message.empty()) s.reason = "no running task (" + t.message + ")";
+    }
+  }
+}
+
+std::string observation_script(const std::string& docker) {
+  // Sections are separated by marker lines; each docker call is bounded by the SSH timeout.
+  return "D='" + docker + "'; set -o pipefail; "
+         "$D node ls --format '{{json .}}' || exit 3; echo '@@inspect'; "
+         "$D node inspect $($D node ls -q) --format "
+         "'{{.Description.Hostname}}|{{.Spec.Role}}|{{json .Spec.Labels}}' || exit 4; "
+         "echo '@@services'; ids=$($D service ls -q) || exit 5; "
+         "if [ -n \"$ids\" ]; then $D service inspect $ids --format "
+         "'{{.Spec.Name}}|{{json .Spec.TaskTemplate.Placement.Constraints}}|"
+         "{{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else}}-1{{end}}' || exit 6; "
+         "echo '@@tasks'; $D service ps --no-trunc --format '{{json .}}' $ids || exit 7; "
+         "else echo '@@tasks'; fi";
+}
+
+LiveCluster::LiveCluster(Inventory inventory)
+    : inventory_(std::move(inventory)), sessions_(inventory_.nodes.size()) {}
+
+CommandResult LiveCluster::run(int node, const std::string& command) {
+  return run(node, command, inventory_.nodes[static_cast<std::size_t>(node)].command_timeout_ms);
+}
+
+CommandResult LiveCluster::run(int node, const std::string& command, DurationMs timeout_ms) {
+  auto& session = sessions_[static_cast<std::size_t>(node)];
+  const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!session || session->broken()) {
+      std::string error;
+      session = SshSession::connect(n.ssh, error);
+      if (!session) {
+        CommandResult r;
+        r.error = error;
+        if (attempt == 0 && error.find("refusing") == std::string::npos) continue;  // one retry
+        return r;
+      }
+    }
+    CommandResult r = session->run(command, timeout_ms);
+    if (!session->broken() || attempt == 1) return r;
+  }
+  CommandResult r;
+  r.error = n.name + ": unreachable";
+  return r;
+}
+
+CommandResult LiveCluster::docker(int node, const std::string& args) {
+  return run(node, inventory_.nodes[static_cast<std::size_t>(node)].commands.docker + " " + args);
+}
+
+bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
+  std::vector<int> order;
+  if (hint >= 0) order.push_back(hint);
+  for (int i = 0; i < static_cast<int>(inventory_.nodes.size()); ++i) {
+    if (i != hint) order.push_back(i);
+  }
+  std::string tried;
+  for (int node : order) {
+    const CommandResult r =
+        run(node, observation_script(inventory_.nodes[static_cast<std::size_t>(node)].commands.docker));
+    if (!r.ok()) {
+      tried += (tried.empty() ? "" : "; ") + inventory_.nodes[static_cast<std::size_t>(node)].name +
+               ": " + r.describe();
+      continue;
+    }
+    const auto at = [&](const char* marker) { return r.out.find(marker); };
+    const std::size_t inspect = at("@@inspect"), services = at("@@services"), tasks = at("@@tasks");
+    if (inspect == std::string::npos || services == std::string::npos || tasks == std::string::npos) {
+      tried += "; " + inventory_.nodes[static_cast<std::size_t>(node)].name + ": incomplete output";
+      continue;
+    }
+    ClusterState s;
+    std::string perr;
+    const std::string_view out(r.out);
+    if (!parse_node_ls(out.substr(0, inspect), s.nodes, perr) ||
+        !parse_node_labels(out.substr(inspect + 9, services - inspect - 9), s.nodes, perr) ||
+        !parse_service_specs(out.substr(services + 10, tasks - services - 10), s.services, perr) ||
+        !parse_service_ps(out.substr(tasks + 7), s.tasks, perr)) {
+      error = perr;
+      return false;
+    }
+    for (const NodeState& n : s.nodes) {
+      if (n.manager_status == "Leader") s.leader = n.name;
+    }
+    s.quorum = !s.leader.empty();
+    derive_service_availability(s);
+    state = std::move(s);
+    return true;
+  }
+  error = "no manager answered: " + tried;
+  return false;
+}
+
+std::string LiveCluster::api_answer(int node) {
+  const CommandResult r = docker(node, "node ls -q");
+  if (r.ok()) return "ok";
+  std::string e = r.describe();
+  const auto p = e.find("exit status ");
+  if (p == 0) {
+    const auto colon = e.find(": ");
+    if (colon != std::string::npos) e = e.substr(colon + 2);
+  }
+  return e;
+}
+
+}  // namespace clawsim

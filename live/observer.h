@@ -1,0 +1,54 @@
+// Reading a real cluster: Docker's JSON and template outputs parsed into the model's
+// ClusterState (pure functions, tested on captured output), and the LiveCluster that runs the
+// commands over SSH on the nodes of an inventory. A node that does not answer is itself an
+// observation: its API answer says why.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "live/inventory.h"
+#include "live/ssh.h"
+#include "model/cluster_state.h"
+
+namespace clawsim {
+
+// `docker node ls --format '{{json .}}'`
+bool parse_node_ls(std::string_view json_lines, std::vector<NodeState>& nodes, std::string& error);
+// `docker node inspect --format '{{.Description.Hostname}}|{{.Spec.Role}}|{{json .Spec.Labels}}'`
+bool parse_node_labels(std::string_view lines, std::vector<NodeState>& nodes, std::string& error);
+// `docker service ps --no-trunc --format '{{json .}}'`
+bool parse_service_ps(std::string_view json_lines, std::vector<TaskState>& tasks, std::string& error);
+// `docker service inspect --format '{{.Spec.Name}}|{{json ...Constraints}}|<replicas or -1>'`
+bool parse_service_specs(std::string_view lines, std::vector<ServiceState>& services, std::string& error);
+// Service availability as observed: a task that should run and runs.
+void derive_service_availability(ClusterState& state);
+
+// The shell script, run on one manager, that prints every section the parsers above read.
+std::string observation_script(const std::string& docker);
+
+class LiveCluster {
+ public:
+  explicit LiveCluster(Inventory inventory);
+  const Inventory& inventory() const { return inventory_; }
+
+  // Runs a command on a node: connects on first use, reconnects once if the connection broke.
+  CommandResult run(int node, const std::string& command);
+  CommandResult run(int node, const std::string& command, DurationMs timeout_ms);
+  // The node's docker CLI with these arguments.
+  CommandResult docker(int node, const std::string& args);
+
+  // A full observation through the first manager (preferring `hint`) that answers. On failure
+  // `error` says what each tried node answered.
+  bool observe(ClusterState& state, std::string& error, int hint = -1);
+  // What `docker node ls` gets on this node now: "ok" or the error, one line.
+  std::string api_answer(int node);
+
+ private:
+  Inventory inventory_;
+  std::vector<std::unique_ptr<SshSession>> sessions_;
+};
+
+}  // namespace clawsim
