@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "cli/live_commands.h"
 #include "model/plan_yaml.h"
 #include "model/report.h"
 #include "model/runner.h"
@@ -30,6 +31,9 @@ commands:
   scenarios                 list the built-in scenarios
   plan default              print the embedded default plan (the runbook's cluster) as YAML
   scenario NAME|FILE.yaml   run a scenario in the simulator and judge its expectations
+  live status               the cluster of --inventory as observed, and its differences from the plan
+  live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
+  live recover              undo what an interrupted drill left (--journal FILE)
 
 options:
   --plan FILE     a plan (YAML or JSON) instead of the default one
@@ -37,6 +41,9 @@ options:
   --runs N        repeat over N seeds and print the distribution of each measured duration
   --json FILE     write the report as JSON ("-" for standard output)
   --verbose       show every change in the timeline (terms, placements)
+  --inventory F   live: how to reach the nodes (YAML)
+  --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
+  --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
   -h, --help      this text
 
 exit codes: 0 every expectation holds, 1 one fails, 2 bad input or usage
@@ -177,6 +184,8 @@ int run(int argc, char** argv) {
   opts.add_options()("help,h", "")("plan", po::value<std::string>(), "")(
       "seed", po::value<std::uint64_t>(), "")("runs", po::value<int>()->default_value(1), "")(
       "json", po::value<std::string>(), "")("verbose", "")(
+      "inventory", po::value<std::string>(), "")("journal", po::value<std::string>(), "")(
+      "allow", po::value<std::vector<std::string>>()->composing(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
   po::positional_options_description pos;
   pos.add("args", -1);
@@ -199,6 +208,16 @@ int run(int argc, char** argv) {
     return kExitPass;
   }
   if (command == "scenario" && args.size() == 2) return cmd_scenario(args[1], vm);
+  if (command == "live") {
+    LiveArgs live;
+    live.args.assign(args.begin() + 1, args.end());
+    if (vm.count("inventory")) live.inventory = vm["inventory"].as<std::string>();
+    if (vm.count("plan")) live.plan = vm["plan"].as<std::string>();
+    if (vm.count("journal")) live.journal = vm["journal"].as<std::string>();
+    if (vm.count("allow")) live.allow = vm["allow"].as<std::vector<std::string>>();
+    if (vm.count("json")) live.json = vm["json"].as<std::string>();
+    return run_live(live);
+  }
   throw UsageError{"unknown command '" + command + "' (or wrong arguments); see clawsim --help"};
 }
 

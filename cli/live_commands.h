@@ -1,0 +1,22 @@
+// `clawsim live ...`: status, drill and recover against a real cluster over SSH.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace clawsim {
+
+struct LiveArgs {
+  std::vector<std::string> args;  // after "live"
+  std::string inventory;
+  std::string plan;          // "" = the default plan
+  std::string journal;       // drill: where to write it; recover: what to read
+  std::vector<std::string> allow;  // blast radius the operator accepts, e.g. "quorum-loss"
+  std::string json;
+  bool seed_given = false;
+  unsigned long long seed = 1;
+};
+
+int run_live(const LiveArgs& args);
+
+}  // namespace clawsim

@@ -1,0 +1,451 @@
+#include "live/live_driver.h"
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "model/constraint.h"
+
+namespace clawsim {
+
+namespace {
+
+std::string q(const std::string& s) {  // single-quote for the remote shell
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+const TaskState* current_task(const ClusterState& s, const std::string& service) {
+  const TaskState* found = nullptr;
+  for (const TaskState& t : s.tasks) {
+    if (t.service == service && t.desired == "running") found = &t;
+  }
+  return found;
+}
+
+std::string task_detail(const TaskState& t) {
+  std::string d = "slot " + std::to_string(t.slot) + ": " + t.state;
+  if (!t.node.empty()) d += " on " + t.node;
+  if (!t.message.empty()) d += ": " + t.message;
+  return d;
+}
+
+}  // namespace
+
+Timeline changes_between(const ClusterState* prev, const ClusterState& cur, TimeMs t) {
+  Timeline out;
+  auto changed = [&](const std::string& a, const std::string& b) { return !prev || a != b; };
+  const std::string leader = cur.leader.empty() ? "none" : cur.leader;
+  const std::string prev_leader = prev ? (prev->leader.empty() ? "none" : prev->leader) : "";
+  if (changed(prev_leader, leader)) out.push_back({t, "leader", "cluster", leader});
+  const std::string quorum = cur.quorum ? "held" : "lost";
+  if (!prev || prev->quorum != cur.quorum) out.push_back({t, "quorum", "cluster", quorum});
+  for (const NodeState& n : cur.nodes) {
+    const NodeState* p = nullptr;
+    if (prev) {
+      for (const NodeState& m : prev->nodes) p = m.name == n.name ? &m : p;
+    }
+    if (!p || p->status != n.status) out.push_back({t, "node", n.name, n.status});
+    if (p && p->availability != n.availability) out.push_back({t, "availability", n.name, n.availability});
+    if (p && p->role != n.role) out.push_back({t, "role", n.name, n.role});
+  }
+  for (const ServiceState& s : cur.services) {
+    const TaskState* task = current_task(cur, s.name);
+    const TaskState* before = prev ? current_task(*prev, s.name) : nullptr;
+    const std::string detail = task ? task_detail(*task) : "no task";
+    if (!prev || !before || task_detail(*before) != detail) out.push_back({t, "task", s.name, detail});
+    const ServiceState* ps = nullptr;
+    if (prev) {
+      for (const ServiceState& x : prev->services) ps = x.name == s.name ? &x : ps;
+    }
+    const std::string sd = s.up ? "up" : "down: " + s.reason;
+    if (!ps || (ps->up ? "up" : "down: " + ps->reason) != sd) out.push_back({t, "service", s.name, sd});
+  }
+  return out;
+}
+
+LiveDriver::LiveDriver(LiveCluster& cluster, const Plan& plan, Journal& journal, LiveGuards guards,
+                       DurationMs observe_interval_ms)
+    : cluster_(cluster),
+      plan_(plan),
+      journal_(journal),
+      guards_(guards),
+      observe_interval_ms_(observe_interval_ms),
+      start_(std::chrono::steady_clock::now()),
+      api_seen_(cluster.inventory().nodes.size()) {
+  sample();
+}
+
+TimeMs LiveDriver::now() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start_)
+      .count();
+}
+
+void LiveDriver::advance_to(TimeMs t_ms) {
+  while (!aborted() && now() < t_ms) {
+    const TimeMs next = std::min(t_ms, now() + observe_interval_ms_);
+    while (now() < next) {
+      if (guards_.stop && guards_.stop->load()) {
+        abort("interrupted (SIGINT/SIGTERM)");
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<TimeMs>(100, next - now())));
+    }
+    sample();
+  }
+}
+
+void LiveDriver::sample() {
+  ClusterState s;
+  std::string error;
+  const int hint = last_.leader.empty() ? -1 : cluster_.inventory().node_index(last_.leader);
+  if (!cluster_.observe(s, error, hint)) {
+    s = last_;  // what we last knew of nodes and tasks; no manager answers now
+    s.leader.clear();
+    s.quorum = false;
+  }
+  s.t_ms = now();
+  Timeline c = changes_between(have_last_ ? &last_ : nullptr, s, s.t_ms);
+  changes_.insert(changes_.end(), c.begin(), c.end());
+  last_ = std::move(s);
+  have_last_ = true;
+  for (int i = 0; i < static_cast<int>(api_seen_.size()); ++i) {
+    const int p = plan_.node_index(cluster_.inventory().nodes[static_cast<std::size_t>(i)].name);
+    if (p < 0 || plan_.nodes[static_cast<std::size_t>(p)].role != Role::kManager) continue;
+    const std::string answer = cluster_.api_answer(i);
+    if (answer != api_seen_[static_cast<std::size_t>(i)]) {
+      api_seen_[static_cast<std::size_t>(i)] = answer;
+      changes_.push_back({now(), "api", cluster_.inventory().nodes[static_cast<std::size_t>(i)].name, answer});
+    }
+  }
+  check_guards();
+}
+
+void LiveDriver::check_guards() {
+  if (aborted()) return;
+  if (guards_.time_limit_ms > 0 && now() > guards_.time_limit_ms) {
+    abort("time limit of " + std::to_string(guards_.time_limit_ms) + " ms exceeded");
+    return;
+  }
+  if (!guards_.allow_quorum_loss && !last_.quorum) {
+    abort("the swarm lost its quorum, which this drill did not allow (--allow quorum-loss)");
+    return;
+  }
+  for (const TaskState& t : last_.tasks) {
+    if (t.state != "running" || t.node.empty()) continue;
+    const int s = plan_.service_index(t.service);
+    const auto n = std::find_if(last_.nodes.begin(), last_.nodes.end(),
+                                [&](const NodeState& x) { return x.name == t.node; });
+    if (s < 0 || n == last_.nodes.end()) continue;
+    NodeFacts f;
+    f.hostname = n->name;
+    f.role = n->role;
+    f.labels = n->labels;
+    for (const Constraint& c : plan_.services[static_cast<std::size_t>(s)].constraints) {
+      if (c.key.rfind("node.labels.", 0) == 0 && !constraint_matches(c, f)) {
+        abort("guard: " + t.service + " runs on " + t.node + ", which does not meet '" + c.text + "'");
+        return;
+      }
+    }
+  }
+}
+
+void LiveDriver::abort(const std::string& reason) {
+  if (!aborted()) {
+    abort_reason_ = reason;
+    changes_.push_back({now(), "action", "abort", reason});
+  }
+}
+
+Timeline LiveDriver::take_changes() {
+  Timeline out;
+  out.swap(changes_);
+  return out;
+}
+
+int LiveDriver::resolve(const std::string& ref) const {
+  const Inventory& inv = cluster_.inventory();
+  auto faulted = [&](int i) { return std::find(stopped_.begin(), stopped_.end(), i) != stopped_.end(); };
+  auto role_of = [&](const std::string& name) {
+    for (const NodeState& n : last_.nodes) {
+      if (n.name == name) return n.role;
+    }
+    return std::string();
+  };
+  if (ref == "@leader") return last_.leader.empty() ? -1 : inv.node_index(last_.leader);
+  if (ref == "@crashed") return stopped_.empty() ? -1 : stopped_.back();
+  if (ref == "@nfs-server") return plan_.nfs ? inv.node_index(plan_.nfs->server) : -1;
+  if (ref == "@follower" || ref == "@worker") {
+    for (int i = 0; i < static_cast<int>(inv.nodes.size()); ++i) {
+      const std::string& name = inv.nodes[static_cast<std::size_t>(i)].name;
+      const bool manager = role_of(name) == "manager";
+      if (faulted(i) || name == last_.leader) continue;
+      if ((ref == "@follower") == manager) return i;
+    }
+    return -1;
+  }
+  if (ref == "@dashboard") {
+    const TaskState* t = current_task(last_, plan_.dashboard_service);
+    return t ? inv.node_index(t->node) : -1;
+  }
+  return inv.node_index(ref);
+}
+
+int LiveDriver::manager_for_api() const {
+  const Inventory& inv = cluster_.inventory();
+  if (!last_.leader.empty()) return inv.node_index(last_.leader);
+  for (const NodeState& n : last_.nodes) {
+    if (n.role == "manager" && n.status == "ready") return inv.node_index(n.name);
+  }
+  return -1;
+}
+
+std::string LiveDriver::cannot_perform(const Action& a) const {
+  switch (a.kind) {
+    case ActionKind::kCrashNode:
+    case ActionKind::kRestartNode:
+      return "crash-node/restart-node need power control of the hosts; use stop-daemon/start-daemon";
+    case ActionKind::kForceNewCluster:
+      return "force-new-cluster cannot be undone; it is not run live";
+    default:
+      break;
+  }
+  for (const std::string& ref : {a.node, a.via}) {
+    if (!ref.empty() && ref[0] != '@' && cluster_.inventory().node_index(ref) < 0) {
+      return "node '" + ref + "' is not in the inventory";
+    }
+  }
+  return "";
+}
+
+std::string LiveDriver::iptables_partition(int node, const std::vector<int>& others, bool add) const {
+  std::string cmd;
+  for (int o : others) {
+    const int p = plan_.node_index(cluster_.inventory().nodes[static_cast<std::size_t>(o)].name);
+    if (p < 0) continue;
+    const std::string& addr = plan_.nodes[static_cast<std::size_t>(p)].address;
+    const std::string op = add ? "-I" : "-D";
+    cmd += (cmd.empty() ? "" : " && ") + std::string("iptables ") + op + " INPUT -s " + addr +
+           " -m comment --comment clawsim -j DROP && iptables " + op + " OUTPUT -d " + addr +
+           " -m comment --comment clawsim -j DROP";
+  }
+  (void)node;
+  return cmd;
+}
+
+std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string& why_not) const {
+  why_not = cannot_perform(a);
+  if (!why_not.empty()) return {};
+  const Inventory& inv = cluster_.inventory();
+  const int node = a.node.empty() ? -1 : resolve(a.node);
+  const std::string name = node >= 0 ? inv.nodes[static_cast<std::size_t>(node)].name : "";
+  if (!a.node.empty() && node < 0) {
+    why_not = "no node matches '" + a.node + "' now";
+    return {};
+  }
+  const NodeState* seen = nullptr;
+  for (const NodeState& n : last_.nodes) seen = n.name == name ? &n : seen;
+  const NodeCommands* cmds = node >= 0 ? &inv.nodes[static_cast<std::size_t>(node)].commands : nullptr;
+  switch (a.kind) {
+    case ActionKind::kStopDaemon: return {{node, cmds->daemon_stop, node, cmds->daemon_start}};
+    case ActionKind::kStartDaemon: return {{node, cmds->daemon_start, -1, ""}};
+    case ActionKind::kDemote: return {{-1, "node demote " + q(name), -1, "node promote " + q(name)}};
+    case ActionKind::kPromote: return {{-1, "node promote " + q(name), -1, "node demote " + q(name)}};
+    case ActionKind::kDrain:
+    case ActionKind::kPause:
+    case ActionKind::kActivate: {
+      const std::string want = a.kind == ActionKind::kDrain ? "drain" : a.kind == ActionKind::kPause ? "pause" : "active";
+      const std::string before = seen ? seen->availability : "active";
+      return {{-1, "node update --availability " + want + " " + q(name), -1,
+               before == want ? "" : "node update --availability " + before + " " + q(name)}};
+    }
+    case ActionKind::kLabelAdd: {
+      std::string undo = "node update --label-rm " + q(a.label_key) + " " + q(name);
+      if (seen && seen->labels.count(a.label_key)) {
+        undo = "node update --label-add " + q(a.label_key + "=" + seen->labels.at(a.label_key)) + " " + q(name);
+      }
+      return {{-1, "node update --label-add " + q(a.label_key + "=" + a.label_value) + " " + q(name), -1, undo}};
+    }
+    case ActionKind::kLabelRm: {
+      const std::string value = seen && seen->labels.count(a.label_key) ? seen->labels.at(a.label_key) : "";
+      return {{-1, "node update --label-rm " + q(a.label_key) + " " + q(name), -1,
+               "node update --label-add " + q(a.label_key + "=" + value) + " " + q(name)}};
+    }
+    case ActionKind::kPartition: {
+      std::vector<int> group(inv.nodes.size(), 0);
+      for (std::size_t g = 0; g < a.groups.size(); ++g) {
+        for (const std::string& ref : a.groups[g]) {
+          const int i = resolve(ref);
+          if (i < 0) {
+            why_not = "no node matches '" + ref + "' now";
+            return {};
+          }
+          group[static_cast<std::size_t>(i)] = static_cast<int>(g) + 1;
+        }
+      }
+      std::vector<Step> steps;
+      for (int i = 0; i < static_cast<int>(inv.nodes.size()); ++i) {
+        std::vector<int> others;
+        for (int j = 0; j < static_cast<int>(inv.nodes.size()); ++j) {
+          if (group[static_cast<std::size_t>(j)] != group[static_cast<std::size_t>(i)]) others.push_back(j);
+        }
+        if (!others.empty()) {
+          steps.push_back({i, iptables_partition(i, others, true), i, iptables_partition(i, others, false)});
+        }
+      }
+      return steps;
+    }
+    case ActionKind::kBlockPort:
+    case ActionKind::kUnblockPort: {
+      const std::string rule = "INPUT -p " + a.proto + " --dport " + std::to_string(a.port) +
+                               " -m comment --comment clawsim -j DROP";
+      if (a.kind == ActionKind::kUnblockPort) return {{node, "iptables -D " + rule, -1, ""}};
+      return {{node, "iptables -I " + rule, node, "iptables -D " + rule}};
+    }
+    case ActionKind::kNfsStop:
+    case ActionKind::kNfsStart: {
+      const int server = resolve("@nfs-server");
+      if (server < 0) {
+        why_not = "the NFS server is not in the inventory";
+        return {};
+      }
+      const NodeCommands& c = inv.nodes[static_cast<std::size_t>(server)].commands;
+      if (a.kind == ActionKind::kNfsStart) return {{server, c.nfs_start, -1, ""}};
+      return {{server, c.nfs_stop, server, c.nfs_start}};
+    }
+    case ActionKind::kServiceUpdate: {
+      std::string cmd = "service update --detach", undo = "service update --detach";
+      for (const std::string& c : a.constraint_add) {
+        cmd += " --constraint-add " + q(c);
+        undo += " --constraint-rm " + q(c);
+      }
+      for (const std::string& c : a.constraint_rm) {
+        cmd += " --constraint-rm " + q(c);
+        undo += " --constraint-add " + q(c);
+      }
+      if (a.replicas) {
+        int before = -1;
+        for (const ServiceState& s : last_.services) before = s.name == a.service ? s.replicas : before;
+        cmd += " --replicas " + std::to_string(*a.replicas);
+        if (before >= 0) undo += " --replicas " + std::to_string(before);
+      }
+      return {{-1, cmd + " " + q(a.service), -1, undo + " " + q(a.service)}};
+    }
+    case ActionKind::kHeal: {
+      std::vector<Step> steps;
+      for (const JournalEntry& e : outstanding_) {
+        if (e.action.rfind("partition", 0) == 0) steps.push_back({e.undo_node, e.undo, -1, ""});
+      }
+      return steps;
+    }
+    default:
+      why_not = std::string(to_string(a.kind)) + " is not supported live";
+      return {};
+  }
+}
+
+std::string LiveDriver::run_step(const Step& step) {
+  const Inventory& inv = cluster_.inventory();
+  if (step.node >= 0) {
+    const CommandResult r = cluster_.run(step.node, step.command);
+    return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
+  }
+  const int via = manager_for_api();
+  if (via < 0) return "no manager to send the command to";
+  const CommandResult r = cluster_.docker(via, step.command);
+  return r.ok() ? "ok" : r.describe();
+}
+
+std::string LiveDriver::apply(const Action& a) {
+  if (aborted()) return "skipped: the drill was aborted";
+  std::string why_not;
+  const std::vector<Step> steps = steps_for(a, why_not);
+  std::string result = why_not.empty() ? "ok" : why_not;
+  std::string error;
+  for (const Step& step : steps) {
+    if (!why_not.empty()) break;
+    // A step whose command is the undo of an outstanding fault heals it: no new undo.
+    const auto found = std::find_if(outstanding_.begin(), outstanding_.end(), [&](const JournalEntry& e) {
+      return e.undo == step.command && (e.undo_node == step.node || e.undo_node < 0 || step.node < 0);
+    });
+    const std::optional<JournalEntry> heals =
+        found == outstanding_.end() ? std::nullopt : std::optional<JournalEntry>(*found);
+    JournalEntry entry{next_id_++, "planned", a.describe(), step.node, step.command, step.undo_node,
+                       heals ? "" : step.undo};
+    if (!journal_.append(entry, error)) {
+      abort(error);
+      return error;
+    }
+    const std::string r = run_step(step);
+    entry.status = r == "ok" ? "done" : "failed";
+    (void)journal_.append(entry, error);
+    if (!entry.undo.empty()) outstanding_.push_back(entry);
+    if (heals && r == "ok") {
+      JournalEntry resolved = *heals;
+      resolved.status = "resolved";
+      (void)journal_.append(resolved, error);
+      outstanding_.erase(std::find_if(outstanding_.begin(), outstanding_.end(),
+                                      [&](const JournalEntry& e) { return e.id == resolved.id; }));
+    }
+    if (r != "ok") result = r;
+  }
+  const int node = a.node.empty() ? -1 : resolve(a.node);
+  if (a.kind == ActionKind::kStopDaemon && node >= 0 && result == "ok") stopped_.push_back(node);
+  if (a.kind == ActionKind::kStartDaemon && node >= 0) std::erase(stopped_, node);
+  std::string subject = a.describe();
+  if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
+    subject += " (" + cluster_.inventory().nodes[static_cast<std::size_t>(node)].name + ")";
+  }
+  changes_.push_back({now(), "action", subject, result});
+  return result;
+}
+
+bool LiveDriver::rollback(std::vector<std::string>& log) {
+  bool all = true;
+  std::string error;
+  while (!outstanding_.empty()) {
+    JournalEntry e = outstanding_.back();
+    outstanding_.pop_back();
+    const std::string r = run_step(Step{e.undo_node, e.undo, -1, ""});
+    log.push_back("undo " + e.action + ": " + e.undo + ": " + r);
+    if (r == "ok") {
+      e.status = "undone";
+      (void)journal_.append(e, error);
+    } else {
+      all = false;
+    }
+  }
+  return all;
+}
+
+bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
+                          std::vector<std::string>& log, std::string& error) {
+  std::vector<JournalEntry> entries;
+  if (!read_journal(journal_path, entries, error)) return false;
+  Journal journal;
+  if (!journal.open(journal_path, error)) return false;
+  bool all = true;
+  for (JournalEntry e : outstanding_undos(entries)) {
+    CommandResult r;
+    if (e.undo_node >= 0) {
+      r = cluster.run(e.undo_node, e.undo);
+    } else {  // a docker command: the first manager that takes it
+      for (int i = 0; i < static_cast<int>(cluster.inventory().nodes.size()); ++i) {
+        r = cluster.docker(i, e.undo);
+        if (r.ok()) break;
+      }
+    }
+    log.push_back("undo " + e.action + ": " + e.undo + ": " + (r.ok() ? "ok" : r.describe()));
+    if (r.ok()) {
+      e.status = "undone";
+      (void)journal.append(e, error);
+    } else {
+      all = false;
+    }
+  }
+  return all;
+}
+
+}  // namespace clawsim

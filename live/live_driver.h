@@ -1,0 +1,83 @@
+// A real cluster behind the ClusterDriver interface: actions become docker, iptables and
+// daemon-control commands run over SSH, each with its undo journaled (fsync) before it runs;
+// time is the wall clock; the timeline is derived from successive observations. Guards abort
+// the drill (unexpected quorum loss, a pinned service on a node that does not meet its
+// constraints, the time limit, SIGINT/SIGTERM); rollback() then undoes what is outstanding.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "live/journal.h"
+#include "live/observer.h"
+#include "model/cluster_driver.h"
+#include "model/plan.h"
+
+namespace clawsim {
+
+struct LiveGuards {
+  bool allow_quorum_loss = false;
+  DurationMs time_limit_ms = 0;              // 0: none
+  const std::atomic<bool>* stop = nullptr;  // set by a signal handler
+};
+
+// Changes between two observations, stamped t_ms (prev == nullptr: the first observation).
+Timeline changes_between(const ClusterState* prev, const ClusterState& cur, TimeMs t_ms);
+
+class LiveDriver final : public ClusterDriver {
+ public:
+  LiveDriver(LiveCluster& cluster, const Plan& plan, Journal& journal, LiveGuards guards,
+             DurationMs observe_interval_ms);
+
+  TimeMs now() const override;
+  void advance_to(TimeMs t_ms) override;
+  std::string cannot_perform(const Action& action) const override;
+  std::string apply(const Action& action) override;
+  ClusterState observe() const override { return last_; }
+  Timeline take_changes() override;
+
+  bool aborted() const { return !abort_reason_.empty(); }
+  const std::string& abort_reason() const { return abort_reason_; }
+  // Undoes every outstanding fault, newest first; one line per step in `log`. True if all
+  // undos succeeded.
+  bool rollback(std::vector<std::string>& log);
+
+ private:
+  struct Step {
+    int node = -1;  // inventory index; -1: any manager (docker commands)
+    std::string command;
+    int undo_node = -1;
+    std::string undo;
+  };
+  void sample();
+  void check_guards();
+  void abort(const std::string& reason);
+  int resolve(const std::string& ref) const;
+  int manager_for_api() const;
+  std::vector<Step> steps_for(const Action& action, std::string& why_not) const;
+  std::string run_step(const Step& step);
+  std::string iptables_partition(int node, const std::vector<int>& others, bool add) const;
+
+  LiveCluster& cluster_;
+  const Plan& plan_;
+  Journal& journal_;
+  LiveGuards guards_;
+  DurationMs observe_interval_ms_;
+  std::chrono::steady_clock::time_point start_;
+  ClusterState last_;
+  bool have_last_ = false;
+  std::vector<std::string> api_seen_;
+  Timeline changes_;
+  std::string abort_reason_;
+  int next_id_ = 1;
+  std::vector<JournalEntry> outstanding_;  // planned undos not yet run or resolved
+  std::vector<int> stopped_;               // nodes whose daemon the drill stopped
+};
+
+// Runs the journal's outstanding undos (for `clawsim live recover`).
+bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
+                          std::vector<std::string>& log, std::string& error);
+
+}  // namespace clawsim
