@@ -346,6 +346,7 @@ std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string
   }
 }
 
+// "ok", or for `docker node demote/promote` Docker's own words, or why the step failed.
 std::string LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
   if (step.node >= 0) {
@@ -355,11 +356,16 @@ std::string LiveDriver::run_step(const Step& step) {
   const int via = manager_for_api();
   if (via < 0) return "no manager to send the command to";
   const CommandResult r = cluster_.docker(via, step.command);
-  return r.ok() ? "ok" : r.describe();
+  if (!r.ok()) return r.describe();
+  std::string out = r.out;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  const bool says = step.command.rfind("node demote", 0) == 0 || step.command.rfind("node promote", 0) == 0;
+  return says && !out.empty() ? out : "ok";
 }
 
 std::string LiveDriver::apply(const Action& a) {
   if (aborted()) return "skipped: the drill was aborted";
+  const int node = a.node.empty() ? -1 : resolve(a.node);
   std::string why_not;
   const std::vector<Step> steps = steps_for(a, why_not);
   std::string result = why_not.empty() ? "ok" : why_not;
@@ -379,10 +385,11 @@ std::string LiveDriver::apply(const Action& a) {
       return error;
     }
     const std::string r = run_step(step);
-    entry.status = r == "ok" ? "done" : "failed";
+    const bool ok = r == "ok" || r.rfind("Manager ", 0) == 0 || r.rfind("Node ", 0) == 0;
+    entry.status = ok ? "done" : "failed";
     (void)journal_.append(entry, error);
     if (!entry.undo.empty()) outstanding_.push_back(entry);
-    if (heals && r == "ok") {
+    if (heals && ok) {
       JournalEntry resolved = *heals;
       resolved.status = "resolved";
       (void)journal_.append(resolved, error);
@@ -391,7 +398,9 @@ std::string LiveDriver::apply(const Action& a) {
     }
     if (r != "ok") result = r;
   }
-  const int node = a.node.empty() ? -1 : resolve(a.node);
+  const std::string& who = node >= 0 ? cluster_.inventory().nodes[static_cast<std::size_t>(node)].name : "";
+  if (a.kind == ActionKind::kStopDaemon && node >= 0) changes_.push_back({now(), "host", who, "daemon-stopped"});
+  if (a.kind == ActionKind::kStartDaemon && node >= 0) changes_.push_back({now(), "host", who, "up"});
   if (a.kind == ActionKind::kStopDaemon && node >= 0 && result == "ok") stopped_.push_back(node);
   if (a.kind == ActionKind::kStartDaemon && node >= 0) std::erase(stopped_, node);
   std::string subject = a.describe();

@@ -1,0 +1,92 @@
+#!/bin/bash
+# down.sh [--quiet]: tear the testbed down: services removed (if the leader answers), dockerd
+# stopped (SIGTERM, it stops its containers; bounded wait), then every process of each node
+# killed by pid (`ip netns pids` plus descendants), namespaces and veths deleted, the nodes'
+# docker data and run dirs wiped. Keys, host keys and logs stay in the state dir.
+# Idempotent; cleans up after a half-failed up.sh.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+quiet=0
+[[ ${1:-} == --quiet ]] && quiet=1
+require_root
+t0=$(date +%s.%N)
+[[ -d $STATE ]] || mkdir -p "$STATE"
+if [[ -z ${CLAWSIM_TB_LOCKED:-} ]]; then
+  exec 9>"$STATE/.lock"
+  flock -w 300 9 || die "another up.sh/down.sh holds $STATE/.lock"
+fi
+
+root_netns=$(readlink /proc/1/ns/net)
+# a pid from a pid file is ours only if it runs EXE outside the root network namespace
+ours() { pid_is "$1" "$2" && [[ $(readlink "/proc/$1/ns/net" 2>/dev/null) != "$root_netns" ]]; }
+
+# 1. services, if quick
+if [[ -S $(node_sock "$LEADER") ]] && docker_up "$LEADER"; then
+  svcs=$(TB_DOCKER_TIMEOUT=5 ndocker "$LEADER" service ls -q 2>/dev/null || true)
+  if [[ -n $svcs ]]; then
+    # shellcheck disable=SC2086
+    TB_DOCKER_TIMEOUT=10 ndocker "$LEADER" service rm $svcs >/dev/null 2>&1 || true
+  fi
+fi
+
+# 2. SIGTERM dockerd, sshd, nfs-ganesha of each node (dockerd stops its containers)
+dockerds=()
+for n in "${NODES[@]}"; do
+  nd=$(node_dir "$n")
+  p=$(read_pid "$nd/run/docker.pid") || true
+  if [[ -n $p ]] && ours "$p" /usr/sbin/dockerd; then kill -TERM "$p" 2>/dev/null || true; dockerds+=("$p"); fi
+  p=$(read_pid "$nd/run/ganesha.pid") || true
+  if [[ -n $p ]] && ours "$p" /usr/bin/ganesha.nfsd; then kill -KILL "$p" 2>/dev/null || true; fi
+  p=$(read_pid "$nd/run/sshd.pid") || true
+  if [[ -n $p ]] && ours "$p" /usr/sbin/sshd; then kill -TERM "$p" 2>/dev/null || true; fi
+done
+none_alive() { local p; for p in "$@"; do pid_alive "$p" && return 1; done; return 0; }
+if ((${#dockerds[@]})); then
+  wait_until 20 none_alive "${dockerds[@]}" || log "dockerd still running after 20 s: SIGKILL"
+fi
+
+# 3. SIGKILL whatever still runs in the node namespaces (and under them), anchors included
+kill_round() {
+  local n ns p left=0
+  for n in "${NODES[@]}"; do
+    ns=$(ns_of "$n")
+    for p in $(ns_procs "$ns"); do
+      [[ $p == "$$" ]] && continue
+      kill -KILL "$p" 2>/dev/null || true
+      left=1
+    done
+    p=$(read_pid "$(node_dir "$n")/anchor.pid") || true
+    if [[ -n $p ]] && ours "$p" "$(command -v sleep)"; then kill -KILL "$p" 2>/dev/null || true; left=1; fi
+  done
+  return $((!left))
+}
+all_gone() {
+  local n
+  for n in "${NODES[@]}"; do [[ -z $(ns_procs "$(ns_of "$n")") ]] || return 1; done
+}
+for _ in 1 2 3; do
+  kill_round || break
+  wait_until 10 all_gone && break
+done
+all_gone || log "WARNING: processes left in the node namespaces: $(for n in "${NODES[@]}"; do ns_procs "$(ns_of "$n")"; done | tr '\n' ' ')"
+
+# 4. namespaces and veths (deleting a namespace deletes its veth ends, and their peers)
+for n in "${NODES[@]}"; do
+  ns=$(ns_of "$n")
+  ns_exists "$ns" && { ip netns del "$ns" || log "WARNING: ip netns del $ns failed"; }
+done
+ns_exists "$BR_NS" && { ip netns del "$BR_NS" || log "WARNING: ip netns del $BR_NS failed"; }
+if ip link show "$ROOT_IF" >/dev/null 2>&1; then ip link del "$ROOT_IF" || true; fi
+
+# 5. the nodes' docker data and run dirs (mounts lived in the nodes' mount namespaces only)
+if awk -v s="$STATE/" 'index($5 "/", s) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
+  log "WARNING: something is mounted under $STATE in the root namespace: not wiping node data"
+else
+  for n in "${NODES[@]}"; do
+    nd=$(node_dir "$n")
+    [[ -d $nd ]] || continue
+    rm -rf "$nd/run" "$nd/docker" "$nd/etc-docker" "$nd/anchor.pid"
+  done
+fi
+rm -f "$STATE/inventory.yaml"
+((quiet)) || log "down in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
