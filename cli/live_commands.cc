@@ -236,6 +236,33 @@ int cmd_drill(const LiveArgs& a) {
   return observed.pass() && !driver.aborted() && undone && restored && !outside ? 0 : 1;
 }
 
+int cmd_apply(const LiveArgs& a) {
+  LiveCluster cluster(load_inventory(a));
+  const Plan plan = load_plan(a);
+  ClusterState s;
+  std::string error;
+  if (!cluster.observe(s, error)) throw Failure{2, error};
+  const ConvergePlan todo = converge(plan, s);
+  for (const std::string& r : todo.refused) std::cout << "not applied: " << r << "\n";
+  if (todo.steps.empty()) {
+    std::cout << "the cluster matches plan " << plan.name << ": nothing to do\n";
+    return todo.refused.empty() ? 0 : 1;
+  }
+  const int via = s.leader.empty() ? -1 : cluster.inventory().node_index(s.leader);
+  if (via < 0) throw Failure{1, "no leader to apply the plan through"};
+  for (const ConvergeStep& step : todo.steps) {
+    std::cout << (a.execute ? "" : "would run: ") << "docker " << step.docker_args << "   # " << step.why << "\n";
+    if (!a.execute) continue;
+    const CommandResult r = cluster.docker(via, step.docker_args);
+    if (!r.ok()) {
+      std::cout << "failed: " << r.describe() << "; stopping here\n";
+      return 1;
+    }
+  }
+  if (!a.execute) std::cout << "dry run: pass --execute to apply\n";
+  return todo.refused.empty() ? 0 : 1;
+}
+
 int cmd_recover(const LiveArgs& a) {
   if (a.journal.empty()) throw Failure{2, "usage: clawsim live recover --journal FILE --inventory FILE"};
   LiveCluster cluster(load_inventory(a));
@@ -256,8 +283,9 @@ int run_live(const LiveArgs& a) {
     const std::string& what = a.args[0];
     if (what == "status" && a.args.size() == 1) return cmd_status(a);
     if (what == "drill") return cmd_drill(a);
+    if (what == "apply" && a.args.size() == 1) return cmd_apply(a);
     if (what == "recover" && a.args.size() == 1) return cmd_recover(a);
-    throw Failure{2, "unknown live command '" + what + "'; expected status, drill or recover"};
+    throw Failure{2, "unknown live command '" + what + "'; expected status, apply, drill or recover"};
   } catch (const Failure& f) {
     std::cerr << "clawsim: " << f.message << "\n";
     return f.code;

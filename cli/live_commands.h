@@ -13,6 +13,7 @@ struct LiveArgs {
   std::string journal;       // drill: where to write it; recover: what to read
   std::vector<std::string> allow;  // blast radius the operator accepts, e.g. "quorum-loss"
   std::string json;
+  bool execute = false;  // apply: run the steps (default: print them)
   bool seed_given = false;
   unsigned long long seed = 1;
 };

@@ -32,6 +32,7 @@ commands:
   plan default              print the embedded default plan (the runbook's cluster) as YAML
   scenario NAME|FILE.yaml   run a scenario in the simulator and judge its expectations
   live status               the cluster of --inventory as observed, and its differences from the plan
+  live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
   live recover              undo what an interrupted drill left (--journal FILE)
 
@@ -44,6 +45,7 @@ options:
   --inventory F   live: how to reach the nodes (YAML)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
+  --execute       live apply: run the commands instead of printing them
   -h, --help      this text
 
 exit codes: 0 every expectation holds, 1 one fails, 2 bad input or usage
@@ -184,7 +186,7 @@ int run(int argc, char** argv) {
   opts.add_options()("help,h", "")("plan", po::value<std::string>(), "")(
       "seed", po::value<std::uint64_t>(), "")("runs", po::value<int>()->default_value(1), "")(
       "json", po::value<std::string>(), "")("verbose", "")(
-      "inventory", po::value<std::string>(), "")("journal", po::value<std::string>(), "")(
+      "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
       "allow", po::value<std::vector<std::string>>()->composing(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
   po::positional_options_description pos;
@@ -216,6 +218,7 @@ int run(int argc, char** argv) {
     if (vm.count("journal")) live.journal = vm["journal"].as<std::string>();
     if (vm.count("allow")) live.allow = vm["allow"].as<std::vector<std::string>>();
     if (vm.count("json")) live.json = vm["json"].as<std::string>();
+    live.execute = vm.count("execute") > 0;
     return run_live(live);
   }
   throw UsageError{"unknown command '" + command + "' (or wrong arguments); see clawsim --help"};

@@ -84,6 +84,87 @@ std::vector<PlanDifference> diff_plan(const Plan& plan, const ClusterState& obse
   return out;
 }
 
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+const NodeState* observed_node(const ClusterState& s, const std::string& name) {
+  for (const NodeState& n : s.nodes) {
+    if (n.name == name) return &n;
+  }
+  return nullptr;
+}
+
+bool reachable_manager(const NodeState& n) {
+  return n.role == "manager" && n.status == "ready" &&
+         (n.manager_status == "Leader" || n.manager_status == "Reachable" || n.manager_status.empty());
+}
+
+}  // namespace
+
+ConvergePlan converge(const Plan& plan, const ClusterState& observed) {
+  ConvergePlan out;
+  std::vector<ConvergeStep> promotes, nodes, services, demotes;
+  int managers = 0, reachable = 0;
+  for (const NodeState& n : observed.nodes) {
+    managers += n.role == "manager" ? 1 : 0;
+    reachable += reachable_manager(n) ? 1 : 0;
+  }
+  for (const PlanDifference& d : diff_plan(plan, observed)) {
+    const std::string what = describe(d);
+    const bool is_node = d.subject.rfind("node ", 0) == 0;
+    const std::string name = d.subject.substr(is_node ? 5 : 8);
+    if (d.field == "presence") {
+      out.refused.push_back(what + ": clawsim does not add or remove " + (is_node ? "nodes" : "services"));
+    } else if (d.field == "role" && d.planned == "manager") {
+      promotes.push_back({"node promote " + quoted(name), what});
+    } else if (d.field == "role") {
+      const NodeState* n = observed_node(observed, name);
+      const int left = reachable - (n && reachable_manager(*n) ? 1 : 0);
+      if (managers <= 1) {
+        out.refused.push_back(what + ": it is the last manager");
+      } else if (left < (managers - 1) / 2 + 1) {
+        out.refused.push_back(what + ": demoting it now would lose the quorum (" +
+                              std::to_string(left) + " reachable managers would remain of " +
+                              std::to_string(managers - 1) + ")");
+      } else {
+        demotes.push_back({"node demote " + quoted(name), what});
+        --managers;
+        reachable = left;
+      }
+    } else if (d.field == "availability") {
+      nodes.push_back({"node update --availability " + d.planned + " " + quoted(name), what});
+    } else if (d.field.rfind("label ", 0) == 0) {
+      const std::string key = d.field.substr(6);
+      nodes.push_back({d.planned.empty() ? "node update --label-rm " + quoted(key) + " " + quoted(name)
+                                         : "node update --label-add " + quoted(key + "=" + d.planned) + " " + quoted(name),
+                       what});
+    } else if (d.field == "constraints") {
+      std::string args = "service update --detach";
+      const ServiceState* seen = nullptr;
+      for (const ServiceState& sv : observed.services) seen = sv.name == name ? &sv : seen;
+      if (seen) {
+        for (const std::string& c : seen->constraints) args += " --constraint-rm " + quoted(c);
+      }
+      const ServiceSpec& spec = plan.services[static_cast<std::size_t>(plan.service_index(name))];
+      for (const Constraint& c : spec.constraints) args += " --constraint-add " + quoted(c.text);
+      services.push_back({args + " " + quoted(name), what});
+    } else if (d.field == "replicas" && d.planned != "global" && d.observed != "global") {
+      services.push_back({"service scale --detach " + quoted(name + "=" + d.planned), what});
+    } else {
+      out.refused.push_back(what + ": changing a service's mode needs re-creating it");
+    }
+  }
+  for (auto* group : {&promotes, &nodes, &services, &demotes}) {
+    out.steps.insert(out.steps.end(), group->begin(), group->end());
+  }
+  return out;
+}
+
 std::string describe(const PlanDifference& d) {
   auto shown = [](const std::string& v) { return v.empty() ? std::string("(none)") : v; };
   return d.subject + ": " + d.field + ": plan " + shown(d.planned) + ", cluster " + shown(d.observed);

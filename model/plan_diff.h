@@ -20,4 +20,21 @@ struct PlanDifference {
 std::vector<PlanDifference> diff_plan(const Plan& plan, const ClusterState& observed);
 std::string describe(const PlanDifference& d);
 
+// One step of converging a cluster to its plan: `docker` arguments, run through a manager.
+struct ConvergeStep {
+  std::string docker_args;  // e.g. "node update --label-add 'k=v' 'chicago'"
+  std::string why;          // the difference it closes
+};
+
+struct ConvergePlan {
+  std::vector<ConvergeStep> steps;  // in a safe order: promotions first, demotions last
+  std::vector<std::string> refused;    // differences not closed, and why (e.g. quorum)
+};
+
+// The steps that make `observed` match `plan` for roles, availability, labels, constraints and
+// replicas. A demotion is only planned when the managers still reachable after it are a
+// majority of those left (swarmkit's CanRemoveMember); nodes and services that exist on one
+// side only are reported, not created or removed.
+ConvergePlan converge(const Plan& plan, const ClusterState& observed);
+
 }  // namespace clawsim

@@ -53,5 +53,49 @@ TEST(PlanDiff, FindsEveryKindOfDifference) {
   EXPECT_EQ(text[4], "service stray: presence: plan (none), cluster created");
 }
 
+TEST(PlanDiff, ConvergeOrdersStepsSafely) {
+  const Plan p = parse_plan(default_plan_text(), "p").value();
+  ClusterState s = as_planned(p);
+  for (NodeState& n : s.nodes) {
+    n.status = "ready";
+    n.manager_status = n.role == "manager" ? "Reachable" : "";
+  }
+  s.nodes[3].role = "manager";  // denver should be a worker
+  s.nodes[3].manager_status = "Reachable";
+  s.nodes[2].labels.clear();    // chicago lost its label
+  s.nodes[1].role = "worker";   // boston should be a manager
+  s.nodes[1].manager_status = "";
+  const ConvergePlan plan = converge(p, s);
+  ASSERT_EQ(plan.steps.size(), 3U);
+  EXPECT_EQ(plan.steps[0].docker_args, "node promote 'boston'");
+  EXPECT_EQ(plan.steps[1].docker_args, "node update --label-add 'openclaw.trusted=true' 'chicago'");
+  EXPECT_EQ(plan.steps[2].docker_args, "node demote 'denver'") << "demotions last";
+  EXPECT_TRUE(plan.refused.empty());
+  s = as_planned(p);
+  for (NodeState& n : s.nodes) {
+    n.status = "ready";
+    n.manager_status = n.role == "manager" ? "Reachable" : "";
+  }
+  EXPECT_TRUE(converge(p, s).steps.empty()) << "nothing to do the second time";
+}
+
+TEST(PlanDiff, ConvergeRefusesADemotionThatLosesQuorum) {
+  const Plan p = parse_plan(default_plan_text(), "p").value();
+  ClusterState s = as_planned(p);
+  s.nodes[3].role = "manager";  // denver: a fourth manager the plan does not want
+  s.nodes[3].status = "ready";
+  s.nodes[3].manager_status = "Reachable";
+  s.nodes[0].status = "down";   // atlanta and boston are down
+  s.nodes[0].manager_status = "Unreachable";
+  s.nodes[1].status = "down";
+  s.nodes[1].manager_status = "Unreachable";
+  s.nodes[2].status = "ready";
+  s.nodes[2].manager_status = "Leader";
+  const ConvergePlan plan = converge(p, s);
+  EXPECT_TRUE(plan.steps.empty());
+  ASSERT_EQ(plan.refused.size(), 1U);
+  EXPECT_NE(plan.refused[0].find("would lose the quorum"), std::string::npos) << plan.refused[0];
+}
+
 }  // namespace
 }  // namespace clawsim
