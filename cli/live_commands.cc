@@ -80,11 +80,19 @@ int cmd_status(const LiveArgs& a) {
   ClusterState s;
   std::string error;
   if (!cluster.observe(s, error)) throw Failure{2, error};
+  bool unreachable = false;
+  for (int i = 0; i < static_cast<int>(cluster.inventory().nodes.size()); ++i) {
+    const CommandResult r = cluster.run(i, "true", 10'000);
+    if (!r.ok()) {
+      std::cout << "unreachable: " << r.describe() << "\n";
+      unreachable = true;
+    }
+  }
   print_state(s);
   const auto diffs = diff_plan(plan, s);
   std::cout << "\ndifferences from plan " << plan.name << ": " << (diffs.empty() ? "none" : "") << "\n";
   for (const PlanDifference& d : diffs) std::cout << "  " << describe(d) << "\n";
-  return diffs.empty() ? 0 : 1;
+  return diffs.empty() && !unreachable ? 0 : 1;
 }
 
 bool allowed(const LiveArgs& a, const std::string& what) {

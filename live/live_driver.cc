@@ -139,13 +139,16 @@ void LiveDriver::check_guards() {
     const auto n = std::find_if(last_.nodes.begin(), last_.nodes.end(),
                                 [&](const NodeState& x) { return x.name == t.node; });
     if (s < 0 || n == last_.nodes.end()) continue;
+    // The safe envelope is the plan: a label the drill moved does not make a node trusted.
+    const int p = plan_.node_index(n->name);
     NodeFacts f;
     f.hostname = n->name;
     f.role = n->role;
-    f.labels = n->labels;
+    if (p >= 0) f.labels = plan_.nodes[static_cast<std::size_t>(p)].labels;
     for (const Constraint& c : plan_.services[static_cast<std::size_t>(s)].constraints) {
       if (c.key.rfind("node.labels.", 0) == 0 && !constraint_matches(c, f)) {
-        abort("guard: " + t.service + " runs on " + t.node + ", which does not meet '" + c.text + "'");
+        abort("guard: " + t.service + " runs on " + t.node + ", which does not meet '" + c.text +
+              "' in the plan");
         return;
       }
     }

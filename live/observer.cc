@@ -227,6 +227,10 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
     const CommandResult r =
         run(node, observation_script(inventory_.nodes[static_cast<std::size_t>(node)].commands.docker));
     if (!r.ok()) {
+      if (r.error.find("refusing to connect") != std::string::npos) {  // host key: stop the run
+        error = r.error;
+        return false;
+      }
       tried += (tried.empty() ? "" : "; ") + inventory_.nodes[static_cast<std::size_t>(node)].name +
                ": " + r.describe();
       continue;

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Live mode against the project's real testbed (tests/testbed): four network namespaces, each
+# with its own sshd and dockerd, forming a Swarm. Needs root. Brings the testbed up, runs the
+# checks, tears it down. Exit 77 (skipped) where namespaces cannot be made.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+clawsim=${1:?usage: live_suite.sh PATH_TO_CLAWSIM}
+state=${CLAWSIM_TESTBED_DIR:-/tmp/clawsim-testbed}
+inv=$state/inventory.yaml
+plan=$root/tests/live/testbed-plan.yaml
+drills=$root/tests/live/drills
+work=$(mktemp -d)
+passed=0
+failed=0
+
+if [ "$(id -u)" -ne 0 ] || ! ip netns add clawsim-probe 2>/dev/null; then
+  echo "live suite skipped: needs root and network namespaces"
+  exit 77
+fi
+ip netns del clawsim-probe
+
+cleanup() {
+  bash "$root/tests/testbed/down.sh" >"$work/down.log" 2>&1 || cat "$work/down.log"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {  # check NAME EXPECTED_RC COMMAND... ; output in $work/out
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$work/out" 2>&1
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then
+    echo "ok   $name"
+    passed=$((passed + 1))
+    return 0
+  fi
+  echo "FAIL $name: exit $rc, expected $want"
+  sed 's/^/     /' "$work/out" | tail -40
+  failed=$((failed + 1))
+  return 1
+}
+
+expect_output() {  # expect_output NAME TEXT: the last check's output contains TEXT
+  if grep -qF -- "$2" "$work/out"; then
+    echo "ok   $1"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $1: output lacks '$2'"
+    sed 's/^/     /' "$work/out" | tail -40
+    failed=$((failed + 1))
+  fi
+}
+
+ssh_node() {  # ssh_node ADDR COMMAND
+  ssh -i "$state/client_key" -o UserKnownHostsFile="$state/known_hosts" \
+      -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 root@"$1" "$2"
+}
+
+wait_ready() {  # until every node is Ready with a leader and nothing differs from the plan
+  for _ in $(seq 1 60); do
+    "$clawsim" live status --inventory "$inv" --plan "$plan" >"$work/wait" 2>&1 && return 0
+    sleep 3
+  done
+  echo "     the testbed did not settle:"; sed 's/^/     /' "$work/wait"
+  return 1
+}
+
+start=$(date +%s)
+bash "$root/tests/testbed/up.sh" >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+echo "testbed up in $(( $(date +%s) - start )) s"
+
+# status and apply
+check "status: the testbed differs from the plan (captain pinned by node.id)" 1 \
+  "$clawsim" live status --inventory "$inv" --plan "$plan"
+expect_output "status names the difference" "service captain-captain: constraints"
+check "apply: dry run" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan"
+expect_output "apply: dry run prints the command" "would run: docker service update"
+check "apply: a dry run changes nothing" 1 "$clawsim" live status --inventory "$inv" --plan "$plan"
+check "apply: execute" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan" --execute
+check "apply: the second time is a no-op" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan"
+expect_output "apply: nothing to do" "nothing to do"
+ssh_node 10.0.0.1 "/usr/bin/docker -H unix:///run/docker.sock node update --label-rm openclaw.trusted chicago" >/dev/null
+check "status: a removed label is a difference" 1 "$clawsim" live status --inventory "$inv" --plan "$plan"
+expect_output "status names the label" "node chicago: label openclaw.trusted: plan true, cluster (none)"
+check "apply: restores the label" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan" --execute
+wait_ready && { echo "ok   the testbed converged"; passed=$((passed + 1)); } || failed=$((failed + 1))
+
+# refusals and errors
+sed "s#$state/known_hosts#$work/known_hosts#" "$inv" >"$work/bad-key.yaml"
+awk '$1=="10.0.0.1"{print; next} {print}' "$state/known_hosts" >"$work/known_hosts"
+other=$(awk '$1=="10.0.0.2"{print $3}' "$state/known_hosts")
+sed -i "s#^10.0.0.1 \([^ ]*\) .*#10.0.0.1 \1 $other#" "$work/known_hosts"
+check "a changed host key is refused" 2 "$clawsim" live status --inventory "$work/bad-key.yaml" --plan "$plan"
+expect_output "the refusal says why" "HOST KEY MISMATCH"
+sed 's#    host: 10.0.0.4#    host: 10.0.0.4\n    port: 2222#' "$inv" >"$work/unreachable.yaml"
+check "an unreachable node is reported" 1 "$clawsim" live status --inventory "$work/unreachable.yaml" --plan "$plan"
+expect_output "the report names it" "denver (10.0.0.4:2222): cannot connect"
+check "quorum-loss drill refused by preflight" 1 \
+  "$clawsim" live drill "$drills/quorum-loss.yaml" --inventory "$inv" --plan "$plan" --journal "$work/q.journal"
+expect_output "preflight says why" "predicts quorum loss"
+
+# drills: predicted beside observed
+for drill in worker-daemon-kill leader-daemon-kill trusted-node-drain leader-demotion; do
+  wait_ready || true
+  check "drill $drill" 0 "$clawsim" live drill "$drills/$drill.yaml" --inventory "$inv" --plan "$plan" \
+    --journal "$work/$drill.journal" --json "$work/$drill.json"
+  expect_output "drill $drill: restored" "cluster restored to its pre-drill state"
+  grep -E "observed .* predicted" "$work/out" | sed "s/^/     $drill: /"
+done
+
+# a guard breach aborts and rolls back
+wait_ready || true
+check "guard breach aborts" 1 "$clawsim" live drill "$drills/guard-breach.yaml" --inventory "$inv" --plan "$plan" \
+  --journal "$work/guard.journal"
+expect_output "the abort names the guard" "ABORTED: guard: "
+expect_output "and the cluster is restored" "cluster restored to its pre-drill state"
+
+# the quorum-loss drill runs with --allow and the cluster comes back
+wait_ready || true
+check "quorum-loss drill with --allow" 0 "$clawsim" live drill "$drills/quorum-loss.yaml" --inventory "$inv" \
+  --plan "$plan" --allow quorum-loss --journal "$work/q2.journal"
+expect_output "quorum-loss: restored" "cluster restored to its pre-drill state"
+
+# clawsim killed mid-drill, then recover
+wait_ready || true
+"$clawsim" live drill "$drills/worker-daemon-kill.yaml" --inventory "$inv" --plan "$plan" \
+  --journal "$work/killed.journal" >"$work/killed.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do grep -q '"status":"done","action":"stop-daemon' "$work/killed.journal" 2>/dev/null && break; sleep 1; done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+check "recover after SIGKILL" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
+expect_output "recover restarts the daemon" "undo stop-daemon denver"
+wait_ready && { echo "ok   the cluster is back after recover"; passed=$((passed + 1)); } || failed=$((failed + 1))
+check "recover twice is a no-op" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
+expect_output "nothing left" "nothing to undo"
+
+echo "live suite took $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
