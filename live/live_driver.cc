@@ -212,6 +212,9 @@ std::string LiveDriver::cannot_perform(const Action& a) const {
       return "crash-node/restart-node need power control of the hosts; use stop-daemon/start-daemon";
     case ActionKind::kForceNewCluster:
       return "force-new-cluster cannot be undone; it is not run live";
+    case ActionKind::kDegrade:
+    case ActionKind::kRestore:
+      return "degrade/restore need tc netem on the nodes; not supported live yet";
     default:
       break;
   }

@@ -11,7 +11,7 @@ namespace clawsim {
 
 namespace {
 
-constexpr std::array<std::pair<ActionKind, const char*>, 19> kActionNames{{
+constexpr std::array<std::pair<ActionKind, const char*>, 21> kActionNames{{
     {ActionKind::kCrashNode, "crash-node"},       {ActionKind::kRestartNode, "restart-node"},
     {ActionKind::kStopDaemon, "stop-daemon"},     {ActionKind::kStartDaemon, "start-daemon"},
     {ActionKind::kDemote, "demote"},              {ActionKind::kPromote, "promote"},
@@ -21,7 +21,8 @@ constexpr std::array<std::pair<ActionKind, const char*>, 19> kActionNames{{
     {ActionKind::kHeal, "heal"},                  {ActionKind::kBlockPort, "block-port"},
     {ActionKind::kUnblockPort, "unblock-port"},   {ActionKind::kNfsStop, "nfs-stop"},
     {ActionKind::kNfsStart, "nfs-start"},         {ActionKind::kServiceUpdate, "service-update"},
-    {ActionKind::kForceNewCluster, "force-new-cluster"},
+    {ActionKind::kForceNewCluster, "force-new-cluster"}, {ActionKind::kDegrade, "degrade"},
+    {ActionKind::kRestore, "restore"},
 }};
 
 constexpr std::array<const char*, 6> kNodeRefs{"@leader",     "@follower",  "@worker",
@@ -49,7 +50,7 @@ bool needs_node(ActionKind k) {
 
 Action parse_action(const Field& f, const Plan& plan) {
   f.only_keys({"at", "do", "node", "via", "label", "groups", "port", "proto", "service",
-               "constraint_add", "constraint_rm", "replicas"});
+               "constraint_add", "constraint_rm", "replicas", "latency", "loss_pct"});
   Action a;
   a.line = f.line();
   a.at_ms = f.child("at").as_duration_ms();
@@ -95,6 +96,11 @@ Action parse_action(const Field& f, const Plan& plan) {
       a.proto = f.child("proto").as_string();
       if (a.proto != "tcp" && a.proto != "udp") f.child("proto").fail("expected tcp or udp");
     }
+  }
+  if (a.kind == ActionKind::kDegrade) {
+    if (f.child("latency").present()) a.latency_ms = f.child("latency").as_duration_ms();
+    if (f.child("loss_pct").present()) a.loss_pct = static_cast<int>(f.child("loss_pct").as_int(0, 100));
+    if (a.latency_ms == 0 && a.loss_pct == 0) f.fail("degrade needs a latency or a loss_pct");
   }
   if (a.kind == ActionKind::kServiceUpdate) {
     a.service = f.child("service").as_string();
@@ -240,6 +246,10 @@ std::string Action::describe() const {
   if (kind == ActionKind::kLabelRm) out += " " + label_key;
   if (kind == ActionKind::kBlockPort || kind == ActionKind::kUnblockPort) {
     out += " " + std::to_string(port) + "/" + proto;
+  }
+  if (kind == ActionKind::kDegrade) {
+    if (latency_ms > 0) out += " +" + std::to_string(latency_ms) + "ms";
+    if (loss_pct > 0) out += " loss " + std::to_string(loss_pct) + "%";
   }
   for (const auto& group : groups) {
     out += " [";

@@ -16,7 +16,7 @@ namespace clawsim {
 enum class ActionKind {
   kCrashNode, kRestartNode, kStopDaemon, kStartDaemon, kDemote, kPromote, kDrain, kPause,
   kActivate, kLabelAdd, kLabelRm, kPartition, kHeal, kBlockPort, kUnblockPort, kNfsStop,
-  kNfsStart, kServiceUpdate, kForceNewCluster,
+  kNfsStart, kServiceUpdate, kForceNewCluster, kDegrade, kRestore,
 };
 
 const char* to_string(ActionKind kind);
@@ -37,6 +37,8 @@ struct Action {
   std::string label_key, label_value;       // label-add / label-rm
   std::vector<std::vector<std::string>> groups;  // partition: groups of nodes (refs allowed)
   int port = 0;                             // block-port / unblock-port
+  DurationMs latency_ms = 0;                // degrade: added to every packet to or from the node
+  int loss_pct = 0;                         // degrade: share of those packets dropped
   std::string proto = "tcp";
   std::string service;                      // service-update
   std::vector<std::string> constraint_add, constraint_rm;

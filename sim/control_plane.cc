@@ -70,7 +70,7 @@ void SimCluster::on_agent_heartbeat(const Event& e) {
   if (e.gen != n.boot_gen || !n.host_up || !n.daemon_up) return;
   const bool reaches_leader =
       leader_ >= 0 && network_.can_send(e.node, leader_, Traffic::kSwarm) &&
-      raft_running(leader_);
+      raft_running(leader_) && !lost(e.node, leader_);
   if (!reaches_leader) {  // the agent keeps trying other managers
     schedule_heartbeat(e.node, plan_->world.agent_reconnect_ms);
     return;

@@ -74,6 +74,15 @@ void Network::heal() {
   recompute();
 }
 
+void Network::degrade(int node, DurationMs latency_ms, int loss_pct) {
+  if (extra_latency_ms_.empty()) {
+    extra_latency_ms_.assign(names_.size(), 0);
+    loss_pct_.assign(names_.size(), 0);
+  }
+  extra_latency_ms_[static_cast<std::size_t>(node)] = latency_ms;
+  loss_pct_[static_cast<std::size_t>(node)] = loss_pct;
+}
+
 void Network::block(PortBlock b) {
   if (std::find(blocks_.begin(), blocks_.end(), b) == blocks_.end()) blocks_.push_back(b);
   recompute();

@@ -6,6 +6,7 @@
 // Reachability per traffic class is cached as bit masks, so the hot path is two shifts.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "model/firewall.h"
 #include "model/plan.h"
+#include "model/time.h"
 
 namespace clawsim {
 
@@ -51,6 +53,19 @@ class Network {
   void unblock(PortBlock block);
   const std::vector<int>& groups() const { return groups_; }
 
+  // A degraded node: extra one-way latency and a share of packets lost, both ways.
+  void degrade(int node, DurationMs latency_ms, int loss_pct);
+  DurationMs extra_latency_ms(int from, int to) const {
+    return extra_latency_ms_.empty() ? 0
+                                     : extra_latency_ms_[static_cast<std::size_t>(from)] +
+                                           extra_latency_ms_[static_cast<std::size_t>(to)];
+  }
+  int loss_pct(int from, int to) const {
+    return loss_pct_.empty() ? 0
+                             : std::max(loss_pct_[static_cast<std::size_t>(from)],
+                                        loss_pct_[static_cast<std::size_t>(to)]);
+  }
+
   // Why `from` cannot reach `to` on `traffic`, in words ("" when it can).
   std::string explain(int from, int to, Traffic traffic) const;
 
@@ -63,6 +78,8 @@ class Network {
   std::vector<Firewall> firewalls_;
   std::vector<int> groups_;
   std::vector<PortBlock> blocks_;
+  std::vector<DurationMs> extra_latency_ms_;  // empty until a node is degraded
+  std::vector<int> loss_pct_;
   std::array<std::vector<std::uint64_t>, static_cast<std::size_t>(Traffic::kCount)> reach_;
 };
 

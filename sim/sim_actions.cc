@@ -135,6 +135,8 @@ std::string SimCluster::apply(const Action& a) {
     case ActionKind::kNfsStart: result = act_nfs(true); break;
     case ActionKind::kServiceUpdate: result = act_service_update(a, via); break;
     case ActionKind::kForceNewCluster: result = act_force_new_cluster(node); break;
+    case ActionKind::kDegrade:
+    case ActionKind::kRestore: result = act_degrade(a, node); break;
   }
   std::string subject = a.describe();
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
@@ -350,6 +352,14 @@ std::string SimCluster::act_service_update(const Action& a, int via) {
     }
   }
   request_reconcile(now_ms_);
+  return "ok";
+}
+
+std::string SimCluster::act_degrade(const Action& a, int node) {
+  const bool restore = a.kind == ActionKind::kRestore;
+  network_.degrade(node, restore ? 0 : a.latency_ms, restore ? 0 : a.loss_pct);
+  record("network", plan_->nodes[static_cast<std::size_t>(node)].name,
+         restore ? "restored" : a.describe().substr(a.describe().find(' ') + 1));
   return "ok";
 }
 

@@ -16,7 +16,7 @@ namespace {
 constexpr std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
 
 // Stream ids of the root seed's subsystems.
-enum : std::uint64_t { kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3 };
+enum : std::uint64_t { kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3, kLossStream = 4 };
 
 // Mixes a word into the trace hash (one multiply-xorshift round, as in splitmix64).
 std::uint64_t fnv(std::uint64_t h, std::uint64_t v) {
@@ -60,6 +60,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
       raft_rng_(derive_seed(seed, kRaftStream)),
       dispatcher_rng_(derive_seed(seed, kDispatcherStream)),
       phase_rng_(derive_seed(seed, kPhaseStream)),
+      loss_rng_(derive_seed(seed, kLossStream)),
       network_(*plan_, plan_->firewalls.size() == plan_->nodes.size() ? plan_->firewalls
                                                                             : build_firewalls(*plan_)) {
   const Plan& p = *plan_;
@@ -244,15 +245,20 @@ void SimCluster::on_raft_deliver(const Event& e) {
 void SimCluster::flush_outbox(int node) {
   RaftMember& raft = nodes_[static_cast<std::size_t>(node)].raft;
   for (const RaftMsg& m : raft.outbox()) {
-    if (!network_.can_send(node, m.to, Traffic::kSwarm)) continue;
+    if (!network_.can_send(node, m.to, Traffic::kSwarm) || lost(node, m.to)) continue;
     Event deliver{};
-    deliver.t_ms = now_ms_ + plan_->world.link_latency_ms;
+    deliver.t_ms = now_ms_ + plan_->world.link_latency_ms + network_.extra_latency_ms(node, m.to);
     deliver.kind = EventKind::kRaftDeliver;
     deliver.node = m.to;
     deliver.msg = m;
     push(deliver);
   }
   raft.clear_outbox();
+}
+
+bool SimCluster::lost(int from, int to) {
+  const int pct = network_.loss_pct(from, to);
+  return pct > 0 && loss_rng_.below(100) < static_cast<std::uint64_t>(pct);
 }
 
 std::uint64_t SimCluster::voters() const {

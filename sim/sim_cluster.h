@@ -147,6 +147,8 @@ class SimCluster {
   std::string act_nfs(bool running);
   std::string act_service_update(const Action& a, int via);
   std::string act_force_new_cluster(int node);
+  std::string act_degrade(const Action& a, int node);
+  bool lost(int from, int to);  // draws whether a packet between them is dropped
   std::string api_gate(int via) const;
   bool can_remove_member(int node) const;
   void finish_demotion();
@@ -160,6 +162,7 @@ class SimCluster {
   Rng raft_rng_;        // seeds of Raft members
   Rng dispatcher_rng_;  // heartbeat periods
   Rng phase_rng_;       // clock phases of nodes
+  Rng loss_rng_;        // packets dropped on degraded links
 
   TimeMs now_ms_ = 0;
   EventQueue queue_;

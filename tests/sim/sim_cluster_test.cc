@@ -347,5 +347,24 @@ TEST(SimCluster, BlockedSwarmPortActsLikeAPartition) {
   EXPECT_EQ(c.leader(), -1);
 }
 
+TEST(SimCluster, DegradedLinksDelayAndDropTraffic) {
+  SimCluster c(plan(), 16);
+  c.run_until(60'000);
+  Action slow = act(ActionKind::kDegrade, "m1");
+  slow.latency_ms = 300;
+  c.apply(slow);
+  c.run_until(120'000);
+  EXPECT_EQ(c.leader(), idx(c, "m1")) << "300 ms each way is far below the election timeout";
+  EXPECT_TRUE(c.has_quorum());
+  Action lossy = act(ActionKind::kDegrade, "w1");
+  lossy.loss_pct = 100;
+  c.apply(lossy);
+  c.run_until(140'000);
+  EXPECT_EQ(status(c, "w1"), NodeStatus::kDown) << "every heartbeat lost";
+  c.apply(act(ActionKind::kRestore, "w1"));
+  c.run_until(150'000);
+  EXPECT_EQ(status(c, "w1"), NodeStatus::kReady);
+}
+
 }  // namespace
 }  // namespace clawsim
