@@ -189,6 +189,19 @@ std::string SimCluster::act_start_daemon(int node) {
   ++n.boot_gen;
   std::erase(crashed_by_scenario_, node);
   record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "up");
+  // Without live-restore, a starting dockerd kills the containers that outlived it (exit 137);
+  // the agent then reports their tasks failed and the orchestrator restarts them.
+  for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
+    SimTask& task = tasks_[static_cast<std::size_t>(t)];
+    if (task.node != node || !task.container_running) continue;
+    task.container_running = false;
+    task.stop_pending = false;
+    if (!task.desired_running) {
+      task.phase = TaskPhase::kFailed;
+      task.message = "task: non-zero exit (137)";
+    }
+    record_task(t);
+  }
   if (n.manager) start_manager(node, true);
   schedule_heartbeat(node, plan_->world.agent_reconnect_ms);
   return "ok";

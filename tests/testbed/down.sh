@@ -1,10 +1,11 @@
 #!/bin/bash
-# down.sh [--quiet]: tear the testbed down: services removed (if the leader answers), dockerd
-# stopped (SIGTERM, it stops its containers; bounded wait), then every process of each node
-# killed by pid (`ip netns pids` plus descendants), namespaces and veths deleted, the nodes'
-# docker data and run dirs wiped. Keys, host keys and logs stay in the state dir.
+# down.sh [--quiet]: tear the testbed down: services removed (if the leader answers), the
+# containers stopped (docker stop -t 1), dockerd sent SIGTERM (bounded wait until no container
+# runs), then every process of each node killed by pid (`ip netns pids` plus descendants),
+# namespaces and veths deleted, the nodes' docker data and run dirs wiped. Keys, host keys and
+# logs stay in the state dir.
 # Idempotent; cleans up after a half-failed up.sh.
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 quiet=0
 [[ ${1:-} == --quiet ]] && quiet=1
@@ -16,7 +17,7 @@ if [[ -z ${CLAWSIM_TB_LOCKED:-} ]]; then
   flock -w 300 9 || die "another up.sh/down.sh holds $STATE/.lock"
 fi
 
-root_netns=$(readlink /proc/1/ns/net)
+root_netns=$(readlink /proc/self/ns/net)
 # a pid from a pid file is ours only if it runs EXE outside the root network namespace
 ours() { pid_is "$1" "$2" && [[ $(readlink "/proc/$1/ns/net" 2>/dev/null) != "$root_netns" ]]; }
 
@@ -29,7 +30,21 @@ if [[ -S $(node_sock "$LEADER") ]] && docker_up "$LEADER"; then
   fi
 fi
 
-# 2. SIGTERM dockerd, sshd, nfs-ganesha of each node (dockerd stops its containers)
+# 2. stop the containers (docker stop -t 1, every node at once), while the daemons answer
+stop_containers() {
+  local n=$1 ids
+  docker_up "$n" || return 0
+  ids=$(TB_DOCKER_TIMEOUT=5 ndocker "$n" ps -q 2>/dev/null) || return 0
+  [[ -n $ids ]] || return 0
+  # shellcheck disable=SC2086
+  TB_DOCKER_TIMEOUT=15 ndocker "$n" stop -t 1 $ids >/dev/null 2>&1 || true
+}
+for n in "${NODES[@]}"; do
+  [[ -S $(node_sock "$n") ]] && stop_containers "$n" &
+done
+wait
+
+# 3. SIGTERM dockerd (it stops what containers are left), sshd, nfs-ganesha of each node
 dockerds=()
 for n in "${NODES[@]}"; do
   nd=$(node_dir "$n")
@@ -41,11 +56,24 @@ for n in "${NODES[@]}"; do
   if [[ -n $p ]] && ours "$p" /usr/sbin/sshd; then kill -TERM "$p" 2>/dev/null || true; fi
 done
 none_alive() { local p; for p in "$@"; do pid_alive "$p" && return 1; done; return 0; }
+containers_left() { # any container process (a child of a containerd-shim) on the nodes?
+  local n p
+  for n in "${NODES[@]}"; do
+    for p in $(ip netns pids "$(ns_of "$n")" 2>/dev/null); do
+      [[ $(cat "/proc/$p/comm" 2>/dev/null) == containerd-shim* ]] || continue
+      [[ -n $(descendants "$p") ]] && return 0
+    done
+  done
+  return 1
+}
 if ((${#dockerds[@]})); then
-  wait_until 20 none_alive "${dockerds[@]}" || log "dockerd still running after 20 s: SIGKILL"
+  # dockerd's swarm shutdown takes ~10 s more once its containers are gone (the managers stop
+  # together): wait for the containers (at most 15 s), then give the daemons 2 s
+  wait_until 15 eval '! containers_left' || log "containers still running after 15 s: SIGKILL"
+  wait_until 2 none_alive "${dockerds[@]}" || true
 fi
 
-# 3. SIGKILL whatever still runs in the node namespaces (and under them), anchors included
+# 4. SIGKILL whatever still runs in the node namespaces (and under them), anchors included
 kill_round() {
   local n ns p left=0
   for n in "${NODES[@]}"; do
@@ -70,7 +98,7 @@ for _ in 1 2 3; do
 done
 all_gone || log "WARNING: processes left in the node namespaces: $(for n in "${NODES[@]}"; do ns_procs "$(ns_of "$n")"; done | tr '\n' ' ')"
 
-# 4. namespaces and veths (deleting a namespace deletes its veth ends, and their peers)
+# 5. namespaces and veths (deleting a namespace deletes its veth ends, and their peers)
 for n in "${NODES[@]}"; do
   ns=$(ns_of "$n")
   ns_exists "$ns" && { ip netns del "$ns" || log "WARNING: ip netns del $ns failed"; }
@@ -78,7 +106,7 @@ done
 ns_exists "$BR_NS" && { ip netns del "$BR_NS" || log "WARNING: ip netns del $BR_NS failed"; }
 if ip link show "$ROOT_IF" >/dev/null 2>&1; then ip link del "$ROOT_IF" || true; fi
 
-# 5. the nodes' docker data and run dirs (mounts lived in the nodes' mount namespaces only)
+# 6. the nodes' docker data and run dirs (mounts lived in the nodes' mount namespaces only)
 if awk -v s="$STATE/" 'index($5 "/", s) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
   log "WARNING: something is mounted under $STATE in the root namespace: not wiping node data"
 else

@@ -6,9 +6,10 @@ set -euo pipefail
 PKGS=(docker.io containerd runc tini openssh-server openssh-client busybox-static iptables
   iproute2 util-linux kmod nfs-ganesha nfs-ganesha-vfs libnfs-utils tar coreutils)
 missing=()
+declare -A st=()
+while read -r name status; do st[$name]=$status; done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PKGS[@]}" 2>/dev/null || true)
 for p in "${PKGS[@]}"; do
-  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $st == "install ok installed" ]] || missing+=("$p")
+  [[ ${st[$p]:-} == "install ok installed" ]] || missing+=("$p")
 done
 ((${#missing[@]})) || exit 0
 

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Common settings and helpers of the testbed scripts (sourced, never run).
 # Everything the testbed creates lives in $STATE, in the network namespaces clawsim-*,
 # and on the root-namespace veth clawsim0. See README.md.
@@ -29,6 +29,9 @@ IMAGE_BASE=clawsim/busybox:latest
 IMAGE_TAGS=(img-captain--openclaw:latest tecnativa/docker-socket-proxy:latest ubuntu/squid:latest
   otel/opentelemetry-collector-contrib:latest caprover/caprover:latest)
 
+# TB_TRACE=1: trace every command with a timestamp
+if [[ -n ${TB_TRACE:-} ]]; then PS4='+ ${EPOCHREALTIME} '; set -x; fi
+
 log() { printf '[testbed %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -58,13 +61,14 @@ docker_up() { TB_DOCKER_TIMEOUT=5 ndocker "$1" version --format '{{.Server.Versi
 # --- processes -------------------------------------------------------------------------------
 read_pid() { # FILE -> pid, if the file holds one
   local p=""
-  [[ -s $1 ]] && p=$(head -c 32 "$1" 2>/dev/null | tr -dc 0-9) || true
+  if [[ -s $1 ]]; then p=$(head -c 32 "$1" 2>/dev/null | tr -dc 0-9) || true; fi
   [[ -n $p ]] && printf '%s' "$p"
 }
 pid_alive() { [[ -n ${1:-} && -d /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 pid_exe() { readlink "/proc/$1/exe" 2>/dev/null | sed 's/ (deleted)$//'; }
 # pid_is PID EXE: PID is alive and runs EXE (guards against pid reuse before a kill)
 pid_is() { pid_alive "$1" && [[ $(pid_exe "$1") == "$2" ]]; }
+pid_dead() { ! pid_alive "$1"; }
 
 # all descendants of the given pids (not the pids themselves), from /proc
 descendants() {
@@ -98,19 +102,20 @@ descendants() {
 ns_procs() {
   local ns=$1
   ns_exists "$ns" || return 0
-  local -a p
-  mapfile -t p < <(ip netns pids "$ns" 2>/dev/null || true)
-  ((${#p[@]})) || return 0
-  { printf '%s\n' "${p[@]}"; descendants "${p[@]}"; } | sort -un
+  local -a in_ns
+  mapfile -t in_ns < <(ip netns pids "$ns" 2>/dev/null || true)
+  ((${#in_ns[@]})) || return 0
+  { printf '%s\n' "${in_ns[@]}"; descendants "${in_ns[@]}"; } | sort -un
 }
 
-# wait_until SECONDS CMD...: poll CMD every 0.2 s until it succeeds; fail after SECONDS
+# wait_until SECONDS CMD...: run CMD every 0.2 s until it succeeds; fail once SECONDS have
+# passed (CMD itself must be bounded)
 wait_until() {
   local secs=$1; shift
   local end=$((SECONDS + secs))
-  while ((SECONDS < end)); do
+  while :; do
     "$@" && return 0
+    ((SECONDS < end)) || return 1
     sleep 0.2
   done
-  "$@"
 }

@@ -8,7 +8,7 @@
 #   otel-collector   otel/opentelemetry-collector-contrib:latest  node.labels.openclaw.trusted==true
 #   openclaw         img-captain--openclaw:latest                 node.labels.openclaw.trusted==true
 # All: endpoint mode dnsrr (no IPVS here), --stop-grace-period 1s, no published ports.
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 recreate=0
 [[ ${1:-} == --recreate ]] && recreate=1
@@ -28,6 +28,7 @@ SERVICES=(
   "openclaw|img-captain--openclaw:latest|$trusted|--env DOCKER_HOST=tcp://srv-captain--docker-proxy:2375"
 )
 
+pids=()
 for s in "${SERVICES[@]}"; do
   IFS='|' read -r name image constraint extra <<<"$s"
   if cur=$(ndocker "$LEADER" service inspect "$name" \
@@ -41,8 +42,10 @@ for s in "${SERVICES[@]}"; do
   log "service $name: creating"
   # shellcheck disable=SC2086
   ndocker "$LEADER" service create --detach --quiet --no-resolve-image --name "$name" \
-    --endpoint-mode dnsrr --stop-grace-period 1s --constraint "$constraint" $extra "$image" >/dev/null
+    --endpoint-mode dnsrr --stop-grace-period 1s --constraint "$constraint" $extra "$image" >/dev/null &
+  pids+=($!)
 done
+for p in "${pids[@]}"; do wait "$p" || die "docker service create failed"; done
 
 running() {
   local s name out
@@ -54,5 +57,6 @@ running() {
   done
 }
 wait_until 60 running || die "services not running after 60 s: $(ndocker "$LEADER" service ps "$(printf '%s\n' "${SERVICES[@]}" | cut -d'|' -f1)" 2>&1)"
+# shellcheck disable=SC2046
 ndocker "$LEADER" service ps --filter desired-state=running \
   --format '{{.Name}} {{.Node}} {{.CurrentState}}' $(printf '%s\n' "${SERVICES[@]}" | cut -d'|' -f1) >&2

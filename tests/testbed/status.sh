@@ -1,7 +1,7 @@
 #!/bin/bash
 # status.sh: the testbed's state: namespaces, daemons, and `docker node ls` / `service ls` as
 # seen by atlanta (over its docker socket).
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
 rc=0

@@ -4,10 +4,11 @@
 # (already inside the node's namespaces) or in the root namespace (they enter the node first).
 BIN=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export CLAWSIM_TESTBED_DIR=${BIN%/bin}
-# shellcheck source=../lib.sh
+# shellcheck source=/dev/null
 . "$BIN/lib.sh"
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
+# shellcheck disable=SC2153
 node_arg() { # validates $1 as a node name
   local n=${1:-}
   [[ -n $n && -n ${ADDR[$n]:-} ]] || die "usage: $(basename "$0") NODE (one of ${NODES[*]})"
