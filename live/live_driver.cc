@@ -104,22 +104,42 @@ void LiveDriver::sample() {
   if (!cluster_.observe(s, error, hint)) {
     s = last_;  // what we last knew of nodes and tasks; no manager answers now
     s.leader.clear();
-    s.quorum = false;
   }
   s.t_ms = now();
+  // Each manager's own API answer; a manager whose daemon answers at all is a running member.
+  int managers = 0, running = 0;
+  for (int i = 0; i < static_cast<int>(api_seen_.size()); ++i) {
+    const std::string& name = cluster_.inventory().nodes[static_cast<std::size_t>(i)].name;
+    const auto seen = std::find_if(s.nodes.begin(), s.nodes.end(),
+                                   [&](const NodeState& n) { return n.name == name; });
+    if (seen == s.nodes.end() || seen->role != "manager") continue;
+    ++managers;
+    const std::string answer = cluster_.api_answer(i);
+    const bool down = answer.find("Cannot connect to the Docker daemon") != std::string::npos ||
+                      answer.find(name + " (") == 0 || answer.find(name + ":") == 0;
+    running += down ? 0 : 1;
+    if (answer != api_seen_[static_cast<std::size_t>(i)]) {
+      api_seen_[static_cast<std::size_t>(i)] = answer;
+      changes_.push_back({s.t_ms, "api", name, answer});
+    }
+  }
+  // As in the model: quorum is a majority of the managers running, whether or not an
+  // election is under way (partitions between running managers are not seen this way).
+  s.quorum = managers > 0 && running >= managers / 2 + 1;
+  // As in the model: a service that needs the swarm's API is down while no leader answers.
+  for (ServiceState& sv : s.services) {
+    const int p = plan_.service_index(sv.name);
+    if (p < 0 || !s.leader.empty()) continue;
+    const auto& needs = plan_.services[static_cast<std::size_t>(p)].needs;
+    if (std::find(needs.begin(), needs.end(), Dependency::kQuorum) != needs.end()) {
+      sv.up = false;
+      sv.reason = "the swarm has no leader";
+    }
+  }
   Timeline c = changes_between(have_last_ ? &last_ : nullptr, s, s.t_ms);
   changes_.insert(changes_.end(), c.begin(), c.end());
   last_ = std::move(s);
   have_last_ = true;
-  for (int i = 0; i < static_cast<int>(api_seen_.size()); ++i) {
-    const int p = plan_.node_index(cluster_.inventory().nodes[static_cast<std::size_t>(i)].name);
-    if (p < 0 || plan_.nodes[static_cast<std::size_t>(p)].role != Role::kManager) continue;
-    const std::string answer = cluster_.api_answer(i);
-    if (answer != api_seen_[static_cast<std::size_t>(i)]) {
-      api_seen_[static_cast<std::size_t>(i)] = answer;
-      changes_.push_back({now(), "api", cluster_.inventory().nodes[static_cast<std::size_t>(i)].name, answer});
-    }
-  }
   check_guards();
 }
 

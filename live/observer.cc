@@ -225,7 +225,8 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
   std::string tried;
   for (int node : order) {
     const CommandResult r =
-        run(node, observation_script(inventory_.nodes[static_cast<std::size_t>(node)].commands.docker));
+        run(node, observation_script(inventory_.nodes[static_cast<std::size_t>(node)].commands.docker),
+            kObserveTimeoutMs);
     if (!r.ok()) {
       if (r.error.find("refusing to connect") != std::string::npos) {  // host key: stop the run
         error = r.error;
@@ -264,8 +265,10 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
 }
 
 std::string LiveCluster::api_answer(int node) {
-  const CommandResult r = docker(node, "node ls -q");
+  const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
+  const CommandResult r = run(node, n.commands.docker + " node ls -q", kObserveTimeoutMs);
   if (r.ok()) return "ok";
+  if (r.timed_out) return "hangs (no answer within " + std::to_string(kObserveTimeoutMs / 1000) + " s)";
   std::string e = r.describe();
   const auto p = e.find("exit status ");
   if (p == 0) {

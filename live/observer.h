@@ -31,6 +31,10 @@ std::string observation_script(const std::string& docker);
 
 class LiveCluster {
  public:
+  // Observations must not wait out Docker's 20 s deadline: a call that hangs this long is
+  // itself the observation (no leader to answer it).
+  static constexpr DurationMs kObserveTimeoutMs = 6000;
+
   explicit LiveCluster(Inventory inventory);
   const Inventory& inventory() const { return inventory_; }
 

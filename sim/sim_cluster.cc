@@ -93,7 +93,8 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   leader_ = leader;
   leader_term_ = 1;
   max_term_ = 1;
-  quorum_ = leader_can_commit();
+  quorum_ = quorum_available();
+  control_plane_ = leader_can_commit();
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     SimNode& n = nodes_[i];
     n.session_epoch = dispatcher_epoch_;
@@ -341,13 +342,33 @@ void SimCluster::update_leadership() {
     if (new_leader) on_leader_change();
     if (pending_demotion_ >= 0) finish_demotion();
   }
-  const bool quorum = leader_can_commit();
+  const bool quorum = quorum_available();
   if (quorum != quorum_) {
     quorum_ = quorum;
     record("quorum", "cluster", quorum ? "held" : "lost");
-    availability_dirty_ = true;
-    if (quorum) request_reconcile(now_ms_);
   }
+  const bool control_plane = leader_can_commit();
+  if (control_plane != control_plane_) {
+    control_plane_ = control_plane;
+    availability_dirty_ = true;
+    if (control_plane) request_reconcile(now_ms_);
+  }
+}
+
+// A majority of the voters is running and can exchange messages with one of them: a leader
+// is in place or can be elected. (An election in progress is not a loss of quorum.)
+bool SimCluster::quorum_available() const {
+  const std::uint64_t v = voters();
+  const int need = majority(std::popcount(v));
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    if (!((v >> i) & 1U) || !raft_running(i)) continue;
+    int reachable = 0;
+    for (int j = 0; j < static_cast<int>(nodes_.size()); ++j) {
+      if (((v >> j) & 1U) && raft_running(j) && network_.can_talk(i, j, Traffic::kSwarm)) ++reachable;
+    }
+    if (reachable >= need) return true;
+  }
+  return false;
 }
 
 }  // namespace clawsim

@@ -78,7 +78,10 @@ class SimCluster {
 
   // The leader every running manager would follow: the highest-term running leader; -1 if none.
   int leader() const { return leader_; }
+  // A majority of the managers is up and connected (a leader is or can be elected).
   bool has_quorum() const { return quorum_; }
+  // A leader that can commit: the API takes writes, the orchestrator and scheduler work.
+  bool control_plane_up() const { return control_plane_; }
   const std::vector<SimNode>& nodes() const { return nodes_; }
   const std::vector<SimTask>& tasks() const { return tasks_; }
   bool service_up(int service) const { return service_up_[static_cast<std::size_t>(service)]; }
@@ -107,6 +110,7 @@ class SimCluster {
   void update_leadership();
   void check_election_safety();
   bool leader_can_commit() const;
+  bool quorum_available() const;
   std::uint64_t voters() const;
   void set_voters_everywhere(std::uint64_t voters);
 
@@ -177,6 +181,7 @@ class SimCluster {
   std::uint64_t leader_term_ = 0;
   std::uint64_t max_term_ = 0;
   bool quorum_ = false;
+  bool control_plane_ = false;
   std::uint32_t dispatcher_epoch_ = 0;
   bool raft_changed_ = false;
   bool availability_dirty_ = true;

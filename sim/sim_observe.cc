@@ -31,7 +31,9 @@ std::string blocker(const SimCluster& c, const ServiceSpec& service, int node,
       return "NFS export " + plan.nfs->server + ":" + plan.nfs->path + " unreachable from " +
              node_name(plan, node);
     }
-    if (need == Dependency::kQuorum && !c.has_quorum()) return "the swarm has no quorum";
+    if (need == Dependency::kQuorum && !c.control_plane_up()) {
+      return c.has_quorum() ? "the swarm has no leader yet" : "the swarm has no quorum";
+    }
   }
   if (service.manager_only && n.role != Role::kManager) {
     return "runs on " + node_name(plan, node) + ", which is not a manager";
