@@ -139,15 +139,17 @@ std::string shape(const ClusterState& s) {
 }
 
 std::string compare_metrics(const RunResult& observed, const std::vector<RunResult>& predicted,
-                            bool& outside) {
-  std::string out = "prediction (" + std::to_string(predicted.size()) + " simulated runs) vs observed\n";
+                            DurationMs tolerance_ms, bool& outside) {
+  std::string out = "prediction (" + std::to_string(predicted.size()) +
+                    " simulated runs) vs observed (tolerance " + format_time(tolerance_ms) +
+                    ": the longest gap between two observations)\n";
   const auto dists = distributions(predicted);
   for (const auto& [name, value] : observed.metrics) {
     const auto d = std::find_if(dists.begin(), dists.end(), [&](const Distribution& x) { return x.metric == name; });
     std::string verdict = "not predicted";
     if (d != dists.end()) {
-      // tolerance: one observation interval plus 2 s of command latency on either side
-      const bool in = value >= d->min - 3000 && value <= d->max + 3000;
+      // An observed duration is only known to the resolution of the sampling.
+      const bool in = value >= d->min - tolerance_ms && value <= d->max + tolerance_ms;
       verdict = in ? "within" : "OUTSIDE";
       outside = outside || !in;
       out += "  " + name + ": observed " + format_time(value) + ", predicted " + format_time(d->min) +
@@ -182,7 +184,9 @@ int cmd_drill(const LiveArgs& a) {
   std::string why;
   if (!healthy(before, why)) throw Failure{1, "preflight: the cluster is not healthy: " + why};
   for (const PlanDifference& d : diff_plan(plan, before)) std::cout << "note: " << describe(d) << "\n";
-  const std::vector<RunResult> predicted = predict(plan, scenario);
+  Plan as_observed = plan;  // the model starts from the cluster as it is: its leader now
+  if (plan.node_index(before.leader) >= 0) as_observed.leader = before.leader;
+  const std::vector<RunResult> predicted = predict(as_observed, scenario);
   int quorum_losses = 0;
   for (const RunResult& r : predicted) quorum_losses += r.metrics.count("quorum_lost_ms") ? 1 : 0;
   if (quorum_losses > 0 && !allowed(a, "quorum-loss")) {
@@ -230,7 +234,7 @@ int cmd_drill(const LiveArgs& a) {
   // 5. report
   std::cout << report_text(observed, scenario, false);
   bool outside = false;
-  std::cout << "\n" << compare_metrics(observed, predicted, outside);
+  std::cout << "\n" << compare_metrics(observed, predicted, driver.max_sample_gap_ms() + 1000, outside);
   if (driver.aborted()) std::cout << "\nABORTED: " << driver.abort_reason() << "\n";
   std::cout << (restored ? "cluster restored to its pre-drill state\n"
                          : "WARNING: the cluster is not back to its pre-drill state\n");

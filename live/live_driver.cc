@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "model/constraint.h"
+#include "model/service_graph.h"
 
 namespace clawsim {
 
@@ -22,6 +23,13 @@ const TaskState* current_task(const ClusterState& s, const std::string& service)
     if (t.service == service && t.desired == "running") found = &t;
   }
   return found;
+}
+
+const TaskState* running_task(const ClusterState& s, const std::string& service) {
+  for (const TaskState& t : s.tasks) {
+    if (t.service == service && t.state == "running") return &t;
+  }
+  return nullptr;
 }
 
 std::string task_detail(const TaskState& t) {
@@ -101,22 +109,34 @@ void LiveDriver::sample() {
   ClusterState s;
   std::string error;
   const int hint = last_.leader.empty() ? -1 : cluster_.inventory().node_index(last_.leader);
-  if (!cluster_.observe(s, error, hint)) {
+  // The cluster view (through one manager) and every node's own answer, at the same time.
+  std::vector<int> all(api_seen_.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  std::vector<std::string> answers;
+  std::thread asking([&] { answers = cluster_.api_answers(all); });
+  const bool observed = cluster_.observe(s, error, hint);
+  asking.join();
+  if (!observed) {
     s = last_;  // what we last knew of nodes and tasks; no manager answers now
     s.leader.clear();
   }
   s.t_ms = now();
-  // Each manager's own API answer; a manager whose daemon answers at all is a running member.
+  if (have_last_) max_sample_gap_ms_ = std::max(max_sample_gap_ms_, s.t_ms - last_.t_ms);
+  // Every node's own API answer, in parallel: a manager whose daemon answers at all is a
+  // running member; a node whose daemon does not answer breaks the services that need it.
   int managers = 0, running = 0;
+  std::vector<std::string> daemon_down;
   for (int i = 0; i < static_cast<int>(api_seen_.size()); ++i) {
     const std::string& name = cluster_.inventory().nodes[static_cast<std::size_t>(i)].name;
-    const auto seen = std::find_if(s.nodes.begin(), s.nodes.end(),
-                                   [&](const NodeState& n) { return n.name == name; });
-    if (seen == s.nodes.end() || seen->role != "manager") continue;
-    ++managers;
-    const std::string answer = cluster_.api_answer(i);
+    const std::string& answer = answers[static_cast<std::size_t>(i)];
     const bool down = answer.find("Cannot connect to the Docker daemon") != std::string::npos ||
                       answer.find(name + " (") == 0 || answer.find(name + ":") == 0;
+    if (down) daemon_down.push_back(name);
+    const auto seen = std::find_if(s.nodes.begin(), s.nodes.end(),
+                                   [&](const NodeState& n) { return n.name == name; });
+    if (seen != s.nodes.end()) seen->daemon_up = !down;
+    if (seen == s.nodes.end() || seen->role != "manager") continue;
+    ++managers;
     running += down ? 0 : 1;
     if (answer != api_seen_[static_cast<std::size_t>(i)]) {
       api_seen_[static_cast<std::size_t>(i)] = answer;
@@ -126,21 +146,41 @@ void LiveDriver::sample() {
   // As in the model: quorum is a majority of the managers running, whether or not an
   // election is under way (partitions between running managers are not seen this way).
   s.quorum = managers > 0 && running >= managers / 2 + 1;
-  // As in the model: a service that needs the swarm's API is down while no leader answers.
-  for (ServiceState& sv : s.services) {
-    const int p = plan_.service_index(sv.name);
-    if (p < 0 || !s.leader.empty()) continue;
-    const auto& needs = plan_.services[static_cast<std::size_t>(p)].needs;
-    if (std::find(needs.begin(), needs.end(), Dependency::kQuorum) != needs.end()) {
-      sv.up = false;
-      sv.reason = "the swarm has no leader";
-    }
-  }
+  apply_dependencies(s, daemon_down);
   Timeline c = changes_between(have_last_ ? &last_ : nullptr, s, s.t_ms);
   changes_.insert(changes_.end(), c.begin(), c.end());
   last_ = std::move(s);
   have_last_ = true;
   check_guards();
+}
+
+// As in the model: a service is down while what it needs is (the swarm's API, the docker
+// daemon of the node it runs on) and while a service it depends on is, in dependency order.
+void LiveDriver::apply_dependencies(ClusterState& s, const std::vector<std::string>& daemon_down) const {
+  for (int p : dependency_order(plan_.services).order) {
+    const ServiceSpec& spec = plan_.services[static_cast<std::size_t>(p)];
+    const auto sv = std::find_if(s.services.begin(), s.services.end(),
+                                 [&](const ServiceState& x) { return x.name == spec.name; });
+    if (sv == s.services.end() || !sv->up) continue;
+    auto needs = [&](Dependency d) { return std::find(spec.needs.begin(), spec.needs.end(), d) != spec.needs.end(); };
+    const TaskState* task = running_task(s, spec.name);
+    if (needs(Dependency::kQuorum) && s.leader.empty()) {
+      sv->up = false;
+      sv->reason = "the swarm has no leader";
+    } else if (needs(Dependency::kDockerDaemon) && task &&
+               std::find(daemon_down.begin(), daemon_down.end(), task->node) != daemon_down.end()) {
+      sv->up = false;
+      sv->reason = "docker daemon stopped on " + task->node;
+    }
+    for (const std::string& dep : spec.depends_on) {
+      const auto d = std::find_if(s.services.begin(), s.services.end(),
+                                  [&](const ServiceState& x) { return x.name == dep; });
+      if (sv->up && d != s.services.end() && !d->up) {
+        sv->up = false;
+        sv->reason = "depends on " + dep + ", which is down";
+      }
+    }
+  }
 }
 
 void LiveDriver::check_guards() {

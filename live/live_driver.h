@@ -39,6 +39,8 @@ class LiveDriver final : public ClusterDriver {
   Timeline take_changes() override;
 
   bool aborted() const { return !abort_reason_.empty(); }
+  // The longest time between two observations: the resolution of every measured duration.
+  DurationMs max_sample_gap_ms() const { return max_sample_gap_ms_; }
   const std::string& abort_reason() const { return abort_reason_; }
   // Undoes every outstanding fault, newest first; one line per step in `log`. True if all
   // undos succeeded.
@@ -53,6 +55,7 @@ class LiveDriver final : public ClusterDriver {
   };
   void sample();
   void check_guards();
+  void apply_dependencies(ClusterState& s, const std::vector<std::string>& daemon_down) const;
   void abort(const std::string& reason);
   int resolve(const std::string& ref) const;
   int manager_for_api() const;
@@ -71,6 +74,7 @@ class LiveDriver final : public ClusterDriver {
   std::vector<std::string> api_seen_;
   Timeline changes_;
   std::string abort_reason_;
+  DurationMs max_sample_gap_ms_ = 0;
   int next_id_ = 1;
   std::vector<JournalEntry> outstanding_;  // planned undos not yet run or resolved
   std::vector<int> stopped_;               // nodes whose daemon the drill stopped

@@ -1,6 +1,7 @@
 #include "live/observer.h"
 
 #include <algorithm>
+#include <thread>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -153,18 +154,21 @@ bool parse_service_specs(std::string_view lines, std::vector<ServiceState>& serv
   return true;
 }
 
+// A container runs until its task leaves the running state, whatever its desired state: a
+// task on a node whose daemon died still reads Running (desired Shutdown) and its container
+// still serves, as in the model.
 void derive_service_availability(ClusterState& state) {
   for (ServiceState& s : state.services) {
     s.up = false;
     s.reason = "no running task";
     for (const TaskState& t : state.tasks) {
-      if (t.service != s.name || t.desired != "running") continue;
+      if (t.service != s.name) continue;
       if (t.state == "running") {
         s.up = true;
         s.reason.clear();
         break;
       }
-      if (!t.message.empty()) s.reason = "no running task (" + t.message + ")";
+      if (t.desired == "running" && !t.message.empty()) s.reason = "no running task (" + t.message + ")";
     }
   }
 }
@@ -184,14 +188,21 @@ std::string observation_script(const std::string& docker) {
 }
 
 LiveCluster::LiveCluster(Inventory inventory)
-    : inventory_(std::move(inventory)), sessions_(inventory_.nodes.size()) {}
+    : inventory_(std::move(inventory)),
+      sessions_(inventory_.nodes.size()),
+      probe_sessions_(inventory_.nodes.size()) {}
 
 CommandResult LiveCluster::run(int node, const std::string& command) {
   return run(node, command, inventory_.nodes[static_cast<std::size_t>(node)].command_timeout_ms);
 }
 
 CommandResult LiveCluster::run(int node, const std::string& command, DurationMs timeout_ms) {
-  auto& session = sessions_[static_cast<std::size_t>(node)];
+  return run_in(sessions_, node, command, timeout_ms);
+}
+
+CommandResult LiveCluster::run_in(Pool& pool, int node, const std::string& command,
+                                  DurationMs timeout_ms) {
+  auto& session = pool[static_cast<std::size_t>(node)];
   const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!session || session->broken()) {
@@ -232,6 +243,11 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
         error = r.error;
         return false;
       }
+      if (r.timed_out) {  // a manager that hangs has no leader to ask: the others would hang too
+        error = inventory_.nodes[static_cast<std::size_t>(node)].name + ": no answer within " +
+                std::to_string(kObserveTimeoutMs) + " ms (no leader?)";
+        return false;
+      }
       tried += (tried.empty() ? "" : "; ") + inventory_.nodes[static_cast<std::size_t>(node)].name +
                ": " + r.describe();
       continue;
@@ -266,7 +282,7 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
 
 std::string LiveCluster::api_answer(int node) {
   const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
-  const CommandResult r = run(node, n.commands.docker + " node ls -q", kObserveTimeoutMs);
+  const CommandResult r = run_in(probe_sessions_, node, n.commands.docker + " node ls -q", kObserveTimeoutMs);
   if (r.ok()) return "ok";
   if (r.timed_out) return "hangs (no answer within " + std::to_string(kObserveTimeoutMs / 1000) + " s)";
   std::string e = r.describe();
@@ -276,6 +292,21 @@ std::string LiveCluster::api_answer(int node) {
     if (colon != std::string::npos) e = e.substr(colon + 2);
   }
   return e;
+}
+
+}  // namespace clawsim
+
+namespace clawsim {
+
+std::vector<std::string> LiveCluster::api_answers(const std::vector<int>& nodes) {
+  std::vector<std::string> out(nodes.size());
+  std::vector<std::thread> threads;
+  threads.reserve(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    threads.emplace_back([this, &out, &nodes, i] { out[i] = api_answer(nodes[i]); });
+  }
+  for (std::thread& t : threads) t.join();
+  return out;
 }
 
 }  // namespace clawsim

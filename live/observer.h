@@ -23,7 +23,7 @@ bool parse_node_labels(std::string_view lines, std::vector<NodeState>& nodes, st
 bool parse_service_ps(std::string_view json_lines, std::vector<TaskState>& tasks, std::string& error);
 // `docker service inspect --format '{{.Spec.Name}}|{{json ...Constraints}}|<replicas or -1>'`
 bool parse_service_specs(std::string_view lines, std::vector<ServiceState>& services, std::string& error);
-// Service availability as observed: a task that should run and runs.
+// Service availability as observed: a task whose container runs.
 void derive_service_availability(ClusterState& state);
 
 // The shell script, run on one manager, that prints every section the parsers above read.
@@ -33,7 +33,7 @@ class LiveCluster {
  public:
   // Observations must not wait out Docker's 20 s deadline: a call that hangs this long is
   // itself the observation (no leader to answer it).
-  static constexpr DurationMs kObserveTimeoutMs = 6000;
+  static constexpr DurationMs kObserveTimeoutMs = 2000;
 
   explicit LiveCluster(Inventory inventory);
   const Inventory& inventory() const { return inventory_; }
@@ -49,10 +49,17 @@ class LiveCluster {
   bool observe(ClusterState& state, std::string& error, int hint = -1);
   // What `docker node ls` gets on this node now: "ok" or the error, one line.
   std::string api_answer(int node);
+  // The same for several nodes at once, one thread per node. Probes use their own
+  // connections, so they may run while observe() or run() use the others.
+  std::vector<std::string> api_answers(const std::vector<int>& nodes);
 
  private:
+  using Pool = std::vector<std::unique_ptr<SshSession>>;
+  CommandResult run_in(Pool& pool, int node, const std::string& command, DurationMs timeout_ms);
+
   Inventory inventory_;
-  std::vector<std::unique_ptr<SshSession>> sessions_;
+  Pool sessions_;
+  Pool probe_sessions_;
 };
 
 }  // namespace clawsim

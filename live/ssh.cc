@@ -84,6 +84,9 @@ struct SshSession::Impl {
 
   ~Impl() {
     if (session) {
+      // In non-blocking mode disconnect and free may return EAGAIN and free nothing.
+      libssh2_session_set_blocking(session, 1);
+      libssh2_session_set_timeout(session, 2000);
       libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, "bye", "");
       libssh2_session_free(session);
     }
@@ -229,6 +232,12 @@ CommandResult SshSession::run(const std::string& command, DurationMs timeout_ms,
     }
     if (!progressed) impl.wait(deadline);
   }
+  if (r.timed_out) {
+    // The remote command is still running and the server will not close the channel before
+    // it ends: drop the whole connection (its owner reconnects) instead of waiting for it.
+    broken_ = true;
+    return r;
+  }
   // Close the channel, briefly bounded; a hung close marks the connection broken.
   const auto close_deadline = Clock::now() + std::chrono::milliseconds(2000);
   while (libssh2_channel_close(ch) == LIBSSH2_ERROR_EAGAIN) {
@@ -243,7 +252,13 @@ CommandResult SshSession::run(const std::string& command, DurationMs timeout_ms,
     }
     r.exit_status = libssh2_channel_get_exit_status(ch);
   }
-  libssh2_channel_free(ch);
+  const auto free_deadline = Clock::now() + std::chrono::milliseconds(2000);
+  while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN) {
+    if (!impl.wait(free_deadline)) {
+      broken_ = true;  // the session frees what is left when it goes
+      break;
+    }
+  }
   return r;
 }
 
