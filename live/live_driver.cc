@@ -164,9 +164,15 @@ void LiveDriver::apply_dependencies(ClusterState& s, const std::vector<std::stri
     if (sv == s.services.end() || !sv->up) continue;
     auto needs = [&](Dependency d) { return std::find(spec.needs.begin(), spec.needs.end(), d) != spec.needs.end(); };
     const TaskState* task = running_task(s, spec.name);
+    const auto node = task ? std::find_if(s.nodes.begin(), s.nodes.end(),
+                                          [&](const NodeState& n) { return n.name == task->node; })
+                           : s.nodes.end();
     if (needs(Dependency::kQuorum) && s.leader.empty()) {
       sv->up = false;
       sv->reason = "the swarm has no leader";
+    } else if (spec.manager_only && node != s.nodes.end() && node->role != "manager") {
+      sv->up = false;
+      sv->reason = "runs on " + node->name + ", which is not a manager";
     } else if (needs(Dependency::kDockerDaemon) && task &&
                std::find(daemon_down.begin(), daemon_down.end(), task->node) != daemon_down.end()) {
       sv->up = false;

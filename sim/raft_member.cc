@@ -81,15 +81,18 @@ void RaftMember::campaign(bool transfer) {
     become_leader();
     return;
   }
-  for (int peer = 0; peer < kMaxMembers; ++peer) {
-    if (peer == id_ || !((voters_ >> peer) & 1U)) continue;
-    RaftMsg m;
-    m.type = RaftMsgType::kVote;
-    m.to = static_cast<std::uint8_t>(peer);
-    m.index = last_index_;
-    m.log_term = last_term_;
-    m.transfer = transfer;
-    send(m);
+  RaftMsg m;
+  m.type = RaftMsgType::kVote;
+  m.index = last_index_;
+  m.log_term = last_term_;
+  m.transfer = transfer;
+  send_to_peers(m);
+}
+
+void RaftMember::send_to_peers(RaftMsg msg) {
+  for (std::uint64_t peers = voters_ & ~bit(id_); peers != 0; peers &= peers - 1) {
+    msg.to = static_cast<std::uint8_t>(std::countr_zero(peers));
+    send(msg);
   }
 }
 
@@ -246,24 +249,20 @@ void RaftMember::handle_append(const RaftMsg& msg) {
 }
 
 void RaftMember::broadcast_append() {
-  for (int peer = 0; peer < kMaxMembers; ++peer) {
-    if (peer == id_ || !((voters_ >> peer) & 1U)) continue;
-    RaftMsg m;
-    m.type = RaftMsgType::kApp;
-    m.to = static_cast<std::uint8_t>(peer);
-    m.index = last_index_;
-    m.log_term = last_term_;
-    m.commit = commit_;
-    send(m);
-  }
+  RaftMsg m;
+  m.type = RaftMsgType::kApp;
+  m.index = last_index_;
+  m.log_term = last_term_;
+  m.commit = commit_;
+  send_to_peers(m);
 }
 
 // Commit the highest index a majority of voters holds, if it is of the leader's own term.
 void RaftMember::maybe_commit() {
   std::array<std::uint64_t, kMaxMembers> held{};
   int n = 0;
-  for (int peer = 0; peer < kMaxMembers; ++peer) {
-    if ((voters_ >> peer) & 1U) held[static_cast<std::size_t>(n++)] = match_[static_cast<std::size_t>(peer)];
+  for (std::uint64_t v = voters_; v != 0; v &= v - 1) {
+    held[static_cast<std::size_t>(n++)] = match_[static_cast<std::size_t>(std::countr_zero(v))];
   }
   if (n == 0) return;
   std::sort(held.begin(), held.begin() + n, std::greater<>());

@@ -95,6 +95,7 @@ class RaftMember {
   void broadcast_append();
   void maybe_commit();
   void send(RaftMsg msg);
+  void send_to_peers(RaftMsg msg);  // one copy to each other voter
   bool quorum_active() const;
 
   int id_ = 0;
