@@ -171,16 +171,14 @@ int cmd_drill(const LiveArgs& a) {
   Result<Scenario> parsed = parse_scenario(text, file, plan);
   if (!parsed) throw Failure{2, parsed.error().to_string()};
   const Scenario scenario = std::move(parsed).value();
-  Journal probe_journal;  // only for the up-front check below
   ClusterState before;
   std::string error;
-  // 1. preflight
-  if (!cluster.observe(before, error)) throw Failure{1, "preflight: " + error};
-  LiveDriver probe(cluster, plan, probe_journal, LiveGuards{true, 0, nullptr}, scenario.observe_interval_ms);
+  // 1. preflight: every action must be one we can perform and undo; the cluster healthy
   for (const Action& act : scenario.timeline) {
-    const std::string why = probe.cannot_perform(act);
+    const std::string why = live_cannot_perform(act, cluster.inventory());
     if (!why.empty()) throw Failure{2, scenario.file + ":" + std::to_string(act.line) + ": " + act.describe() + ": " + why};
   }
+  if (!cluster.observe(before, error)) throw Failure{1, "preflight: " + error};
   std::string why;
   if (!healthy(before, why)) throw Failure{1, "preflight: the cluster is not healthy: " + why};
   for (const PlanDifference& d : diff_plan(plan, before)) std::cout << "note: " << describe(d) << "\n";

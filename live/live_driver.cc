@@ -272,6 +272,10 @@ int LiveDriver::manager_for_api() const {
 }
 
 std::string LiveDriver::cannot_perform(const Action& a) const {
+  return live_cannot_perform(a, cluster_.inventory());
+}
+
+std::string live_cannot_perform(const Action& a, const Inventory& inventory) {
   switch (a.kind) {
     case ActionKind::kCrashNode:
     case ActionKind::kRestartNode:
@@ -285,7 +289,7 @@ std::string LiveDriver::cannot_perform(const Action& a) const {
       break;
   }
   for (const std::string& ref : {a.node, a.via}) {
-    if (!ref.empty() && ref[0] != '@' && cluster_.inventory().node_index(ref) < 0) {
+    if (!ref.empty() && ref[0] != '@' && inventory.node_index(ref) < 0) {
       return "node '" + ref + "' is not in the inventory";
     }
   }

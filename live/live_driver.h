@@ -23,6 +23,9 @@ struct LiveGuards {
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler
 };
 
+// "" when a live cluster of this inventory can perform and undo the action, otherwise why not.
+std::string live_cannot_perform(const Action& action, const Inventory& inventory);
+
 // Changes between two observations, stamped t_ms (prev == nullptr: the first observation).
 Timeline changes_between(const ClusterState* prev, const ClusterState& cur, TimeMs t_ms);
 

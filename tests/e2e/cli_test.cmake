@@ -66,3 +66,13 @@ run_cli(2 out scenario quorum-loss --plan ${WORK_DIR}/missing.yaml)
 expect_in("${out}" "cannot read the file")
 run_cli(2 out scenario quorum-loss --seed banana)
 run_cli(2 out frobnicate)
+
+# Live drills refuse, before connecting anywhere, a scenario they cannot perform and undo.
+file(WRITE ${WORK_DIR}/inventory.yaml "known_hosts: kh\ndefaults: {key: k}\nnodes:\n  - {name: atlanta, host: 127.0.0.1, port: 1}\n")
+run_cli(2 out live drill leader-crash --inventory ${WORK_DIR}/inventory.yaml)
+expect_in("${out}" "crash-node @leader: crash-node/restart-node need power control")
+run_cli(2 out live status)
+expect_in("${out}" "live commands need --inventory FILE")
+file(WRITE ${WORK_DIR}/bad-inventory.yaml "known_hosts: kh\nnodes:\n  - {name: a, host: h}\n")
+run_cli(2 out live status --inventory ${WORK_DIR}/bad-inventory.yaml)
+expect_in("${out}" "bad-inventory.yaml:3: nodes[0]: no SSH key")

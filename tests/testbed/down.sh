@@ -7,6 +7,7 @@
 # Idempotent; cleans up after a half-failed up.sh.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+include_existing_extra_workers
 quiet=0
 [[ ${1:-} == --quiet ]] && quiet=1
 require_root

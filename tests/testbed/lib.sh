@@ -43,6 +43,27 @@ check_state_path() {
 }
 check_state_path
 
+# More hosts than the runbook's four: CLAWSIM_TESTBED_EXTRA_WORKERS=N (up.sh) adds workers
+# node5 .. node(4+N) at 10.0.0.5 .. (at most 200).
+add_extra_worker() {
+  NODES+=("node$1")
+  ADDR[node$1]=10.0.0.$1
+  WORKERS+=("node$1")
+}
+EXTRA_WORKERS=${CLAWSIM_TESTBED_EXTRA_WORKERS:-0}
+[[ $EXTRA_WORKERS =~ ^[0-9]+$ ]] && ((EXTRA_WORKERS <= 200)) ||
+  die "CLAWSIM_TESTBED_EXTRA_WORKERS must be a number from 0 to 200, got '$EXTRA_WORKERS'"
+for ((i = 5; i <= 4 + EXTRA_WORKERS; i++)); do add_extra_worker "$i"; done
+# down.sh and status.sh also cover extra workers an earlier up.sh made (their namespaces).
+include_existing_extra_workers() {
+  local ns i
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    [[ $ns =~ ^clawsim-node([0-9]+)$ ]] || continue
+    i=${BASH_REMATCH[1]}
+    [[ -n ${ADDR[node$i]:-} ]] || add_extra_worker "$i"
+  done
+}
+
 require_root() { [[ $(id -u) == 0 ]] || die "must run as root"; }
 
 ns_of() { printf 'clawsim-%s' "$1"; }

@@ -3,6 +3,7 @@
 # seen by atlanta (over its docker socket).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+include_existing_extra_workers
 require_root
 rc=0
 for n in "${NODES[@]}"; do
