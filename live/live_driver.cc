@@ -39,6 +39,11 @@ std::string task_detail(const TaskState& t) {
   return d;
 }
 
+// run_step's answer for a step that worked: "ok", or Docker's own words for a demote/promote.
+bool step_succeeded(const std::string& r) {
+  return r == "ok" || r.rfind("Manager ", 0) == 0 || r.rfind("Node ", 0) == 0;
+}
+
 }  // namespace
 
 Timeline changes_between(const ClusterState* prev, const ClusterState& cur, TimeMs t) {
@@ -125,13 +130,13 @@ void LiveDriver::sample() {
   // Every node's own API answer, in parallel: a manager whose daemon answers at all is a
   // running member; a node whose daemon does not answer breaks the services that need it.
   int managers = 0, running = 0;
-  std::vector<std::string> daemon_down;
+  std::map<std::string, NodeView> view;
   for (int i = 0; i < static_cast<int>(api_seen_.size()); ++i) {
     const std::string& name = cluster_.inventory().nodes[static_cast<std::size_t>(i)].name;
     const std::string& answer = answers[static_cast<std::size_t>(i)];
     const bool down = answer.find("Cannot connect to the Docker daemon") != std::string::npos ||
                       answer.find(name + " (") == 0 || answer.find(name + ":") == 0;
-    if (down) daemon_down.push_back(name);
+    view[name] = NodeView{answer, !down, -1};
     const auto seen = std::find_if(s.nodes.begin(), s.nodes.end(),
                                    [&](const NodeState& n) { return n.name == name; });
     if (seen != s.nodes.end()) seen->daemon_up = !down;
@@ -146,7 +151,8 @@ void LiveDriver::sample() {
   // As in the model: quorum is a majority of the managers running, whether or not an
   // election is under way (partitions between running managers are not seen this way).
   s.quorum = managers > 0 && running >= managers / 2 + 1;
-  apply_dependencies(s, daemon_down);
+  probe_nfs(s, view);
+  apply_dependencies(s, view);
   Timeline c = changes_between(have_last_ ? &last_ : nullptr, s, s.t_ms);
   changes_.insert(changes_.end(), c.begin(), c.end());
   last_ = std::move(s);
@@ -156,7 +162,21 @@ void LiveDriver::sample() {
 
 // As in the model: a service is down while what it needs is (the swarm's API, the docker
 // daemon of the node it runs on) and while a service it depends on is, in dependency order.
-void LiveDriver::apply_dependencies(ClusterState& s, const std::vector<std::string>& daemon_down) const {
+// For each node running a task of a service that needs NFS: can it reach the export now?
+void LiveDriver::probe_nfs(const ClusterState& s, std::map<std::string, NodeView>& view) {
+  if (!plan_.nfs) return;
+  const int server = plan_.node_index(plan_.nfs->server);
+  for (const ServiceSpec& spec : plan_.services) {
+    if (std::find(spec.needs.begin(), spec.needs.end(), Dependency::kNfs) == spec.needs.end()) continue;
+    const TaskState* task = running_task(s, spec.name);
+    const int node = task ? cluster_.inventory().node_index(task->node) : -1;
+    if (node < 0 || view[task->node].nfs_reachable >= 0) continue;
+    view[task->node].nfs_reachable =
+        cluster_.tcp_reachable(node, plan_.nodes[static_cast<std::size_t>(server)].address, 2049) ? 1 : 0;
+  }
+}
+
+void LiveDriver::apply_dependencies(ClusterState& s, const std::map<std::string, NodeView>& view) const {
   for (int p : dependency_order(plan_.services).order) {
     const ServiceSpec& spec = plan_.services[static_cast<std::size_t>(p)];
     const auto sv = std::find_if(s.services.begin(), s.services.end(),
@@ -167,16 +187,20 @@ void LiveDriver::apply_dependencies(ClusterState& s, const std::vector<std::stri
     const auto node = task ? std::find_if(s.nodes.begin(), s.nodes.end(),
                                           [&](const NodeState& n) { return n.name == task->node; })
                            : s.nodes.end();
-    if (needs(Dependency::kQuorum) && s.leader.empty()) {
-      sv->up = false;
-      sv->reason = "the swarm has no leader";
+    const auto v = task ? view.find(task->node) : view.end();
+    if (needs(Dependency::kQuorum) && (s.leader.empty() || (v != view.end() && v->second.api != "ok"))) {
+      sv->up = false;  // the service uses the API of its own node
+      sv->reason = s.leader.empty() ? "the swarm has no leader"
+                                    : "the API on " + task->node + " answers: " + v->second.api;
     } else if (spec.manager_only && node != s.nodes.end() && node->role != "manager") {
       sv->up = false;
       sv->reason = "runs on " + node->name + ", which is not a manager";
-    } else if (needs(Dependency::kDockerDaemon) && task &&
-               std::find(daemon_down.begin(), daemon_down.end(), task->node) != daemon_down.end()) {
+    } else if (needs(Dependency::kDockerDaemon) && v != view.end() && !v->second.daemon_up) {
       sv->up = false;
       sv->reason = "docker daemon stopped on " + task->node;
+    } else if (needs(Dependency::kNfs) && v != view.end() && v->second.nfs_reachable == 0) {
+      sv->up = false;
+      sv->reason = "NFS export unreachable from " + task->node;
     }
     for (const std::string& dep : spec.depends_on) {
       const auto d = std::find_if(s.services.begin(), s.services.end(),
@@ -461,7 +485,7 @@ std::string LiveDriver::apply(const Action& a) {
       return error;
     }
     const std::string r = run_step(step);
-    const bool ok = r == "ok" || r.rfind("Manager ", 0) == 0 || r.rfind("Node ", 0) == 0;
+    const bool ok = step_succeeded(r);
     entry.status = ok ? "done" : "failed";
     (void)journal_.append(entry, error);
     if (!entry.undo.empty()) outstanding_.push_back(entry);
@@ -495,7 +519,7 @@ bool LiveDriver::rollback(std::vector<std::string>& log) {
     outstanding_.pop_back();
     const std::string r = run_step(Step{e.undo_node, e.undo, -1, ""});
     log.push_back("undo " + e.action + ": " + e.undo + ": " + r);
-    if (r == "ok") {
+    if (step_succeeded(r)) {
       e.status = "undone";
       (void)journal_.append(e, error);
     } else {

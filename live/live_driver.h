@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,14 @@ class LiveDriver final : public ClusterDriver {
   };
   void sample();
   void check_guards();
-  void apply_dependencies(ClusterState& s, const std::vector<std::string>& daemon_down) const;
+  // What each node can reach of what the services need, as probed at this observation.
+  struct NodeView {
+    std::string api;             // the node's own API answer ("ok" or the error)
+    bool daemon_up = true;
+    int nfs_reachable = -1;      // -1 not probed, 0 no, 1 yes
+  };
+  void apply_dependencies(ClusterState& s, const std::map<std::string, NodeView>& view) const;
+  void probe_nfs(const ClusterState& s, std::map<std::string, NodeView>& view);
   void abort(const std::string& reason);
   int resolve(const std::string& ref) const;
   int manager_for_api() const;

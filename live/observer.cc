@@ -298,6 +298,11 @@ std::string LiveCluster::api_answer(int node) {
 
 namespace clawsim {
 
+bool LiveCluster::tcp_reachable(int node, const std::string& address, int port) {
+  const std::string cmd = "timeout 2 bash -c '</dev/tcp/" + address + "/" + std::to_string(port) + "'";
+  return run_in(probe_sessions_, node, cmd, kObserveTimeoutMs + 1000).ok();
+}
+
 std::vector<std::string> LiveCluster::api_answers(const std::vector<int>& nodes) {
   std::vector<std::string> out(nodes.size());
   std::vector<std::thread> threads;

@@ -52,6 +52,8 @@ class LiveCluster {
   // The same for several nodes at once, one thread per node. Probes use their own
   // connections, so they may run while observe() or run() use the others.
   std::vector<std::string> api_answers(const std::vector<int>& nodes);
+  // Can `node` open a TCP connection to address:port now? (bash's /dev/tcp, 2 s bound)
+  bool tcp_reachable(int node, const std::string& address, int port);
 
  private:
   using Pool = std::vector<std::unique_ptr<SshSession>>;
