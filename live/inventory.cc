@@ -82,15 +82,8 @@ int Inventory::node_index(std::string_view name) const {
 
 Result<Inventory> parse_inventory(std::string_view text, const std::string& file,
                                   const std::string& base_dir) {
-  try {
-    const Field root(load_document(text, file), "", &file);
-    if (!root.present()) root.fail("the inventory is empty");
-    return read(root, file, base_dir);
-  } catch (const InputErrorException& e) {
-    return e.error;
-  } catch (const YAML::Exception& e) {
-    return InputError{file, e.mark.line + 1, "", e.msg};
-  }
+  return parse_document<Inventory>(text, file, "inventory",
+                                   [&](const Field& root) { return read(root, file, base_dir); });
 }
 
 }  // namespace clawsim

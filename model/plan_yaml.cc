@@ -334,15 +334,7 @@ void parse_settings(const Field& f, RaftSettings& raft, DispatcherSettings& disp
 }
 
 Result<Plan> parse_plan(std::string_view text, const std::string& file) {
-  try {
-    const Field root(load_document(text, file), "", &file);
-    if (!root.present()) root.fail("the plan is empty");
-    return parse_plan_fields(root);
-  } catch (const InputErrorException& e) {
-    return e.error;
-  } catch (const YAML::Exception& e) {
-    return InputError{file, e.mark.line + 1, "", e.msg};
-  }
+  return parse_document<Plan>(text, file, "plan", parse_plan_fields);
 }
 
 }  // namespace clawsim

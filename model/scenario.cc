@@ -276,15 +276,8 @@ Plan plan_for(const Plan& plan, const Scenario& scenario) {
 }
 
 Result<Scenario> parse_scenario(std::string_view text, const std::string& file, const Plan& plan) {
-  try {
-    const Field root(load_document(text, file), "", &file);
-    if (!root.present()) root.fail("the scenario is empty");
-    return parse_fields(root, file, plan);
-  } catch (const InputErrorException& e) {
-    return e.error;
-  } catch (const YAML::Exception& e) {
-    return InputError{file, e.mark.line + 1, "", e.msg};
-  }
+  return parse_document<Scenario>(text, file, "scenario",
+                                  [&](const Field& root) { return parse_fields(root, file, plan); });
 }
 
 }  // namespace clawsim

@@ -59,6 +59,23 @@ class Field {
 // Parses text into a root Field, or throws InputErrorException with the parser's location.
 YAML::Node load_document(std::string_view text, const std::string& file);
 
+// The common shell of a parser: loads the document, hands its root to `read`, and turns every
+// failure (YAML syntax, Field::fail) into an InputError. `what` names the document in the
+// message for an empty one ("plan", "scenario", ...).
+template <class T, class Read>
+Result<T> parse_document(std::string_view text, const std::string& file, const char* what,
+                         Read read) {
+  try {
+    const Field root(load_document(text, file), "", &file);
+    if (!root.present()) root.fail(std::string("the ") + what + " is empty");
+    return read(root);
+  } catch (const InputErrorException& e) {
+    return e.error;
+  } catch (const YAML::Exception& e) {
+    return InputError{file, e.mark.line + 1, "", e.msg};
+  }
+}
+
 // Parses a duration literal as above; returns false on a malformed one.
 bool parse_duration_ms(std::string_view text, DurationMs& out);
 
