@@ -653,6 +653,8 @@ bool apply_words(Firewall& fw, Words words, const std::string& text) {
 
 }  // namespace
 
+bool is_ipv4_address(std::string_view text) { return parse_ipv4(text).has_value(); }
+
 Result<bool> apply_ufw_command(Firewall& fw, std::string_view command) {
   const std::string text(trim(command));
   if (text.empty() || text.front() == '#') {

@@ -70,6 +70,9 @@ struct Firewall {
 // the cluster runs without it), `unmodelled` or `ignored`.
 Result<bool> apply_ufw_command(Firewall& fw, std::string_view command);
 
+// A strict dotted quad ("10.0.0.1"), as inet_pton reads one.
+bool is_ipv4_address(std::string_view text);
+
 // The first incoming rule matching a new connection/datagram from `source_ip` (an IPv4
 // address) to `port`/`proto`, or nullptr when none does and the default policy decides.
 // Looks at the rules only: it does not consult `enabled`.

@@ -31,6 +31,7 @@ struct NodeSpec {
   std::map<std::string, std::string> engine_labels;
   std::string platform_os = "linux";
   std::string platform_arch = "x86_64";
+  std::string failure_domain;  // rack, zone or host machine it shares with others; "" = unknown
   int line = 0;  // where it was declared, for messages
 };
 
@@ -84,6 +85,7 @@ struct ServiceSpec {
   RestartPolicy restart;
   DurationMs stop_grace_ms = 10000;
   std::map<std::string, std::string> settings;  // application settings (e.g. openclaw hardening)
+  std::vector<std::string> volumes;             // "source:target[:ro]", as `docker service create --mount`
   int line = 0;
 };
 
@@ -99,6 +101,40 @@ struct NfsSpec {
 struct FirewallStep {
   std::vector<std::string> nodes;  // node names this block runs on
   std::vector<std::string> commands;
+  std::vector<int> command_lines;  // where each command is written
+  int line = 0;
+};
+
+// Who must still reach the nodes over SSH once the firewall is up: the admin and clawsim.
+struct SshAccess {
+  int port = 22;
+  struct Client {
+    std::string name;     // "admin", "clawsim", ...
+    std::string address;  // IPv4 address the client connects from
+  };
+  std::vector<Client> clients;  // by name
+  int line = 0;
+};
+
+// A rule of `clawsim validate` the plan accepts breaking, with the reason.
+struct Waiver {
+  std::string rule;     // a rule id, e.g. "placement.single-node"
+  std::string subject;  // "" = every finding of the rule; else the node, service or port named
+  std::string reason;
+  int line = 0;
+};
+
+// What the plan promises under faults, judged by `clawsim validate` over every fault of the
+// given depth (1: each single fault, 2: also every pair). Faults that involve an `except`
+// node (act on it, or cut it off on the smaller side of a partition) are not judged.
+struct Objective {
+  enum class Kind { kQuorumHeld, kMaxDowntime, kRecoversWithin };
+  std::string name;
+  Kind kind = Kind::kQuorumHeld;
+  std::string service;  // kMaxDowntime: the service judged
+  DurationMs limit_ms = 0;  // kMaxDowntime, kRecoversWithin
+  int depth = 1;
+  std::vector<std::string> except;  // node names
   int line = 0;
 };
 
@@ -115,6 +151,9 @@ struct Plan {
   std::vector<FirewallStep> firewall;  // run in order; the result is each node's Firewall
   std::string leader;                  // the node that leads at the start (the install leader)
   std::string dashboard_service = "captain-captain";
+  SshAccess ssh;
+  std::vector<Waiver> waivers;
+  std::vector<Objective> objectives;
   // Derived: each node's firewall after the ufw commands above (indexed like nodes).
   std::vector<Firewall> firewalls;
 

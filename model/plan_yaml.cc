@@ -39,7 +39,7 @@ std::map<std::string, std::string> parse_string_map(const Field& f) {
 
 NodeSpec parse_node(const Field& f) {
   f.only_keys({"name", "id", "address", "role", "availability", "labels", "engine_labels",
-               "platform_os", "platform_arch"});
+               "platform_os", "platform_arch", "failure_domain"});
   NodeSpec n;
   n.line = f.line();
   n.name = f.child("name").as_string();
@@ -51,6 +51,7 @@ NodeSpec parse_node(const Field& f) {
   n.engine_labels = parse_string_map(f.child("engine_labels"));
   if (f.child("platform_os").present()) n.platform_os = f.child("platform_os").as_string();
   if (f.child("platform_arch").present()) n.platform_arch = f.child("platform_arch").as_string();
+  if (f.child("failure_domain").present()) n.failure_domain = f.child("failure_domain").as_string();
   return n;
 }
 
@@ -145,7 +146,7 @@ void parse_restart(const Field& f, RestartPolicy& r) {
 
 ServiceSpec parse_service(const Field& f) {
   f.only_keys({"name", "image", "mode", "replicas", "constraints", "env", "depends_on", "needs",
-               "manager_only", "restart", "stop_grace", "settings"});
+               "manager_only", "restart", "stop_grace", "settings", "volumes"});
   ServiceSpec s;
   s.line = f.line();
   s.name = f.child("name").as_string();
@@ -178,6 +179,7 @@ ServiceSpec parse_service(const Field& f) {
   parse_restart(f.child("restart"), s.restart);
   if (f.child("stop_grace").present()) s.stop_grace_ms = f.child("stop_grace").as_duration_ms();
   s.settings = parse_string_map(f.child("settings"));
+  s.volumes = f.child("volumes").as_string_list();
   return s;
 }
 
@@ -215,8 +217,92 @@ FirewallStep parse_firewall_step(const Field& f, const Plan& plan) {
     Result<bool> applied = apply_ufw_command(probe, cmd.as_string());
     if (!applied) cmd.fail(applied.error().message);
     step.commands.push_back(cmd.as_string());
+    step.command_lines.push_back(cmd.line());
   }
   return step;
+}
+
+SshAccess parse_ssh(const Field& f, const std::string& admin_address) {
+  SshAccess ssh;
+  if (!f.present()) {
+    if (!admin_address.empty()) ssh.clients.push_back({"admin", admin_address});
+    return ssh;
+  }
+  f.only_keys({"port", "clients"});
+  ssh.line = f.line();
+  if (f.child("port").present()) ssh.port = static_cast<int>(f.child("port").as_int(1, 65535));
+  const Field clients = f.child("clients");
+  if (clients.present()) {
+    clients.expect_map();
+    for (const auto& kv : clients.node()) {
+      const std::string name = kv.first.as<std::string>();
+      const Field address = clients.child(name);
+      if (!is_ipv4_address(address.as_string())) address.fail("expected an IPv4 address");
+      ssh.clients.push_back({name, address.as_string()});
+    }
+  } else if (!admin_address.empty()) {
+    ssh.clients.push_back({"admin", admin_address});
+  }
+  return ssh;
+}
+
+std::vector<Waiver> parse_waivers(const Field& f) {
+  std::vector<Waiver> out;
+  if (!f.present()) return out;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const Field w = f.item(i);
+    w.only_keys({"rule", "subject", "reason"});
+    Waiver waiver;
+    waiver.line = w.line();
+    waiver.rule = w.child("rule").as_string();
+    if (w.child("subject").present()) waiver.subject = w.child("subject").as_string();
+    waiver.reason = w.child("reason").as_string();
+    if (waiver.reason.empty()) w.child("reason").fail("a waiver needs its reason");
+    out.push_back(std::move(waiver));
+  }
+  return out;
+}
+
+Objective parse_objective(const Field& f, const Plan& plan) {
+  f.only_keys({"name", "quorum", "service", "max_downtime", "recovers_within", "faults", "except"});
+  Objective o;
+  o.line = f.line();
+  o.name = f.child("name").as_string();
+  const bool quorum = f.child("quorum").present();
+  const bool downtime = f.child("max_downtime").present();
+  const bool recovery = f.child("recovers_within").present();
+  if (int(quorum) + int(downtime) + int(recovery) != 1) {
+    f.fail("an objective states exactly one of quorum: held, max_downtime (with service) or "
+           "recovers_within");
+  }
+  if (quorum) {
+    if (f.child("quorum").as_string() != "held") f.child("quorum").fail("expected 'held'");
+    o.kind = Objective::Kind::kQuorumHeld;
+  } else if (downtime) {
+    o.kind = Objective::Kind::kMaxDowntime;
+    o.limit_ms = f.child("max_downtime").as_duration_ms();
+    o.service = f.child("service").as_string();
+    if (plan.service_index(o.service) < 0) {
+      f.child("service").fail("unknown service '" + o.service + "'");
+    }
+  } else {
+    o.kind = Objective::Kind::kRecoversWithin;
+    o.limit_ms = f.child("recovers_within").as_duration_ms();
+  }
+  if (!downtime && f.child("service").present()) {
+    f.child("service").fail("only a max_downtime objective names a service");
+  }
+  if (f.child("faults").present()) {
+    const std::string faults = f.child("faults").as_string();
+    if (faults == "single") o.depth = 1;
+    else if (faults == "pairs") o.depth = 2;
+    else f.child("faults").fail("expected single or pairs, got '" + faults + "'");
+  }
+  o.except = f.child("except").as_string_list();
+  for (const std::string& name : o.except) {
+    if (plan.node_index(name) < 0) f.child("except").fail("unknown node '" + name + "'");
+  }
+  return o;
 }
 
 void check_nodes(const Field& nodes, const Plan& plan) {
@@ -270,7 +356,8 @@ void check_services(const Field& services, const Plan& plan) {
 
 Plan parse_plan_fields(const Field& root) {
   root.only_keys({"name", "description", "admin_address", "leader", "dashboard_service", "nodes",
-                  "raft", "dispatcher", "world", "nfs", "services", "firewall"});
+                  "raft", "dispatcher", "world", "nfs", "services", "firewall", "ssh",
+                  "waivers", "objectives"});
   Plan plan;
   if (root.child("name").present()) plan.name = root.child("name").as_string();
   if (root.child("description").present()) plan.description = root.child("description").as_string();
@@ -319,6 +406,14 @@ Plan parse_plan_fields(const Field& root) {
   }
   if (root.child("dashboard_service").present()) {
     plan.dashboard_service = root.child("dashboard_service").as_string();
+  }
+  plan.ssh = parse_ssh(root.child("ssh"), plan.admin_address);
+  plan.waivers = parse_waivers(root.child("waivers"));
+  const Field objectives = root.child("objectives");
+  if (objectives.present()) {
+    for (std::size_t i = 0; i < objectives.size(); ++i) {
+      plan.objectives.push_back(parse_objective(objectives.item(i), plan));
+    }
   }
   plan.firewalls = build_firewalls(plan);
   return plan;

@@ -1,0 +1,170 @@
+#include "model/validation.h"
+
+#include <algorithm>
+#include <set>
+
+#include "model/runner.h"
+
+namespace clawsim {
+
+namespace {
+
+Action action(ActionKind kind, const std::string& node) {
+  Action a;
+  a.kind = kind;
+  a.node = node;
+  return a;
+}
+
+Fault node_fault(const std::string& kind, const std::string& verb, ActionKind inject,
+                 ActionKind undo, const std::string& node) {
+  Fault f;
+  f.id = verb + " " + node;
+  f.kind = kind;
+  f.subjects = {node};
+  f.involves = {node};
+  f.inject = action(inject, node);
+  f.undo = action(undo, node);
+  return f;
+}
+
+// Every split of the nodes into two non-empty groups, the first node always in group one.
+std::vector<Fault> partitions(const Plan& plan) {
+  std::vector<Fault> out;
+  const std::size_t n = plan.nodes.size();
+  if (n < 2 || n > 12) return out;  // 2^(n-1)-1 splits: beyond a dozen nodes, too many to sweep
+  for (std::uint32_t mask = 1; mask < (1U << (n - 1)); ++mask) {
+    std::vector<std::string> a, b;
+    for (std::size_t i = 0; i < n; ++i) {
+      // bit i-1 of mask puts node i (i >= 1) on the far side; node 0 stays on the near side
+      const bool far = i > 0 && ((mask >> (i - 1)) & 1U);
+      (far ? b : a).push_back(plan.nodes[i].name);
+    }
+    Fault f;
+    f.kind = "partition";
+    f.inject.kind = ActionKind::kPartition;
+    f.inject.groups = {a, b};
+    f.undo.kind = ActionKind::kHeal;
+    f.id = f.inject.describe();
+    for (const NodeSpec& node : plan.nodes) f.subjects.push_back(node.name);
+    if (a.size() <= b.size()) f.involves.insert(f.involves.end(), a.begin(), a.end());
+    if (b.size() <= a.size()) f.involves.insert(f.involves.end(), b.begin(), b.end());
+    std::sort(f.involves.begin(), f.involves.end());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool involves_any(const FaultOutcome& o, const std::vector<std::string>& nodes) {
+  return std::any_of(o.involves.begin(), o.involves.end(), [&](const std::string& n) {
+    return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
+  });
+}
+
+std::string fault_name(const FaultOutcome& o) {
+  std::string out;
+  for (const std::string& f : o.faults) out += (out.empty() ? "" : " + ") + f;
+  return out;
+}
+
+std::string seed_note(const FaultOutcome& o) { return " (seed " + std::to_string(o.worst_seed) + ")"; }
+
+// Why this outcome breaks the objective, or "" when it does not.
+std::string breach(const Objective& obj, const FaultOutcome& o) {
+  switch (obj.kind) {
+    case Objective::Kind::kQuorumHeld:
+      if (!o.quorum_lost) return "";
+      return "quorum lost for " + format_time(o.quorum_lost_ms) + seed_note(o);
+    case Objective::Kind::kMaxDowntime: {
+      if (std::find(o.down_before.begin(), o.down_before.end(), obj.service) != o.down_before.end()) {
+        return obj.service + " was already down before the fault";
+      }
+      const auto it = o.downtime_ms.find(obj.service);
+      const DurationMs down = it == o.downtime_ms.end() ? 0 : it->second;
+      if (down <= obj.limit_ms) return "";
+      return obj.service + " down for " + format_time(down) + seed_note(o);
+    }
+    case Objective::Kind::kRecoversWithin:
+      if (!o.recovery_ms) return "not recovered by the end of the run" + seed_note(o);
+      if (*o.recovery_ms <= obj.limit_ms) return "";
+      return "recovered " + format_time(*o.recovery_ms) + " after the undo" + seed_note(o);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<Fault> single_faults(const Plan& plan) {
+  std::vector<Fault> out;
+  for (const NodeSpec& n : plan.nodes) {
+    out.push_back(node_fault("crash", "crash", ActionKind::kCrashNode, ActionKind::kRestartNode, n.name));
+  }
+  for (const NodeSpec& n : plan.nodes) {
+    out.push_back(node_fault("daemon-stop", "stop-daemon", ActionKind::kStopDaemon,
+                             ActionKind::kStartDaemon, n.name));
+  }
+  for (const NodeSpec& n : plan.nodes) {
+    if (n.role != Role::kManager) continue;
+    out.push_back(node_fault("demote", "demote", ActionKind::kDemote, ActionKind::kPromote, n.name));
+  }
+  for (const NodeSpec& n : plan.nodes) {
+    out.push_back(node_fault("drain", "drain", ActionKind::kDrain, ActionKind::kActivate, n.name));
+  }
+  for (Fault& f : partitions(plan)) out.push_back(std::move(f));
+  if (plan.nfs) {
+    Fault f;
+    f.id = "nfs-outage " + plan.nfs->server;
+    f.kind = "nfs-outage";
+    f.subjects = {plan.nfs->server};
+    f.involves = {plan.nfs->server};
+    f.inject.kind = ActionKind::kNfsStop;
+    f.undo.kind = ActionKind::kNfsStart;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool compatible(const Fault& a, const Fault& b) {
+  if (a.kind == "partition" && b.kind == "partition") return false;
+  if (a.kind == "partition" || b.kind == "partition") return true;
+  for (const std::string& s : a.subjects) {
+    if (std::find(b.subjects.begin(), b.subjects.end(), s) != b.subjects.end()) return false;
+  }
+  return true;
+}
+
+std::vector<Objective> objectives_of(const Plan& plan, bool& implicit) {
+  implicit = plan.objectives.empty();
+  if (!implicit) return plan.objectives;
+  Objective o;
+  o.name = "the quorum survives any single fault";
+  o.kind = Objective::Kind::kQuorumHeld;
+  return {o};
+}
+
+std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResult& sweep) {
+  bool implicit = false;
+  std::vector<ObjectiveVerdict> out;
+  for (const Objective& obj : objectives_of(plan, implicit)) {
+    ObjectiveVerdict v;
+    v.name = obj.name;
+    v.implicit = implicit;
+    v.line = obj.line;
+    for (const FaultOutcome& o : sweep.outcomes) {
+      if (static_cast<int>(o.faults.size()) > obj.depth) continue;
+      if (involves_any(o, obj.except)) {
+        ++v.excepted;
+        continue;
+      }
+      ++v.judged;
+      const std::string why = breach(obj, o);
+      if (why.empty()) continue;
+      v.holds = false;
+      v.failures.push_back(fault_name(o) + ": " + why);
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace clawsim

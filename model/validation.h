@@ -1,0 +1,73 @@
+// Plan validation, the dynamic half: the faults a plan is swept with, what each did to the
+// modelled cluster, and the plan's objectives judged on those outcomes. The sweep itself runs in
+// sim/fault_sweep.h; this is its data and the pure judgement of it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/plan.h"
+#include "model/scenario.h"
+
+namespace clawsim {
+
+// One fault: the actions that inject it and those that undo it.
+struct Fault {
+  std::string id;                     // "crash atlanta", "partition [atlanta] [boston chicago denver]"
+  std::string kind;                   // crash | daemon-stop | demote | drain | partition | nfs-outage
+  std::vector<std::string> subjects;  // nodes it acts on (partition: every node)
+  std::vector<std::string> involves;  // nodes it takes away: those an objective's `except` names
+  Action inject;
+  Action undo;
+};
+
+// Every single fault of a plan, in a fixed order: each node crashed, its daemon stopped,
+// each manager demoted, each node drained, each split of the nodes into two groups, the NFS
+// server stopped.
+std::vector<Fault> single_faults(const Plan& plan);
+
+// Can these two faults be held at once? Not on the same node, not two partitions.
+bool compatible(const Fault& a, const Fault& b);
+
+// What one fault (or pair) did, worst case over the seeds swept.
+struct FaultOutcome {
+  std::vector<std::string> faults;     // ids, one or two
+  std::vector<std::string> involves;   // union of the faults' `involves`
+  std::vector<std::string> refused;    // Docker's refusals of an inject ("demote boston: ...")
+  bool quorum_lost = false;
+  DurationMs quorum_lost_ms = 0;       // time without a quorum after the inject (worst seed)
+  std::map<std::string, DurationMs> downtime_ms;  // services up before the fault: time down
+  std::vector<std::string> down_before;  // services already down when the fault came
+  std::optional<DurationMs> recovery_ms;  // from the undo until all is as before; none: never
+  std::uint64_t worst_seed = 0;        // the seed of the worst run (quorum, then downtime)
+};
+
+struct SweepResult {
+  int depth = 1;
+  std::vector<std::uint64_t> seeds;
+  DurationMs fault_at_ms = 0;   // when the (first) fault is injected
+  DurationMs hold_ms = 0;       // how long faults are held before the undo
+  DurationMs horizon_ms = 0;    // how long the run goes on after the undo
+  std::vector<FaultOutcome> outcomes;  // singles first, then pairs, in fault order
+};
+
+struct ObjectiveVerdict {
+  std::string name;
+  bool implicit = false;  // the default objective of a plan that declares none
+  bool holds = true;
+  int judged = 0;         // fault outcomes it was judged on
+  int excepted = 0;       // outcomes left out by `except`
+  std::vector<std::string> failures;  // "crash boston: quorum lost for 1m12s (seed 3)"
+  int line = 0;
+};
+
+// The objectives a sweep is judged on: the plan's, or, when it declares none, the one every
+// swarm of three or more managers is built for: the quorum survives any single fault.
+std::vector<Objective> objectives_of(const Plan& plan, bool& implicit);
+
+std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResult& sweep);
+
+}  // namespace clawsim

@@ -1,0 +1,276 @@
+#include "model/validation_report.h"
+
+#include <algorithm>
+
+#include "model/report.h"
+#include "model/runner.h"
+
+namespace clawsim {
+
+namespace {
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  else s += ' ';
+  return s;
+}
+
+std::string location(const ValidationReport& r, const Finding& f) {
+  std::string out = r.plan_file;
+  if (f.line > 0) out += ":" + std::to_string(f.line);
+  if (!f.field.empty()) out += " " + f.field;
+  return out;
+}
+
+std::string plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string findings_text(const ValidationReport& r) {
+  int counts[3] = {0, 0, 0};
+  int waived = 0;
+  for (const Finding& f : r.findings) {
+    if (f.waived) ++waived;
+    else ++counts[static_cast<int>(f.severity)];
+  }
+  std::string out = "static analysis: " + plural(counts[0], "error") + ", " +
+                    plural(counts[1], "warning") + ", " + plural(counts[2], "note") +
+                    (waived ? ", " + std::to_string(waived) + " waived" : "") + "\n";
+  const char* headings[3] = {"errors", "warnings", "notes"};
+  for (int sev = 0; sev < 3; ++sev) {
+    if (counts[sev] == 0) continue;
+    out += "\n" + std::string(headings[sev]) + "\n";
+    for (const Finding& f : r.findings) {
+      if (f.waived || static_cast<int>(f.severity) != sev) continue;
+      out += "  " + f.rule + "  " + location(r, f) + "\n    " + f.message + "\n";
+      if (!f.fix.empty()) out += "    fix: " + f.fix + "\n";
+    }
+  }
+  if (waived) {
+    out += "\nwaived\n";
+    for (const Finding& f : r.findings) {
+      if (f.waived) out += "  " + f.rule + " (" + f.subject + "): " + f.waiver_reason + "\n";
+    }
+  }
+  return out;
+}
+
+std::string outcome_effects(const FaultOutcome& o) {
+  std::string out;
+  for (const auto& [service, ms] : o.downtime_ms) {
+    if (ms > 0) out += (out.empty() ? "" : ", ") + service + " " + format_time(ms);
+  }
+  if (!o.refused.empty()) out += std::string(out.empty() ? "" : "; ") + "refused: " + o.refused.front();
+  return out.empty() ? "-" : out;
+}
+
+std::string outcome_row(const FaultOutcome& o) {
+  std::string name;
+  for (const std::string& f : o.faults) name += (name.empty() ? "" : " + ") + f;
+  const std::string quorum = o.quorum_lost ? "lost " + format_time(o.quorum_lost_ms) : "held";
+  const std::string recovery = o.recovery_ms ? format_time(*o.recovery_ms) : "never";
+  return "  " + pad(name, 48) + pad(quorum, 16) + pad(recovery, 11) + outcome_effects(o) + "\n";
+}
+
+bool notable(const FaultOutcome& o) {
+  if (o.quorum_lost || !o.recovery_ms) return true;
+  return std::any_of(o.downtime_ms.begin(), o.downtime_ms.end(),
+                     [](const auto& kv) { return kv.second > 0; });
+}
+
+std::string sweep_text(const ValidationReport& r, bool verbose) {
+  const SweepResult& s = r.sweep;
+  int singles = 0;
+  for (const FaultOutcome& o : s.outcomes) singles += o.faults.size() == 1 ? 1 : 0;
+  const int pairs = static_cast<int>(s.outcomes.size()) - singles;
+  std::string seeds = s.seeds.empty() ? "-" : std::to_string(s.seeds.front());
+  if (s.seeds.size() > 1) seeds += ".." + std::to_string(s.seeds.back());
+  std::string out = "\nfault sweep: " + plural(singles, "single fault") +
+                    (s.depth >= 2 ? ", " + plural(pairs, "pair") : "") + ", seeds " + seeds +
+                    "; each fault held " + format_time(s.hold_ms) + ", then undone and watched " +
+                    format_time(s.horizon_ms) + " (worst seed shown)\n";
+  std::vector<std::string> down_before;
+  for (const FaultOutcome& o : s.outcomes) {
+    for (const std::string& d : o.down_before) {
+      if (std::find(down_before.begin(), down_before.end(), d) == down_before.end()) {
+        down_before.push_back(d);
+      }
+    }
+  }
+  if (!down_before.empty()) {
+    std::string list;
+    for (const std::string& d : down_before) list += (list.empty() ? "" : ", ") + d;
+    out += "down before any fault: " + list + " (not counted as downtime)\n";
+  }
+  out += "  " + pad("fault", 48) + pad("quorum", 16) + pad("recovery", 11) + "downtime\n";
+  int hidden = 0;
+  for (const FaultOutcome& o : s.outcomes) {
+    if (o.faults.size() > 1 && !verbose && !notable(o)) {
+      ++hidden;
+      continue;
+    }
+    out += outcome_row(o);
+  }
+  if (hidden > 0) {
+    out += "  (" + plural(hidden, "pair") + " without downtime or quorum loss not shown; "
+           "--verbose shows them)\n";
+  }
+  return out;
+}
+
+std::string objectives_text(const ValidationReport& r) {
+  std::string out = "\nobjectives\n";
+  for (const ObjectiveVerdict& v : r.objectives) {
+    out += std::string("  ") + (v.holds ? "PASS  " : "FAIL  ") + v.name +
+           (v.implicit ? " (default: the plan declares no objectives)" : "") + "\n";
+    out += "        judged on " + plural(v.judged, "fault outcome") +
+           (v.excepted ? ", " + std::to_string(v.excepted) + " excepted" : "") + "\n";
+    const std::size_t shown = std::min<std::size_t>(v.failures.size(), 8);
+    for (std::size_t i = 0; i < shown; ++i) out += "        " + v.failures[i] + "\n";
+    if (v.failures.size() > shown) {
+      out += "        ... and " + std::to_string(v.failures.size() - shown) + " more\n";
+    }
+  }
+  return out;
+}
+
+const char* sarif_level(Severity s) {
+  switch (s) {
+    case Severity::kError: return "error";
+    case Severity::kWarning: return "warning";
+    case Severity::kNote: return "note";
+  }
+  return "none";
+}
+
+nlohmann::ordered_json sarif_location(const ValidationReport& r, int line) {
+  nlohmann::ordered_json physical = {{"artifactLocation", {{"uri", r.plan_file}}}};
+  if (line > 0) physical["region"] = {{"startLine", line}};
+  return nlohmann::ordered_json::array({{{"physicalLocation", physical}}});
+}
+
+}  // namespace
+
+int ValidationReport::static_errors() const {
+  return static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
+    return !f.waived && f.severity == Severity::kError;
+  }));
+}
+
+int ValidationReport::failed_objectives() const {
+  return static_cast<int>(std::count_if(objectives.begin(), objectives.end(),
+                                        [](const ObjectiveVerdict& v) { return !v.holds; }));
+}
+
+std::string validation_text(const ValidationReport& r, bool verbose) {
+  std::string out = "plan " + r.plan_name + " (" + r.plan_file + ", digest " + r.plan_digest +
+                    ")\n\n" + findings_text(r);
+  if (r.swept) out += sweep_text(r, verbose) + objectives_text(r);
+  out += "\nverdict: ";
+  if (r.pass()) {
+    out += "PASS (no errors";
+    out += r.swept ? ", every objective holds)\n" : "; faults not swept)\n";
+  } else {
+    out += "FAIL (" + plural(r.static_errors(), "error") +
+           (r.swept ? ", " + plural(r.failed_objectives(), "failed objective") : "") + ")\n";
+  }
+  return out;
+}
+
+nlohmann::ordered_json validation_json(const ValidationReport& r) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["plan"] = {{"name", r.plan_name}, {"file", r.plan_file}, {"digest", r.plan_digest}};
+  j["verdict"] = r.pass() ? "pass" : "fail";
+  j["findings"] = nlohmann::ordered_json::array();
+  for (const Finding& f : r.findings) {
+    j["findings"].push_back({{"rule", f.rule}, {"severity", to_string(f.severity)},
+                             {"subject", f.subject}, {"message", f.message}, {"fix", f.fix},
+                             {"line", f.line}, {"field", f.field}, {"waived", f.waived},
+                             {"waiver_reason", f.waiver_reason}});
+  }
+  if (!r.swept) return j;
+  nlohmann::ordered_json sweep = {{"depth", r.sweep.depth}, {"seeds", r.sweep.seeds},
+                                  {"fault_at_ms", r.sweep.fault_at_ms},
+                                  {"hold_ms", r.sweep.hold_ms}, {"horizon_ms", r.sweep.horizon_ms}};
+  sweep["outcomes"] = nlohmann::ordered_json::array();
+  for (const FaultOutcome& o : r.sweep.outcomes) {
+    nlohmann::ordered_json downtime = nlohmann::ordered_json::object();
+    for (const auto& [service, ms] : o.downtime_ms) downtime[service] = ms;
+    sweep["outcomes"].push_back(
+        {{"faults", o.faults}, {"involves", o.involves}, {"refused", o.refused},
+         {"quorum_lost", o.quorum_lost}, {"quorum_lost_ms", o.quorum_lost_ms},
+         {"downtime_ms", downtime}, {"down_before", o.down_before},
+         {"recovery_ms", o.recovery_ms ? nlohmann::ordered_json(*o.recovery_ms) : nullptr},
+         {"worst_seed", o.worst_seed}});
+  }
+  j["sweep"] = sweep;
+  j["objectives"] = nlohmann::ordered_json::array();
+  for (const ObjectiveVerdict& v : r.objectives) {
+    j["objectives"].push_back({{"name", v.name}, {"implicit", v.implicit}, {"holds", v.holds},
+                               {"judged", v.judged}, {"excepted", v.excepted},
+                               {"failures", v.failures}, {"line", v.line}});
+  }
+  return j;
+}
+
+nlohmann::ordered_json validation_sarif(const ValidationReport& r) {
+  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+  for (const LintRule& rule : lint_rules()) {
+    rules.push_back({{"id", rule.id},
+                     {"shortDescription", {{"text", rule.explanation}}},
+                     {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
+                     {"properties", {{"family", rule.family}}}});
+  }
+  rules.push_back({{"id", "objective.failed"},
+                   {"shortDescription", {{"text", "an objective of the plan fails under a fault"}}},
+                   {"defaultConfiguration", {{"level", "error"}}},
+                   {"properties", {{"family", "objective"}}}});
+  auto rule_index = [&](const std::string& id) -> int {
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (rules[i]["id"] == id) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (const Finding& f : r.findings) {
+    nlohmann::ordered_json res = {{"ruleId", f.rule}};
+    if (const int i = rule_index(f.rule); i >= 0) res["ruleIndex"] = i;
+    res["level"] = sarif_level(f.severity);
+    res["message"] = {{"text", f.message + (f.fix.empty() ? "" : " Fix: " + f.fix)}};
+    res["locations"] = sarif_location(r, f.line);
+    if (f.waived) {
+      res["suppressions"] = {{{"kind", "inSource"}, {"justification", f.waiver_reason}}};
+    }
+    results.push_back(res);
+  }
+  for (const ObjectiveVerdict& v : r.objectives) {
+    if (v.holds) continue;
+    std::string text = "objective '" + v.name + "' fails: ";
+    for (std::size_t i = 0; i < v.failures.size() && i < 5; ++i) {
+      text += (i ? "; " : "") + v.failures[i];
+    }
+    results.push_back({{"ruleId", "objective.failed"},
+                       {"ruleIndex", rule_index("objective.failed")},
+                       {"level", "error"},
+                       {"message", {{"text", text}}},
+                       {"locations", sarif_location(r, v.line)}});
+  }
+  nlohmann::ordered_json run = {
+      {"tool", {{"driver", {{"name", "clawsim"}, {"version", "0.1.0"}, {"rules", rules}}}}},
+      {"results", results}};
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+          {"version", "2.1.0"},
+          {"runs", nlohmann::ordered_json::array({run})}};
+}
+
+std::string lint_rules_text() {
+  std::string out;
+  for (const LintRule& rule : lint_rules()) {
+    out += pad(std::string(rule.id), 38) + pad(to_string(rule.severity), 9) +
+           std::string(rule.explanation) + "\n";
+  }
+  return out;
+}
+
+}  // namespace clawsim

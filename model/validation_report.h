@@ -1,0 +1,36 @@
+// The report of `clawsim validate`: the static findings, the fault sweep and the objectives'
+// verdicts, for people (text, most important first), for machines (JSON) and for CI code
+// scanning (SARIF 2.1.0). Formatting only: no I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/lint.h"
+#include "model/validation.h"
+
+namespace clawsim {
+
+struct ValidationReport {
+  std::string plan_name;
+  std::string plan_file;    // as given, for locations
+  std::string plan_digest;
+  std::vector<Finding> findings;  // lint_plan's order
+  bool swept = false;             // false with --static-only
+  SweepResult sweep;
+  std::vector<ObjectiveVerdict> objectives;
+
+  int static_errors() const;      // unwaived error findings
+  int failed_objectives() const;
+  bool pass() const { return static_errors() == 0 && failed_objectives() == 0; }
+};
+
+std::string validation_text(const ValidationReport& report, bool verbose);
+nlohmann::ordered_json validation_json(const ValidationReport& report);
+nlohmann::ordered_json validation_sarif(const ValidationReport& report);
+
+// The rule catalogue, one rule a line: id, severity, explanation.
+std::string lint_rules_text();
+
+}  // namespace clawsim
