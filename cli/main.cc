@@ -7,7 +7,9 @@
 #include <random>
 #include <sstream>
 
+#include "cli/cli_io.h"
 #include "cli/live_commands.h"
+#include "cli/plan_commands.h"
 #include "model/plan_yaml.h"
 #include "model/report.h"
 #include "model/runner.h"
@@ -21,9 +23,14 @@ using namespace clawsim;
 
 namespace {
 
-constexpr int kExitPass = 0;
-constexpr int kExitFail = 1;
-constexpr int kExitUsage = 2;
+using cli::kExitFail;
+using cli::kExitPass;
+using cli::kExitUsage;
+using cli::LoadedPlan;
+using cli::UsageError;
+using cli::read_file;
+using cli::write_output;
+using cli::load_scenario;
 
 const char* const kUsage = R"(usage: clawsim COMMAND [options]
 
@@ -31,6 +38,9 @@ commands:
   scenarios                 list the built-in scenarios
   plan default              print the embedded default plan (the runbook's cluster) as YAML
   scenario NAME|FILE.yaml   run a scenario in the simulator and judge its expectations
+  validate                  check the plan: static rules, then every single fault in the model
+  validate --rules          the rule catalogue
+  check-change FILE         replay the commands of a change on the plan, step by step
   live status               the cluster of --inventory as observed, and its differences from the plan
   live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
@@ -38,82 +48,27 @@ commands:
 
 options:
   --plan FILE     a plan (YAML or JSON) instead of the default one
-  --seed N        the run's seed (default: drawn and printed)
+  --seed N        the run's seed (default: drawn and printed; validate: 1)
   --runs N        repeat over N seeds and print the distribution of each measured duration
   --json FILE     write the report as JSON ("-" for standard output)
-  --verbose       show every change in the timeline (terms, placements)
+  --verbose       show every change in the timeline (terms, placements); validate: every pair
+  --depth N       validate: 1 sweeps every single fault, 2 also every pair (default 1)
+  --seeds N       validate: seeds per fault, from --seed on (default 5)
+  --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
+  --static-only   validate: the rules only, no fault sweep
+  --then-scenario NAME   check-change: run this scenario on the cluster the change leaves
   --inventory F   live: how to reach the nodes (YAML)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
   --execute       live apply: run the commands instead of printing them
   -h, --help      this text
 
-exit codes: 0 every expectation holds, 1 one fails, 2 bad input or usage
+exit codes: 0 every expectation holds (validate, check-change: no errors), 1 one fails,
+            2 bad input or usage
 )";
 
-struct UsageError {
-  std::string message;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError{path + ": cannot read the file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string digest(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return hex64(h);
-}
-
-struct LoadedPlan {
-  std::shared_ptr<const Plan> plan;
-  std::string digest;
-};
-
 LoadedPlan load_plan(const po::variables_map& vm) {
-  std::string text;
-  std::string file = "default-plan.yaml (embedded)";
-  if (vm.count("plan")) {
-    file = vm["plan"].as<std::string>();
-    text = read_file(file);
-  } else {
-    text = std::string(default_plan_text());
-  }
-  Result<Plan> plan = parse_plan(text, file);
-  if (!plan) throw UsageError{plan.error().to_string()};
-  return {std::make_shared<const Plan>(std::move(plan).value()), digest(text)};
-}
-
-Scenario load_scenario(const std::string& ref, const Plan& plan) {
-  std::string text(builtin_scenario(ref));
-  std::string file = ref + ".yaml (built in)";
-  if (text.empty()) {
-    if (ref.find('/') == std::string::npos && ref.find(".y") == std::string::npos &&
-        ref.find(".json") == std::string::npos) {
-      throw UsageError{"unknown scenario '" + ref + "'; `clawsim scenarios` lists the built-in ones"};
-    }
-    file = ref;
-    text = read_file(ref);
-  }
-  Result<Scenario> s = parse_scenario(text, file, plan);
-  if (!s) throw UsageError{s.error().to_string()};
-  return std::move(s).value();
-}
-
-void write_output(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::cout << text;
-    return;
-  }
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !(out << text)) throw UsageError{path + ": cannot write the report"};
+  return cli::load_plan(vm.count("plan") ? vm["plan"].as<std::string>() : "");
 }
 
 RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64_t seed) {
@@ -181,6 +136,21 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   return all ? kExitPass : kExitFail;
 }
 
+PlanArgs plan_args(const po::variables_map& vm) {
+  PlanArgs a;
+  if (vm.count("plan")) a.plan = vm["plan"].as<std::string>();
+  if (vm.count("json")) a.json = vm["json"].as<std::string>();
+  if (vm.count("sarif")) a.sarif = vm["sarif"].as<std::string>();
+  if (vm.count("depth")) a.depth = vm["depth"].as<int>();
+  if (vm.count("seeds")) a.seeds = vm["seeds"].as<int>();
+  if (vm.count("seed")) a.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("then-scenario")) a.then_scenario = vm["then-scenario"].as<std::string>();
+  a.static_only = vm.count("static-only") > 0;
+  a.list_rules = vm.count("rules") > 0;
+  a.verbose = vm.count("verbose") > 0;
+  return a;
+}
+
 int run(int argc, char** argv) {
   po::options_description opts;
   opts.add_options()("help,h", "")("plan", po::value<std::string>(), "")(
@@ -188,6 +158,9 @@ int run(int argc, char** argv) {
       "json", po::value<std::string>(), "")("verbose", "")(
       "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
       "allow", po::value<std::vector<std::string>>()->composing(), "")(
+      "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
+      "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
+      "then-scenario", po::value<std::string>(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
   po::positional_options_description pos;
   pos.add("args", -1);
@@ -210,6 +183,12 @@ int run(int argc, char** argv) {
     return kExitPass;
   }
   if (command == "scenario" && args.size() == 2) return cmd_scenario(args[1], vm);
+  if (command == "validate" && args.size() == 1) return cmd_validate(plan_args(vm));
+  if (command == "check-change" && args.size() == 2) {
+    PlanArgs a = plan_args(vm);
+    a.change = args[1];
+    return cmd_check_change(a);
+  }
   if (command == "live") {
     LiveArgs live;
     live.args.assign(args.begin() + 1, args.end());

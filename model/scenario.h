@@ -43,6 +43,7 @@ struct Action {
   std::string service;                      // service-update
   std::vector<std::string> constraint_add, constraint_rm;
   std::optional<int> replicas;
+  bool force = false;                       // service-update: replace the tasks even if unchanged
   int line = 0;
 
   std::string describe() const;  // "crash-node @leader", "partition [atlanta] [boston chicago]"

@@ -1,0 +1,68 @@
+#include "cli/cli_io.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "model/plan_yaml.h"
+#include "model/report.h"
+#include "model/scenario.h"
+#include "scenarios/embedded.h"
+
+namespace clawsim::cli {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError{path + ": cannot read the file"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !(out << text)) throw UsageError{path + ": cannot write the report"};
+}
+
+std::string digest(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return hex64(h);
+}
+
+LoadedPlan load_plan(const std::string& path) {
+  const std::string file = path.empty() ? "default-plan.yaml (embedded)" : path;
+  const std::string text = path.empty() ? std::string(default_plan_text()) : read_file(path);
+  Result<Plan> plan = parse_plan(text, file);
+  if (!plan) throw UsageError{plan.error().to_string()};
+  return {std::make_shared<const Plan>(std::move(plan).value()), file, digest(text)};
+}
+
+}  // namespace clawsim::cli
+
+namespace clawsim::cli {
+
+Scenario load_scenario(const std::string& ref, const Plan& plan) {
+  std::string text(builtin_scenario(ref));
+  std::string file = ref + ".yaml (built in)";
+  if (text.empty()) {
+    if (ref.find('/') == std::string::npos && ref.find(".y") == std::string::npos &&
+        ref.find(".json") == std::string::npos) {
+      throw UsageError{"unknown scenario '" + ref + "'; `clawsim scenarios` lists the built-in ones"};
+    }
+    file = ref;
+    text = read_file(ref);
+  }
+  Result<Scenario> s = parse_scenario(text, file, plan);
+  if (!s) throw UsageError{s.error().to_string()};
+  return std::move(s).value();
+}
+
+}  // namespace clawsim::cli

@@ -1,0 +1,41 @@
+// What the command line shares: reading input files, writing reports, loading a plan, and the
+// usage error that ends a command with exit code 2.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "model/plan.h"
+#include "model/scenario.h"
+
+namespace clawsim::cli {
+
+inline constexpr int kExitPass = 0;
+inline constexpr int kExitFail = 1;
+inline constexpr int kExitUsage = 2;
+
+// Bad input or usage: printed as "clawsim: MESSAGE", exit code 2.
+struct UsageError {
+  std::string message;
+};
+
+std::string read_file(const std::string& path);
+// Writes `text` to `path`, or to standard output for "-".
+void write_output(const std::string& path, const std::string& text);
+// FNV-1a of the text, as 16 hex digits.
+std::string digest(std::string_view text);
+
+struct LoadedPlan {
+  std::shared_ptr<const Plan> plan;
+  std::string file;    // as named in messages and reports
+  std::string digest;  // of its text
+};
+
+// The plan in `path`, or the embedded default plan when `path` is empty.
+LoadedPlan load_plan(const std::string& path);
+
+// A built-in scenario by name, or a scenario file (a path, or a name ending in .yaml/.json).
+Scenario load_scenario(const std::string& ref, const Plan& plan);
+
+}  // namespace clawsim::cli

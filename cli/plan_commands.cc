@@ -1,0 +1,169 @@
+#include "cli/plan_commands.h"
+
+#include <iostream>
+
+#include "cli/cli_io.h"
+#include "model/change.h"
+#include "model/lint.h"
+#include "model/report.h"
+#include "model/runner.h"
+#include "model/validation_report.h"
+#include "sim/change_replay.h"
+#include "sim/fault_sweep.h"
+#include "sim/sim_driver.h"
+
+namespace clawsim {
+
+namespace {
+
+SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
+  if (a.depth < 1 || a.depth > 2) throw cli::UsageError{"--depth must be 1 or 2"};
+  if (a.seeds < 1 || a.seeds > 1000) throw cli::UsageError{"--seeds must be between 1 and 1000"};
+  SweepSettings s;
+  s.depth = a.depth;
+  for (const Objective& o : plan.objectives) s.depth = std::max(s.depth, o.depth);
+  s.seeds.clear();
+  for (int i = 0; i < a.seeds; ++i) s.seeds.push_back(a.seed + static_cast<std::uint64_t>(i));
+  return s;
+}
+
+std::string quorum_text(const QuorumMargin& q) {
+  std::string out = std::to_string(q.managers) + (q.managers == 1 ? " manager" : " managers") +
+                    ", leader " + (q.leader.empty() ? "none" : q.leader) + ", " +
+                    std::to_string(q.healthy) + " healthy of the " + std::to_string(q.majority) +
+                    " a quorum needs: ";
+  if (q.margin() < 0) return out + "NO QUORUM";
+  if (q.margin() == 0) return out + "margin 0 (one more manager loss costs the quorum)";
+  return out + "margin " + std::to_string(q.margin());
+}
+
+std::string findings_delta(const StepReport& s) {
+  std::string out;
+  for (const Finding& f : s.new_findings) {
+    out += "        now " + std::string(to_string(f.severity)) + " " + f.rule + ": " + f.message + "\n";
+  }
+  for (const Finding& f : s.cleared) out += "        fixed " + f.rule + " (" + f.subject + ")\n";
+  return out;
+}
+
+std::string change_text(const ChangeReport& r, const std::string& plan_name) {
+  std::string out = "change " + r.change_file + " on plan " + plan_name + ", seed " +
+                    std::to_string(r.seed) + "; each step settles " + format_time(r.settle_ms) +
+                    " before the next\n\nbefore: " + quorum_text(r.before_quorum) + "\n";
+  for (const std::string& d : r.before_down) out += "        down: " + d + "\n";
+  int errors = 0;
+  for (const Finding& f : r.before_findings) errors += !f.waived && f.severity == Severity::kError;
+  out += "        validate: " + std::to_string(errors) + " error(s) before the change\n";
+  for (std::size_t i = 0; i < r.steps.size(); ++i) {
+    const StepReport& s = r.steps[i];
+    out += "\nstep " + std::to_string(i + 1) + "  line " + std::to_string(s.step.line) + "  " +
+           (s.step.on_node.empty() ? "" : s.step.on_node + "$ ") + s.step.text + "\n";
+    out += std::string(s.refused ? "        REFUSED: " : "        answer: ") + s.answer + "\n";
+    if (s.quorum_lost_ms > 0) {
+      out += "        quorum lost for " + format_time(s.quorum_lost_ms) + " while it settled\n";
+    }
+    if (s.step.kind != ChangeKind::kRead) out += "        then: " + quorum_text(s.quorum) + "\n";
+    for (const std::string& d : s.down) out += "        down: " + d + "\n";
+    out += findings_delta(s);
+  }
+  out += "\nverdict: ";
+  if (r.pass()) return out + "PASS (every step accepted, quorum kept, nothing lost, no new error)\n";
+  std::vector<std::string> why;
+  if (r.refused_steps() > 0) why.push_back(std::to_string(r.refused_steps()) + " step(s) refused");
+  if (r.quorum_ever_lost()) why.push_back("the quorum is lost on the way");
+  for (const std::string& l : r.lost_services()) why.push_back("down at the end: " + l);
+  if (r.new_errors() > 0) why.push_back(std::to_string(r.new_errors()) + " new validate error(s)");
+  out += "FAIL (";
+  for (std::size_t i = 0; i < why.size(); ++i) out += (i ? "; " : "") + why[i];
+  return out + ")\n";
+}
+
+nlohmann::ordered_json finding_json(const Finding& f) {
+  return {{"rule", f.rule}, {"severity", to_string(f.severity)}, {"subject", f.subject},
+          {"message", f.message}};
+}
+
+nlohmann::ordered_json quorum_json(const QuorumMargin& q) {
+  return {{"managers", q.managers}, {"majority", q.majority}, {"healthy", q.healthy},
+          {"margin", q.margin()}, {"leader", q.leader}};
+}
+
+nlohmann::ordered_json change_json(const ChangeReport& r) {
+  nlohmann::ordered_json j = {{"schema_version", kReportSchemaVersion},
+                              {"change", r.change_file},
+                              {"seed", r.seed},
+                              {"settle_ms", r.settle_ms},
+                              {"verdict", r.pass() ? "pass" : "fail"},
+                              {"before", {{"quorum", quorum_json(r.before_quorum)},
+                                          {"down", r.before_down}}}};
+  j["steps"] = nlohmann::ordered_json::array();
+  for (const StepReport& s : r.steps) {
+    nlohmann::ordered_json added = nlohmann::ordered_json::array();
+    nlohmann::ordered_json cleared = nlohmann::ordered_json::array();
+    for (const Finding& f : s.new_findings) added.push_back(finding_json(f));
+    for (const Finding& f : s.cleared) cleared.push_back(finding_json(f));
+    j["steps"].push_back({{"line", s.step.line}, {"command", s.step.text},
+                          {"kind", to_string(s.step.kind)}, {"on", s.step.on_node},
+                          {"answer", s.answer}, {"refused", s.refused},
+                          {"quorum_lost_ms", s.quorum_lost_ms}, {"quorum", quorum_json(s.quorum)},
+                          {"down", s.down}, {"new_findings", added}, {"cleared_findings", cleared}});
+  }
+  return j;
+}
+
+}  // namespace
+
+int cmd_check_change(const PlanArgs& a) {
+  const cli::LoadedPlan loaded = cli::load_plan(a.plan);
+  Result<ChangeSet> change = parse_change(cli::read_file(a.change), a.change, *loaded.plan);
+  if (!change) throw cli::UsageError{change.error().to_string()};
+  ReplaySettings settings;
+  settings.seed = a.seed;
+  const ChangeReport report = replay_change(loaded.plan, change.value(), settings);
+  std::string text = change_text(report, loaded.plan->name);
+  bool pass = report.pass();
+  nlohmann::ordered_json json = change_json(report);
+  if (!a.then_scenario.empty()) {
+    auto end = std::make_shared<const Plan>(report.end_plan);
+    const Scenario scenario = cli::load_scenario(a.then_scenario, *end);
+    auto effective = scenario.overrides_settings
+                         ? std::make_shared<const Plan>(plan_for(*end, scenario))
+                         : end;
+    SimDriver driver(effective, a.seed, scenario.observe_interval_ms);
+    RunResult run = run_scenario(scenario, driver, loaded.plan->name);
+    run.seed = a.seed;
+    run.plan_digest = loaded.digest;
+    text += "\nthen scenario " + scenario.name + " on the cluster the change leaves:\n" +
+            report_text(run, scenario, a.verbose);
+    json["then_scenario"] = report_json(run);
+    pass = pass && run.pass();
+  }
+  if (!a.json.empty()) cli::write_output(a.json, json.dump(2) + "\n");
+  if (a.json != "-") std::cout << text;
+  return pass ? cli::kExitPass : cli::kExitFail;
+}
+
+int cmd_validate(const PlanArgs& a) {
+  if (a.list_rules) {
+    std::cout << lint_rules_text();
+    return cli::kExitPass;
+  }
+  const cli::LoadedPlan loaded = cli::load_plan(a.plan);
+  const Plan& plan = *loaded.plan;
+  ValidationReport report;
+  report.plan_name = plan.name;
+  report.plan_file = loaded.file;
+  report.plan_digest = loaded.digest;
+  report.findings = lint_plan(plan);
+  if (!a.static_only) {
+    report.swept = true;
+    report.sweep = sweep_faults(loaded.plan, sweep_settings(a, plan));
+    report.objectives = judge_objectives(plan, report.sweep);
+  }
+  if (!a.json.empty()) cli::write_output(a.json, validation_json(report).dump(2) + "\n");
+  if (!a.sarif.empty()) cli::write_output(a.sarif, validation_sarif(report).dump(2) + "\n");
+  if (a.json != "-" && a.sarif != "-") std::cout << validation_text(report, a.verbose);
+  return report.pass() ? cli::kExitPass : cli::kExitFail;
+}
+
+}  // namespace clawsim

@@ -1,0 +1,27 @@
+// `clawsim validate` and `clawsim check-change`: judging a plan, and a change to it, before
+// anyone touches the cluster.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace clawsim {
+
+struct PlanArgs {
+  std::string plan;         // "" = the embedded default plan
+  std::string change;       // check-change: the change file
+  std::string json;         // write the report as JSON here ("-" = standard output)
+  std::string sarif;        // validate: write SARIF here
+  std::string then_scenario;  // check-change: a scenario to run on the end state
+  int depth = 1;
+  int seeds = 5;
+  std::uint64_t seed = 1;
+  bool static_only = false;
+  bool list_rules = false;
+  bool verbose = false;
+};
+
+int cmd_validate(const PlanArgs& args);
+int cmd_check_change(const PlanArgs& args);
+
+}  // namespace clawsim

@@ -1,0 +1,240 @@
+#include "sim/change_replay.h"
+
+#include <algorithm>
+
+#include "model/quorum.h"
+#include "sim/sim_cluster.h"
+
+namespace clawsim {
+
+namespace {
+
+QuorumMargin margin_of(const SimCluster& cluster) {
+  QuorumMargin q;
+  int members = 0;
+  for (const NodeState& n : cluster.observe().nodes) {
+    if (n.role != "manager") continue;
+    ++q.managers;
+    ++members;
+    if (n.manager_status == "Leader" || n.manager_status == "Reachable") ++q.healthy;
+    if (n.manager_status == "Leader") q.leader = n.name;
+  }
+  q.majority = majority(members);
+  return q;
+}
+
+std::vector<std::string> down_services(const SimCluster& cluster) {
+  std::vector<std::string> out;
+  for (const ServiceState& s : cluster.observe().services) {
+    if (!s.up) out.push_back(s.name + ": " + s.reason);
+  }
+  return out;
+}
+
+std::string name_of(const std::string& down) { return down.substr(0, down.find(':')); }
+
+bool accepted(const std::string& answer) {
+  auto ends_with = [&](std::string_view tail) {
+    return answer.size() >= tail.size() &&
+           answer.compare(answer.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return answer == "ok" || ends_with("demoted in the swarm.") ||
+         ends_with("promoted to a manager in the swarm.") || answer == "Node left the swarm." ||
+         ends_with("joined a swarm as a manager.") || ends_with("joined a swarm as a worker.");
+}
+
+Action action_for(const ChangeStep& s, ActionKind kind) {
+  Action a;
+  a.kind = kind;
+  a.node = s.node;
+  a.via = s.on_node;
+  a.service = s.service;
+  a.constraint_add = s.constraint_add;
+  a.constraint_rm = s.constraint_rm;
+  a.replicas = s.replicas;
+  return a;
+}
+
+// `docker node update` with several flags is one API call: the first refusal is the answer.
+std::string node_update(SimCluster& cluster, const ChangeStep& s) {
+  std::vector<Action> actions;
+  if (s.availability) {
+    const ActionKind k = *s.availability == Availability::kDrain   ? ActionKind::kDrain
+                         : *s.availability == Availability::kPause ? ActionKind::kPause
+                                                                    : ActionKind::kActivate;
+    actions.push_back(action_for(s, k));
+  }
+  for (const auto& [key, value] : s.label_add) {
+    Action a = action_for(s, ActionKind::kLabelAdd);
+    a.label_key = key;
+    a.label_value = value;
+    actions.push_back(a);
+  }
+  for (const std::string& key : s.label_rm) {
+    Action a = action_for(s, ActionKind::kLabelRm);
+    a.label_key = key;
+    actions.push_back(a);
+  }
+  std::string answer = "ok";
+  for (const Action& a : actions) {
+    answer = cluster.apply(a);
+    if (answer != "ok") break;
+  }
+  return answer;
+}
+
+ServiceSpec spec_for(const ChangeStep& s) {
+  ServiceSpec spec;
+  spec.name = s.service;
+  spec.image = s.image;
+  spec.global = s.global;
+  if (s.replicas) spec.replicas = *s.replicas;
+  for (const std::string& text : s.constraint_add) {
+    Result<Constraint> c = parse_constraint(text);
+    if (c) spec.constraints.push_back(std::move(c).value());
+  }
+  return spec;
+}
+
+int via_of(const SimCluster& cluster, const ChangeStep& s) {
+  return s.on_node.empty() ? cluster.leader() : cluster.plan().node_index(s.on_node);
+}
+
+// Performs one step on the simulated swarm; returns what the operator would read.
+std::string perform(SimCluster& cluster, const ChangeStep& s) {
+  const Plan& plan = cluster.plan();
+  const int node = plan.node_index(s.node.empty() ? s.on_node : s.node);
+  switch (s.kind) {
+    case ChangeKind::kNodePromote: return cluster.apply(action_for(s, ActionKind::kPromote));
+    case ChangeKind::kNodeDemote: return cluster.apply(action_for(s, ActionKind::kDemote));
+    case ChangeKind::kNodeUpdate: return node_update(cluster, s);
+    case ChangeKind::kNodeRm: return cluster.remove_node(node, s.force, via_of(cluster, s));
+    case ChangeKind::kServiceCreate: return cluster.create_service(spec_for(s), via_of(cluster, s));
+    case ChangeKind::kServiceUpdate: {
+      Action a = action_for(s, ActionKind::kServiceUpdate);
+      a.force = s.force || !s.image.empty();
+      return cluster.apply(a);
+    }
+    case ChangeKind::kServiceRm: return cluster.remove_service(s.service, via_of(cluster, s));
+    case ChangeKind::kForceNewCluster: {
+      Action a = action_for(s, ActionKind::kForceNewCluster);
+      a.node = s.on_node;
+      return cluster.apply(a);
+    }
+    case ChangeKind::kSwarmJoin: return cluster.join(node, s.join_as == "manager");
+    case ChangeKind::kSwarmLeave: return cluster.leave(node, s.force);
+    case ChangeKind::kUfw: return cluster.apply_ufw(node, s.ufw_command);
+    case ChangeKind::kRead: return "ok";
+  }
+  return "ok";
+}
+
+// One finding in two plans: the same rule about the same subject (its wording may differ,
+// e.g. the count of managers it names).
+bool same_finding(const Finding& a, const Finding& b) {
+  return a.rule == b.rule && a.subject == b.subject;
+}
+
+// Findings of `now` that `before` does not have.
+std::vector<Finding> added(const std::vector<Finding>& now, const std::vector<Finding>& before) {
+  std::vector<Finding> out;
+  for (const Finding& f : now) {
+    if (f.waived) continue;
+    const bool known = std::any_of(before.begin(), before.end(),
+                                   [&](const Finding& b) { return same_finding(f, b); });
+    if (!known) out.push_back(f);
+  }
+  return out;
+}
+
+DurationMs quorum_lost_during(const Timeline& changes, bool held_at_start, TimeMs from, TimeMs to) {
+  DurationMs lost = 0;
+  TimeMs since = held_at_start ? -1 : from;
+  for (const Change& c : changes) {
+    if (c.kind != "quorum") continue;
+    if (c.detail == "lost" && since < 0) since = c.t_ms;
+    if (c.detail == "held" && since >= 0) {
+      lost += c.t_ms - since;
+      since = -1;
+    }
+  }
+  if (since >= 0) lost += to - since;
+  return lost;
+}
+
+}  // namespace
+
+int ChangeReport::refused_steps() const {
+  return static_cast<int>(std::count_if(steps.begin(), steps.end(),
+                                        [](const StepReport& s) { return s.refused; }));
+}
+
+bool ChangeReport::quorum_ever_lost() const {
+  return std::any_of(steps.begin(), steps.end(), [](const StepReport& s) {
+    return s.quorum_lost_ms > 0 || s.quorum.margin() < 0;
+  });
+}
+
+std::vector<std::string> ChangeReport::lost_services() const {
+  std::vector<std::string> out;
+  if (steps.empty()) return out;
+  for (const std::string& d : steps.back().down) {
+    const std::string name = name_of(d);
+    const bool was_down = std::any_of(before_down.begin(), before_down.end(),
+                                      [&](const std::string& b) { return name_of(b) == name; });
+    if (!was_down) out.push_back(d);
+  }
+  return out;
+}
+
+int ChangeReport::new_errors() const {
+  int n = 0;
+  for (const Finding& f : added(after_findings, before_findings)) n += f.severity == Severity::kError;
+  return n;
+}
+
+bool ChangeReport::pass() const {
+  return refused_steps() == 0 && !quorum_ever_lost() && lost_services().empty() && new_errors() == 0;
+}
+
+ChangeReport replay_change(const std::shared_ptr<const Plan>& plan, const ChangeSet& change,
+                           const ReplaySettings& settings) {
+  ChangeReport report;
+  report.change_file = change.file;
+  report.seed = settings.seed;
+  report.settle_ms = settings.settle_ms;
+  SimCluster cluster(plan, settings.seed);
+  cluster.run_until(settings.warmup_ms);
+  (void)cluster.take_changes();
+  report.before_quorum = margin_of(cluster);
+  report.before_down = down_services(cluster);
+  Plan state = *plan;
+  report.before_findings = lint_plan(state);
+  std::vector<Finding> findings = report.before_findings;
+  TimeMs t = settings.warmup_ms;
+  for (const ChangeStep& step : change.steps) {
+    StepReport r;
+    r.step = step;
+    const bool quorum_before = cluster.has_quorum();
+    r.answer = perform(cluster, step);
+    r.refused = !accepted(r.answer);
+    if (!r.refused || step.kind == ChangeKind::kUfw) apply_to_plan(state, step);
+    cluster.run_until(t + settings.settle_ms);
+    r.quorum_lost_ms = quorum_lost_during(cluster.take_changes(), quorum_before, t, t + settings.settle_ms);
+    t += settings.settle_ms;
+    r.quorum = margin_of(cluster);
+    r.down = down_services(cluster);
+    std::vector<Finding> now = lint_plan(state);
+    r.new_findings = added(now, findings);
+    r.cleared = added(findings, now);
+    findings = std::move(now);
+    report.steps.push_back(std::move(r));
+  }
+  report.after_findings = findings;
+  const int leader = cluster.leader();
+  if (leader >= 0) state.leader = plan->nodes[static_cast<std::size_t>(leader)].name;
+  report.end_plan = std::move(state);
+  return report;
+}
+
+}  // namespace clawsim

@@ -1,0 +1,30 @@
+// The dynamic half of `clawsim validate`: every single fault of a plan (and, at depth 2, every
+// compatible pair) injected into the simulated swarm, held, undone, and the cluster watched
+// until it settles, over a few seeds. Pure and deterministic: same plan, settings and seeds,
+// same outcomes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/validation.h"
+
+namespace clawsim {
+
+struct SweepSettings {
+  int depth = 1;                       // 1: single faults; 2: also every pair
+  std::vector<std::uint64_t> seeds = {1, 2, 3, 4, 5};
+  DurationMs fault_at_ms = 60'000;     // the first fault, once the cluster has settled; a
+                                       // pair's second comes 10 s later
+  DurationMs hold_ms = 60'000;         // faults are undone this long after the first
+  DurationMs horizon_ms = 180'000;     // then the run goes on this long
+};
+
+SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSettings& settings);
+
+// One fault (or pair) on one seed, exposed for tests.
+FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
+                        std::uint64_t seed, const SweepSettings& settings);
+
+}  // namespace clawsim

@@ -1,0 +1,128 @@
+// The fault sweep of `clawsim validate` on the runbook's cluster and on the same cluster with its
+// firewall corrected: what each single fault does, against what the model's scenarios show.
+#include "sim/fault_sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "model/plan_yaml.h"
+#include "scenarios/embedded.h"
+
+namespace clawsim {
+namespace {
+
+std::shared_ptr<const Plan> load(const std::string& text, const std::string& file) {
+  Result<Plan> p = parse_plan(text, file);
+  EXPECT_TRUE(p.ok()) << p.error().to_string();
+  return std::make_shared<const Plan>(std::move(p).value());
+}
+
+std::shared_ptr<const Plan> default_plan() {
+  return load(std::string(default_plan_text()), "default-plan.yaml");
+}
+
+std::shared_ptr<const Plan> corrected_plan() {
+  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/plans/corrected-firewall.yaml";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return load(text.str(), path);
+}
+
+const FaultOutcome& find(const SweepResult& r, const std::string& id) {
+  for (const FaultOutcome& o : r.outcomes) {
+    if (o.faults.size() == 1 && o.faults[0] == id) return o;
+  }
+  ADD_FAILURE() << "no outcome for " << id;
+  static const FaultOutcome none;
+  return none;
+}
+
+SweepSettings three_seeds() {
+  SweepSettings s;
+  s.seeds = {1, 2, 3};
+  return s;
+}
+
+TEST(FaultSweep, RunbookFirewallMakesEveryOtherManagerCritical) {
+  const SweepResult r = sweep_faults(default_plan(), three_seeds());
+  EXPECT_EQ(r.outcomes.size(), 23U);
+  // atlanta is already cut off by the firewall: losing boston or chicago loses the quorum.
+  EXPECT_TRUE(find(r, "crash boston").quorum_lost);
+  EXPECT_TRUE(find(r, "crash chicago").quorum_lost);
+  EXPECT_FALSE(find(r, "crash denver").quorum_lost);
+  // The dashboard is down from the start: the NFS export is firewalled off.
+  EXPECT_EQ(find(r, "crash denver").down_before, std::vector<std::string>{"captain-captain"});
+  // Demoting boston: Docker refuses, it would lose the quorum (atlanta is unreachable).
+  const FaultOutcome& demote = find(r, "demote boston");
+  ASSERT_EQ(demote.refused.size(), 1U);
+  EXPECT_NE(demote.refused[0].find("this would result in a loss of quorum"), std::string::npos)
+      << demote.refused[0];
+  EXPECT_FALSE(demote.quorum_lost);
+}
+
+TEST(FaultSweep, CorrectedFirewallSurvivesEverySingleFaultWithQuorum) {
+  const SweepResult r = sweep_faults(corrected_plan(), three_seeds());
+  for (const FaultOutcome& o : r.outcomes) {
+    EXPECT_FALSE(o.quorum_lost) << o.faults[0];
+    EXPECT_TRUE(o.down_before.empty()) << o.faults[0];
+  }
+  // The trusted node's crash takes the pinned services down for about as long as it is held.
+  const FaultOutcome& chicago = find(r, "crash chicago");
+  EXPECT_GE(chicago.downtime_ms.at("openclaw"), 55'000);
+  EXPECT_TRUE(chicago.recovery_ms.has_value());
+  // The dashboard, pinned by node.id, waits for atlanta.
+  EXPECT_GE(find(r, "crash atlanta").downtime_ms.at("captain-captain"), 55'000);
+  // A worker's drain touches none of the services.
+  for (const auto& [service, ms] : find(r, "drain denver").downtime_ms) EXPECT_EQ(ms, 0) << service;
+}
+
+TEST(FaultSweep, ObjectivesOnBothPlans) {
+  const auto judge = [](const std::shared_ptr<const Plan>& plan) {
+    return judge_objectives(*plan, sweep_faults(plan, three_seeds()));
+  };
+  const std::vector<ObjectiveVerdict> runbook = judge(default_plan());
+  ASSERT_EQ(runbook.size(), 3U);
+  EXPECT_FALSE(runbook[0].holds);  // quorum
+  EXPECT_FALSE(runbook[1].holds);  // dashboard: down before any fault
+  EXPECT_TRUE(runbook[2].holds);   // openclaw outside chicago's faults
+  const std::vector<ObjectiveVerdict> corrected = judge(corrected_plan());
+  EXPECT_TRUE(corrected[0].holds);
+  EXPECT_FALSE(corrected[1].holds);  // still pinned to atlanta
+  EXPECT_TRUE(corrected[2].holds);
+}
+
+TEST(FaultSweep, PairsAtDepthTwo) {
+  SweepSettings s;
+  s.seeds = {1};
+  s.depth = 2;
+  const SweepResult r = sweep_faults(corrected_plan(), s);
+  int pairs = 0;
+  bool two_managers_lose_quorum = false;
+  for (const FaultOutcome& o : r.outcomes) {
+    if (o.faults.size() != 2) continue;
+    ++pairs;
+    if (o.faults[0] == "crash atlanta" && o.faults[1] == "crash boston") {
+      two_managers_lose_quorum = o.quorum_lost;
+    }
+  }
+  EXPECT_GT(pairs, 150);
+  EXPECT_TRUE(two_managers_lose_quorum);
+}
+
+TEST(FaultSweep, SameSeedsSameOutcomes) {
+  const SweepResult a = sweep_faults(default_plan(), three_seeds());
+  const SweepResult b = sweep_faults(default_plan(), three_seeds());
+  ASSERT_EQ(a.outcomes.size(), b.outcomes.size());
+  for (std::size_t i = 0; i < a.outcomes.size(); ++i) {
+    EXPECT_EQ(a.outcomes[i].downtime_ms, b.outcomes[i].downtime_ms);
+    EXPECT_EQ(a.outcomes[i].quorum_lost_ms, b.outcomes[i].quorum_lost_ms);
+    EXPECT_EQ(a.outcomes[i].recovery_ms, b.outcomes[i].recovery_ms);
+    EXPECT_EQ(a.outcomes[i].worst_seed, b.outcomes[i].worst_seed);
+  }
+}
+
+}  // namespace
+}  // namespace clawsim
