@@ -34,11 +34,13 @@
 #include <string>
 #include <vector>
 
+#include "model/lint.h"
 #include "model/plan_yaml.h"
 #include "model/runner.h"
 #include "model/scenario.h"
 #include "scenarios/embedded.h"
 #include "sim/event_queue.h"
+#include "sim/fault_sweep.h"
 #include "sim/raft_member.h"
 #include "sim/rng.h"
 #include "sim/sim_cluster.h"
@@ -459,6 +461,29 @@ void BM_ScenarioRun(benchmark::State& state, std::string_view name) {
   state.counters["allocs/run"] =
       as_double(g_allocations - allocations_before) / static_cast<double>(state.iterations());
 }
+
+// `clawsim validate`'s dynamic layer: every single fault of the plan over one seed (Arg 1), and
+// every pair too (Arg 2). Arg 0 of the plan index picks the runbook's plan, 1 the corrected one.
+void BM_FaultSweep(benchmark::State& state) {
+  SweepSettings settings;
+  settings.depth = static_cast<int>(state.range(1));
+  settings.seeds = {1};
+  std::size_t runs = 0;
+  for (auto _ : state) {
+    const SweepResult r = sweep_faults(plan_arg(state), settings);
+    runs += r.outcomes.size();
+    benchmark::DoNotOptimize(r.outcomes.data());
+  }
+  state.counters["fault_runs/s"] =
+      benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FaultSweep)->Args({0, 1})->Args({1, 1})->Args({1, 2})->Unit(benchmark::kMillisecond);
+
+// The static rules of `clawsim validate` on the runbook's plan.
+void BM_LintPlan(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(lint_plan(*plan_arg(state)).size());
+}
+BENCHMARK(BM_LintPlan)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // The built-in scenarios by name. They cannot be listed from builtin_scenarios() here:
 // benchmarks register during static initialization, and the embedded files are initialized

@@ -83,9 +83,15 @@ struct ChangeSet {
 //    the update step, if the command also changes something else).
 //  - `docker service create` also accepts, and ignores, a fixed list of options that do not
 //    bear on placement (--mount, --network, --publish, ...; listed in change.cc). Any other
-//    option, in any command, is an error.
+//    option is an error, except in the reads (ls, inspect, ps, logs), which take anything.
 //  - No shell: quotes and backslashes as in sh, but no variables, pipes, `;`, `&&` or `$(...)`
 //    (`$VAR` and `<PLACEHOLDER>` are plain words).
+//  - YAML items are command lines (strings) or maps: `op:` (node-promote, node-demote,
+//    node-update, node-rm, service-create, service-update, service-scale, service-rm,
+//    force-new-cluster, swarm-join, swarm-leave, ufw), `on:`, and that op's fields (node,
+//    availability, label_add, label_rm, force, service, replicas, mode, image, env, constraints,
+//    constraint_add, constraint_rm, token: manager|worker, address, command). An op is read as
+//    the docker command it stands for, which becomes the step's `text`.
 //  - swarm join's token says what the node joins as: a literal containing "manager" or
 //    "worker" (e.g. `<MANAGER_TOKEN>`, `$WORKER_TOKEN`), or any other placeholder after a
 //    `docker swarm join-token manager|worker` earlier in the change, which it then refers to.

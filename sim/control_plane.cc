@@ -18,6 +18,7 @@ const char* to_string(TaskPhase phase) {
     case TaskPhase::kShutdown: return "shutdown";
     case TaskPhase::kRejected: return "rejected";
     case TaskPhase::kFailed: return "failed";
+    case TaskPhase::kOrphaned: return "orphaned";
   }
   return "?";
 }
@@ -40,7 +41,8 @@ void SimCluster::schedule_heartbeat(int node, DurationMs delay_ms) {
 
 bool SimCluster::agent_connected(int node) const {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  return n.host_up && n.daemon_up && leader_ >= 0 && n.session_epoch == dispatcher_epoch_ &&
+  return n.host_up && n.daemon_up && n.in_swarm && !n.removed && leader_ >= 0 &&
+         n.session_epoch == dispatcher_epoch_ &&
          network_.can_send(node, leader_, Traffic::kSwarm);
 }
 
@@ -51,7 +53,7 @@ void SimCluster::on_leader_change() {
   const DispatcherSettings& d = plan_->dispatcher;
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     SimNode& n = nodes_[static_cast<std::size_t>(i)];
-    if (n.status == NodeStatus::kDown) continue;
+    if (n.status == NodeStatus::kDown || n.removed) continue;
     set_status(i, NodeStatus::kUnknown, "Node moved to \"unknown\" state due to leadership change in cluster");
     ++n.deadline_gen;
     Event deadline{};
@@ -60,14 +62,16 @@ void SimCluster::on_leader_change() {
     deadline.node = i;
     deadline.gen = n.deadline_gen;
     push(deadline);
-    if (n.host_up && n.daemon_up) schedule_heartbeat(i, plan_->world.agent_reconnect_ms);
+    if (n.host_up && n.daemon_up && n.in_swarm) {
+      schedule_heartbeat(i, plan_->world.agent_reconnect_ms);
+    }
   }
   request_reconcile(now_ms_);
 }
 
 void SimCluster::on_agent_heartbeat(const Event& e) {
   SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
-  if (e.gen != n.boot_gen || !n.host_up || !n.daemon_up) return;
+  if (e.gen != n.boot_gen || !n.host_up || !n.daemon_up || !n.in_swarm || n.removed) return;
   const bool reaches_leader =
       leader_ >= 0 && network_.can_send(e.node, leader_, Traffic::kSwarm) &&
       raft_running(leader_) && !lost(e.node, leader_);
@@ -94,7 +98,7 @@ void SimCluster::on_agent_heartbeat(const Event& e) {
 
 void SimCluster::on_node_deadline(const Event& e) {
   SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
-  if (e.gen != n.deadline_gen || leader_ < 0 || n.status == NodeStatus::kDown) return;
+  if (e.gen != n.deadline_gen || leader_ < 0 || n.status == NodeStatus::kDown || n.removed) return;
   if (!leader_can_commit()) {  // the status write cannot commit; try again a tick later
     Event retry = e;
     retry.t_ms = now_ms_ + tick_ms();
@@ -156,7 +160,7 @@ NodeFacts SimCluster::facts(int node) const {
   const NodeSpec& spec = plan_->nodes[static_cast<std::size_t>(node)];
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
   NodeFacts f;
-  f.id = spec.id;
+  f.id = node_id(node);
   f.hostname = spec.name;
   f.role = to_string(n.role);
   f.platform_os = spec.platform_os;
@@ -217,7 +221,7 @@ void SimCluster::reconcile() {
 void SimCluster::fill_slots() {
   for (int s = 0; s < static_cast<int>(services_.size()); ++s) {
     const ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
-    if (spec.global) continue;  // global services: one task per eligible node, below
+    if (spec.global || service_removed(s)) continue;  // global services: one task per node, below
     std::vector<char> live(static_cast<std::size_t>(spec.replicas) + 1, 0);
     for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
       SimTask& task = tasks_[static_cast<std::size_t>(t)];
@@ -239,10 +243,10 @@ void SimCluster::fill_slots() {
   }
   for (int s = 0; s < static_cast<int>(services_.size()); ++s) {
     const ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
-    if (!spec.global) continue;
+    if (!spec.global || service_removed(s)) continue;
     for (int node = 0; node < static_cast<int>(nodes_.size()); ++node) {
       const SimNode& n = nodes_[static_cast<std::size_t>(node)];
-      const bool eligible = n.status != NodeStatus::kDown &&
+      const bool eligible = !n.removed && n.status != NodeStatus::kDown &&
                             n.availability != Availability::kDrain &&
                             all_constraints_match(spec.constraints, facts(node));
       bool has = false;
@@ -265,15 +269,27 @@ void SimCluster::fill_slots() {
 }
 
 void SimCluster::schedule_pending() {
-  std::vector<SchedulingCandidate> candidates(nodes_.size());
+  // The nodes in the store: a removed node is not a candidate and counts in no explanation.
+  std::vector<int> node_of;
+  std::vector<int> candidate_of(nodes_.size(), -1);
   for (int node = 0; node < static_cast<int>(nodes_.size()); ++node) {
-    const SimNode& n = nodes_[static_cast<std::size_t>(node)];
-    SchedulingCandidate& c = candidates[static_cast<std::size_t>(node)];
-    c.ready = n.status == NodeStatus::kReady && n.availability == Availability::kActive;
-    c.facts = facts(node);
+    if (nodes_[static_cast<std::size_t>(node)].removed) continue;
+    candidate_of[static_cast<std::size_t>(node)] = static_cast<int>(node_of.size());
+    node_of.push_back(node);
   }
+  std::vector<SchedulingCandidate> candidates(node_of.size());
+  for (std::size_t c = 0; c < node_of.size(); ++c) {
+    const SimNode& n = nodes_[static_cast<std::size_t>(node_of[c])];
+    candidates[c].ready = n.status == NodeStatus::kReady && n.availability == Availability::kActive;
+    candidates[c].facts = facts(node_of[c]);
+  }
+  auto candidate = [&](int node) -> SchedulingCandidate* {
+    const int c = node < 0 ? -1 : candidate_of[static_cast<std::size_t>(node)];
+    return c < 0 ? nullptr : &candidates[static_cast<std::size_t>(c)];
+  };
   for (const SimTask& task : tasks_) {
-    if (task.desired_running && task.node >= 0) ++candidates[static_cast<std::size_t>(task.node)].total_tasks;
+    SchedulingCandidate* c = candidate(task.node);
+    if (c != nullptr && task.desired_running) ++c->total_tasks;
   }
   for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
     SimTask& task = tasks_[static_cast<std::size_t>(t)];
@@ -288,8 +304,9 @@ void SimCluster::schedule_pending() {
     const ServiceSpec& spec = services_[static_cast<std::size_t>(task.service)];
     for (auto& c : candidates) c.service_tasks = 0;
     for (const SimTask& other : tasks_) {
-      if (other.service == task.service && other.desired_running && other.node >= 0) {
-        ++candidates[static_cast<std::size_t>(other.node)].service_tasks;
+      SchedulingCandidate* c = candidate(other.node);
+      if (c != nullptr && other.service == task.service && other.desired_running) {
+        ++c->service_tasks;
       }
     }
     const PlacementDecision d = place_task(spec, candidates);
@@ -300,17 +317,18 @@ void SimCluster::schedule_pending() {
       }
       continue;
     }
-    task.node = d.node;
+    const int node = node_of[static_cast<std::size_t>(d.node)];
+    task.node = node;
     task.phase = TaskPhase::kAssigned;
     task.message.clear();
     ++candidates[static_cast<std::size_t>(d.node)].total_tasks;
-    const std::string& node_name = plan_->nodes[static_cast<std::size_t>(d.node)].name;
+    const std::string& node_name = plan_->nodes[static_cast<std::size_t>(node)].name;
     record("placement", spec.name, "slot " + std::to_string(task.slot) + " -> " + node_name);
-    if (!all_constraints_match(spec.constraints, facts(d.node))) {
+    if (!all_constraints_match(spec.constraints, facts(node))) {
       record("invariant", spec.name, "placed on " + node_name + " against its constraints");
     }
     record_task(t);
-    if (agent_connected(d.node)) start_container(t);
+    if (agent_connected(node)) start_container(t);
   }
 }
 
@@ -329,7 +347,7 @@ void SimCluster::on_container_start(const Event& e) {
   SimTask& t = tasks_[static_cast<std::size_t>(e.task)];
   if (e.gen != t.start_gen || !t.desired_running || t.phase != TaskPhase::kAssigned) return;
   const SimNode& n = nodes_[static_cast<std::size_t>(t.node)];
-  if (!n.host_up || !n.daemon_up) return;
+  if (!n.host_up || !n.daemon_up || !n.in_swarm) return;
   t.phase = TaskPhase::kRunning;
   t.container_running = true;
   record_task(e.task);

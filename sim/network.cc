@@ -1,6 +1,7 @@
 #include "sim/network.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace clawsim {
 
@@ -71,6 +72,11 @@ void Network::set_partition(std::vector<int> groups) {
 
 void Network::heal() {
   std::fill(groups_.begin(), groups_.end(), 0);
+  recompute();
+}
+
+void Network::set_firewall(int node, Firewall fw) {
+  firewalls_[static_cast<std::size_t>(node)] = std::move(fw);
   recompute();
 }
 

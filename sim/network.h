@@ -53,6 +53,10 @@ class Network {
   void unblock(PortBlock block);
   const std::vector<int>& groups() const { return groups_; }
 
+  // A node's ufw state, and its replacement at run time (reachability is rebuilt at once).
+  const Firewall& firewall(int node) const { return firewalls_[static_cast<std::size_t>(node)]; }
+  void set_firewall(int node, Firewall fw);
+
   // A degraded node: extra one-way latency and a share of packets lost, both ways.
   void degrade(int node, DurationMs latency_ms, int loss_pct);
   DurationMs extra_latency_ms(int from, int to) const {

@@ -16,6 +16,10 @@ const char* const kNotAManager =
     "Error response from daemon: This node is not a swarm manager. Worker nodes can't be used to "
     "view or modify cluster state. Please run this command on a manager node or promote the "
     "current node to a manager.";
+// moby daemon/cluster/cluster.go errNoManager, for a node that is in no swarm at all.
+const char* const kNotInSwarm =
+    "Error response from daemon: This node is not a swarm manager. Use \"docker swarm init\" or "
+    "\"docker swarm join\" to connect this node to swarm and try again.";
 const char* const kDaemonDown =
     "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon "
     "running?";
@@ -39,20 +43,22 @@ int SimCluster::resolve(const std::string& ref) const {
   if (ref == "@leader") return leader_;
   if (ref == "@follower") {
     for (int i = 0; i < n; ++i) {
-      if (nodes_[static_cast<std::size_t>(i)].manager && i != leader_ && !crashed(i)) return i;
+      const SimNode& m = nodes_[static_cast<std::size_t>(i)];
+      if (m.manager && m.in_swarm && i != leader_ && !crashed(i)) return i;
     }
     return -1;
   }
   if (ref == "@worker") {
     for (int i = 0; i < n; ++i) {
-      if (nodes_[static_cast<std::size_t>(i)].role == Role::kWorker && !crashed(i)) return i;
+      const SimNode& w = nodes_[static_cast<std::size_t>(i)];
+      if (w.role == Role::kWorker && !w.removed && !crashed(i)) return i;
     }
     return -1;
   }
   if (ref == "@crashed") return crashed_by_scenario_.empty() ? -1 : crashed_by_scenario_.back();
   if (ref == "@nfs-server") return plan_->nfs ? plan_->node_index(plan_->nfs->server) : -1;
   if (ref == "@dashboard") {
-    const int s = plan_->service_index(plan_->dashboard_service);
+    const int s = service_index(plan_->dashboard_service);
     for (const SimTask& t : tasks_) {
       if (t.service == s && t.desired_running && t.node >= 0) return t.node;
     }
@@ -64,6 +70,7 @@ int SimCluster::resolve(const std::string& ref) const {
 std::string SimCluster::api_answer(int node, bool write) const {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (!n.host_up || !n.daemon_up) return kDaemonDown;
+  if (!n.in_swarm) return kNotInSwarm;
   if (!n.manager) return kNotAManager;
   const int lead = n.raft.lead();
   if (lead == RaftMember::kNone) {
@@ -341,10 +348,10 @@ std::string SimCluster::act_nfs(bool running) {
 std::string SimCluster::act_service_update(const Action& a, int via) {
   const std::string gate = api_gate(via);
   if (gate != "ok") return gate;
-  const int s = plan_->service_index(a.service);
+  const int s = service_index(a.service);
   if (s < 0) return "Error: No such service: " + a.service;
   ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
-  bool respawn = false;
+  bool respawn = a.force;  // --force (or a new --image) replaces every task
   for (const std::string& text : a.constraint_rm) {
     std::erase_if(spec.constraints, [&](const Constraint& c) { return c.text == text; });
     respawn = true;
@@ -357,8 +364,10 @@ std::string SimCluster::act_service_update(const Action& a, int via) {
   }
   if (a.replicas) spec.replicas = *a.replicas;
   if (respawn) {  // a rolling update, stop-first: each task is replaced under the new spec
-    for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
-      SimTask& task = tasks_[static_cast<std::size_t>(t)];
+    // Only the tasks there were before the update: their replacements are appended.
+    const int before = static_cast<int>(tasks_.size());
+    for (int t = 0; t < before; ++t) {
+      const SimTask& task = tasks_[static_cast<std::size_t>(t)];
       if (task.service != s || !task.desired_running) continue;
       shut_down(t, TaskPhase::kShutdown, "updated");
       replace_task(t, 0);

@@ -86,6 +86,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   service_order_ = dependency_order(services_).order;
   service_up_.assign(services_.size(), 0);
   service_reason_.assign(services_.size(), "");
+  service_removed_.assign(services_.size(), 0);
 
   // The cluster as installed: one dispatcher epoch, every agent registered and heartbeating,
   // every task running where the scheduler puts it.
@@ -150,7 +151,7 @@ void SimCluster::start_manager(int node, bool fresh) {
 
 bool SimCluster::raft_running(int node) const {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  return n.manager && n.daemon_up && n.host_up;
+  return n.manager && n.daemon_up && n.host_up && n.in_swarm;
 }
 
 void SimCluster::run_until(TimeMs t_ms) {
@@ -181,7 +182,10 @@ void SimCluster::dispatch(const Event& e) {
       break;
     case EventKind::kPromoteDone: {
       SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
-      if (n.role != Role::kManager || n.manager || !n.daemon_up || !n.host_up) break;
+      if (n.role != Role::kManager || n.manager || !n.daemon_up || !n.host_up || !n.in_swarm ||
+          n.removed) {
+        break;
+      }
       RaftConfig config{plan_->raft.election_tick, plan_->raft.heartbeat_tick,
                         plan_->raft.check_quorum};
       const std::uint64_t v = voters() | bit(e.node);

@@ -3,11 +3,20 @@
 // host or docker daemon can fail, the network with its partitions and firewalls, the NFS
 // export and CapRover's dashboard. A value: copy it to fork a run at any moment. It reads no
 // clock, no file and no socket; time moves only through run_until().
+//
+// Membership operations (sim_membership.cc) follow Docker with these simplifications: a node
+// that rejoins after `docker swarm leave` reuses its entry (Docker creates a new node object
+// with a new id and leaves the old one Down until `docker node rm`): the entry gets a new
+// node.id, loses its node labels and becomes active, and tasks still assigned to the old entry
+// are replaced at once; a forced leave keeps the manager in the Raft member list (unreachable),
+// and a rejoin as manager takes that member's place instead of adding one; a join that times
+// out is not retried in the background.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/cluster_state.h"
@@ -24,7 +33,10 @@ namespace clawsim {
 enum class NodeStatus : std::uint8_t { kReady, kDown, kUnknown };
 const char* to_string(NodeStatus status);
 
-enum class TaskPhase : std::uint8_t { kPending, kAssigned, kRunning, kShutdown, kRejected, kFailed };
+enum class TaskPhase : std::uint8_t {
+  kPending, kAssigned, kRunning, kShutdown, kRejected, kFailed,
+  kOrphaned,  // its node was removed (swarmkit controlapi/node.go orphanNodeTasks)
+};
 const char* to_string(TaskPhase phase);
 
 struct SimNode {
@@ -39,6 +51,9 @@ struct SimNode {
   std::uint32_t deadline_gen = 0;  // bumped on every heartbeat the dispatcher accepts
   std::uint32_t session_epoch = 0; // dispatcher epoch the agent is registered with
   TimeMs leaderless_since_ms = -1; // this manager's Raft has known no leader since then
+  bool in_swarm = true;         // the daemon is part of the swarm (`docker swarm leave` ends it)
+  bool removed = false;         // its node object is deleted (`docker node rm`): counts for nothing
+  std::uint32_t rejoins = 0;    // `docker swarm join` after a leave: a new node.id each time
   RaftMember raft;
 };
 
@@ -90,6 +105,28 @@ class SimCluster {
   // node ls`) is served from the leader's store, even by a leader that lost its quorum but has
   // not stepped down yet; a write must commit through Raft.
   std::string api_answer(int node, bool write) const;
+
+  // Runtime operations an operator types (sim_membership.cc). Each returns Docker's output where
+  // it prints a sentence (swarm leave/join), "ok" where it prints only an id or a name
+  // (service create/rm, node rm) or for an applied ufw command, else the refusal; and records
+  // what changed. `node` is where the command is typed (ufw, swarm leave/join) or what it is
+  // about (node rm); `via` the manager the command goes to.
+  std::string apply_ufw(int node, std::string_view ufw_command);
+  const Firewall& firewall(int node) const { return network_.firewall(node); }
+  std::string create_service(ServiceSpec spec, int via);        // docker service create
+  std::string remove_service(const std::string& name, int via);  // docker service rm
+  std::string leave(int node, bool force);                       // docker swarm leave
+  std::string join(int node, bool as_manager);                   // docker swarm join
+  std::string remove_node(int node, bool force, int via);        // docker node rm
+  bool in_swarm(int node) const { return nodes_[static_cast<std::size_t>(node)].in_swarm; }
+  bool removed(int node) const { return nodes_[static_cast<std::size_t>(node)].removed; }
+  bool service_removed(int service) const {
+    return service_removed_[static_cast<std::size_t>(service)] != 0;
+  }
+  // A service that exists now (not removed), by exact name; -1 if none.
+  int service_index(std::string_view name) const;
+  // The node's current node.id: the plan's, or a new one after each rejoin.
+  std::string node_id(int node) const;
 
  private:
   // engine
@@ -157,6 +194,15 @@ class SimCluster {
   bool can_remove_member(int node) const;
   void finish_demotion();
 
+  // membership (sim_membership.cc)
+  bool recompute_service_order();  // false when the services' dependencies form a cycle
+  std::string manager_leave_refusal(int node) const;
+  void stop_swarm_containers(int node);
+  void orphan_tasks(int node);
+  void rejoin_entry(int node, bool as_manager);
+  void join_raft(int node);
+  void after_operation();
+
   // availability (sim_observe.cc)
   void recompute_availability();
 
@@ -176,6 +222,7 @@ class SimCluster {
   std::vector<char> service_up_;
   std::vector<std::string> service_reason_;  // the last recorded "up" / "down: why"
   std::vector<int> service_order_;
+  std::vector<char> service_removed_;  // `docker service rm`: kept for stable indices
 
   int leader_ = -1;
   std::uint64_t leader_term_ = 0;

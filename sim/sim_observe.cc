@@ -39,8 +39,8 @@ std::string blocker(const SimCluster& c, const ServiceSpec& service, int node,
     return "runs on " + node_name(plan, node) + ", which is not a manager";
   }
   for (const std::string& dep : service.depends_on) {
-    const int d = plan.service_index(dep);
-    if (!up[static_cast<std::size_t>(d)]) return "depends on " + dep + ", which is down";
+    const int d = c.service_index(dep);  // a removed service counts as down
+    if (d < 0 || !up[static_cast<std::size_t>(d)]) return "depends on " + dep + ", which is down";
   }
   return "";
 }
@@ -49,13 +49,15 @@ std::string blocker(const SimCluster& c, const ServiceSpec& service, int node,
 
 void SimCluster::recompute_availability() {
   for (int s : service_order_) {
+    if (service_removed(s)) continue;  // no longer reported up or down
     const ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
     std::string reason;
     bool up = false;
     bool any_container = false;
     for (const SimTask& t : tasks_) {
       if (t.service != s || !t.container_running) continue;
-      if (!nodes_[static_cast<std::size_t>(t.node)].host_up) continue;
+      const SimNode& host = nodes_[static_cast<std::size_t>(t.node)];
+      if (!host.host_up || host.removed) continue;  // a removed node serves nothing
       any_container = true;
       const std::string why = blocker(*this, spec, t.node, service_up_);
       if (why.empty()) {
@@ -103,6 +105,7 @@ ClusterState SimCluster::observe() const {
   }
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     const SimNode& n = nodes_[static_cast<std::size_t>(i)];
+    if (n.removed) continue;  // `docker node rm` deleted it
     NodeState ns;
     ns.name = node_name(*plan_, i);
     ns.status = to_string(n.status);
@@ -119,6 +122,7 @@ ClusterState SimCluster::observe() const {
     s.nodes.push_back(ns);
   }
   for (const SimTask& t : tasks_) {
+    if (service_removed(t.service)) continue;  // `docker service rm` deletes its tasks
     TaskState ts;
     ts.service = services_[static_cast<std::size_t>(t.service)].name;
     ts.slot = t.slot;
@@ -130,6 +134,7 @@ ClusterState SimCluster::observe() const {
     s.tasks.push_back(ts);
   }
   for (std::size_t i = 0; i < services_.size(); ++i) {
+    if (service_removed_[i]) continue;
     std::string reason = service_up_[i] ? "" : service_reason_[i].substr(6);  // "down: "
     ServiceState ss{services_[i].name, service_up_[i] != 0, reason, {}, services_[i].global ? -1 : services_[i].replicas};
     for (const Constraint& c : services_[i].constraints) ss.constraints.push_back(c.text);
