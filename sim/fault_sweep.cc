@@ -73,13 +73,13 @@ void measure(const Timeline& after, Watch w, TimeMs inject_ms, TimeMs undo_ms, T
              FaultOutcome& out) {
   std::map<std::string, TimeMs> down_since;
   TimeMs quorum_lost_since = w.quorum ? -1 : inject_ms;
-  std::optional<TimeMs> good_since;
+  TimeMs good_since = -1;  // everything has been as before since then; -1: not (yet)
   auto settle = [&](TimeMs t) {
     if (t < undo_ms) return;
-    if (w.all_good()) {
-      if (!good_since) good_since = std::max(t, undo_ms);
-    } else {
-      good_since.reset();
+    if (!w.all_good()) {
+      good_since = -1;
+    } else if (good_since < 0) {
+      good_since = std::max(t, undo_ms);
     }
   };
   bool undone = false;
@@ -112,7 +112,7 @@ void measure(const Timeline& after, Watch w, TimeMs inject_ms, TimeMs undo_ms, T
     out.quorum_lost = true;
     out.quorum_lost_ms += end_ms - quorum_lost_since;
   }
-  if (good_since) out.recovery_ms = *good_since - undo_ms;
+  if (good_since >= 0) out.recovery_ms = good_since - undo_ms;
 }
 
 // Is `a` a worse run than `b`? Quorum loss first, then total downtime, then recovery.
