@@ -4,10 +4,10 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <initializer_list>
-#include <map>
 #include <span>
 
+#include "model/change_internal.h"
+#include "model/change_lexer.h"
 #include "model/constraint.h"
 #include "model/firewall.h"
 #include "model/yaml_fields.h"
@@ -16,7 +16,19 @@ namespace clawsim {
 
 namespace {
 
-constexpr int kMaxReplicas = 1000;
+using change_detail::Command;
+using change_detail::Ctx;
+using change_detail::fail;
+using change_detail::join;
+using change_detail::kMaxReplicas;
+using change_detail::Lexer;
+using change_detail::looks_like_yaml;
+using change_detail::run_command;
+using change_detail::Target;
+using change_detail::Where;
+using change_detail::yaml_item;
+using change_detail::YamlSource;
+
 constexpr std::size_t kMaxServiceName = 63;  // swarmkit: a DNS label
 constexpr std::string_view kCapRoverPrefix = "srv-captain--";
 constexpr std::string_view kDefaultSwarmPort = "2377";
@@ -35,21 +47,6 @@ constexpr std::array<std::pair<ChangeKind, const char*>, 12> kKindNames{{
     {ChangeKind::kUfw, "ufw"}, {ChangeKind::kRead, "read"}}};
 // clang-format on
 
-// ---------------------------------------------------------------------------------------------
-// Errors are thrown inside this file (as the YAML parsers do) and returned at parse_change.
-
-struct Where {
-  const std::string* file = nullptr;
-  int line = 0;
-  std::string field;
-};
-
-[[noreturn]] void fail(const Where& w, const std::string& message) {
-  throw InputErrorException{InputError{*w.file, w.line, w.field, message}};
-}
-
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -60,192 +57,19 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
+namespace change_detail {
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 
-// A word as it would be typed: quoted when the shell would otherwise split or expand it.
-std::string shell_word(const std::string& s) {
-  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-           std::string_view("_-.,:/=@%+<>$").find(c) != std::string_view::npos;
-  });
-  if (plain) return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+}  // namespace change_detail
 
-// ---------------------------------------------------------------------------------------------
-// Lexing: the text as sh would split it into commands and words, without running anything.
-
-struct Command {
-  int line = 0;                     // where its first word is
-  std::string text;                 // as written: continuations joined, comment dropped
-  std::vector<std::string> words;   // quotes removed, escapes applied
-  std::vector<std::size_t> starts;  // where each word begins in `text`
-  std::string shell_operator;       // the first unquoted |, &, ;, ` or $( ("" when none)
-};
-
-class Lexer {
- public:
-  // `fixed_line` > 0: every command is reported on that line (a YAML item).
-  Lexer(std::string_view src, const std::string& file, int fixed_line)
-      : src_(src), file_(&file), fixed_(fixed_line > 0), line_(fixed_ ? fixed_line : 1) {}
-
-  std::vector<Command> run() {
-    for (std::size_t i = 0; i < src_.size(); ++i) {
-      if (quote_ != 0) {
-        quoted(i);
-      } else {
-        unquoted(i);
-      }
-    }
-    if (quote_ != 0) unterminated();
-    end_command();
-    return std::move(out_);
-  }
-
- private:
-  char at(std::size_t i) const { return i < src_.size() ? src_[i] : '\0'; }
-  void next_line() { line_ += fixed_ ? 0 : 1; }
-  // Length of a backslash-newline at i (the shell drops it), else 0.
-  std::size_t continuation(std::size_t i) const {
-    if (at(i) != '\\') return 0;
-    if (at(i + 1) == '\n') return 2;
-    return at(i + 1) == '\r' && at(i + 2) == '\n' ? 3 : 0;
-  }
-  [[noreturn]] void unterminated() const {
-    fail(Where{file_, quote_line_, ""},
-         std::string("unterminated ") + quote_ + " quote: close it on the line it opens on");
-  }
-  void start_word() {
-    if (in_word_) return;
-    if (cur_.words.empty()) cur_.line = line_;
-    cur_.starts.push_back(cur_.text.size());
-    in_word_ = true;
-  }
-  void end_word() {
-    if (in_word_) cur_.words.push_back(word_);
-    word_.clear();
-    in_word_ = false;
-  }
-  void end_command() {
-    end_word();
-    while (!cur_.text.empty() && is_blank(cur_.text.back())) cur_.text.pop_back();
-    if (!cur_.words.empty()) out_.push_back(std::move(cur_));
-    cur_ = Command{};
-  }
-  void note_operator(std::string op) {
-    if (cur_.shell_operator.empty()) cur_.shell_operator = std::move(op);
-  }
-  void literal(char c) {
-    start_word();
-    word_ += c;
-    cur_.text += c;
-  }
-
-  // "a \<newline>  b" is "a b"; "a\<newline>b" is the one word "ab", as in sh.
-  void join_lines(std::size_t& i, std::size_t length) {
-    i += length - 1;
-    next_line();
-    std::size_t j = i + 1;
-    while (j < src_.size() && (src_[j] == ' ' || src_[j] == '\t')) ++j;
-    if (j == i + 1 && (cur_.text.empty() || !is_blank(cur_.text.back()))) return;
-    end_word();
-    while (!cur_.text.empty() && is_blank(cur_.text.back())) cur_.text.pop_back();
-    if (!cur_.text.empty()) cur_.text += ' ';
-    i = j - 1;
-  }
-
-  void unquoted(std::size_t& i) {
-    const char c = src_[i];
-    if (c == '\n') {
-      end_command();
-      next_line();
-    } else if (const std::size_t n = continuation(i)) {
-      join_lines(i, n);
-    } else if (c == '\\') {
-      start_word();
-      cur_.text += c;
-      if (i + 1 < src_.size()) literal(src_[++i]);
-    } else if (is_blank(c)) {
-      end_word();
-      if (!cur_.text.empty()) cur_.text += c;
-    } else if (c == '#' && !in_word_) {
-      while (i + 1 < src_.size() && src_[i + 1] != '\n') ++i;
-    } else if (c == '\'' || c == '"') {
-      start_word();
-      quote_ = c;
-      quote_line_ = line_;
-      cur_.text += c;
-    } else {
-      if (std::string_view("|&;`").find(c) != std::string_view::npos) note_operator({c});
-      if (c == '$' && at(i + 1) == '(') note_operator("$(");
-      literal(c);
-    }
-  }
-
-  void quoted(std::size_t& i) {
-    const char c = src_[i];
-    const char next = at(i + 1);
-    if (c == quote_) {
-      quote_ = 0;
-      cur_.text += c;
-    } else if (c == '\n') {
-      unterminated();
-    } else if (quote_ == '"' && continuation(i) != 0) {
-      i += continuation(i) - 1;
-      next_line();
-    } else if (quote_ == '"' && c == '\\' &&
-               std::string_view("\"\\$`").find(next) != std::string_view::npos) {
-      cur_.text += c;
-      literal(src_[++i]);
-    } else {
-      if (quote_ == '"' && (c == '`' || (c == '$' && next == '('))) {
-        note_operator(c == '`' ? "`" : "$(");
-      }
-      literal(c);
-    }
-  }
-
-  std::string_view src_;
-  const std::string* file_;
-  bool fixed_;
-  int line_;
-  std::vector<Command> out_;
-  Command cur_;
-  std::string word_;
-  bool in_word_ = false;
-  char quote_ = 0;
-  int quote_line_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------------
-// What the parse knows as it goes: the plan, the services that exist so far, the join token.
-
-struct Ctx {
-  Ctx(const std::string& f, const Plan& p) : file(f), plan(p) {
-    for (const ServiceSpec& s : p.services) services.push_back(s.name);
-  }
-  Where where(int line, std::string field) const { return Where{&file, line, std::move(field)}; }
-  Where where(const Field& f) const { return Where{&file, f.line(), f.path()}; }
-
-  const std::string& file;
-  const Plan& plan;
-  std::vector<std::string> services;      // plan names of the services that exist at this point
-  std::map<std::string, int> removed_on;  // service -> line of the `rm` that removed it
-  std::string join_token_kind;            // from the last `docker swarm join-token`
-  std::vector<ChangeStep> steps;
-};
-
-// Where a command is typed: nothing said, one node, or (ufw only) every node.
-struct Target {
-  std::vector<std::string> nodes;
-  bool all = false;
-};
+namespace {
 
 std::vector<std::string> node_names(const Plan& plan) {
   std::vector<std::string> out;
@@ -262,6 +86,10 @@ std::string resolve_node(const Ctx& ctx, const std::string& name, const Where& w
   fail(w, "unknown node '" + name + "' (nodes: " + join(node_names(ctx.plan)) + ")");
 }
 
+}  // namespace
+
+namespace change_detail {
+
 // `all` names every node unless a node is called that.
 Target target_of(const Ctx& ctx, const std::string& name, bool allow_all, const Where& w) {
   if (name == "all" && ctx.plan.node_index("all") < 0) {
@@ -270,6 +98,10 @@ Target target_of(const Ctx& ctx, const std::string& name, bool allow_all, const 
   }
   return Target{{resolve_node(ctx, name, w)}, false};
 }
+
+}  // namespace change_detail
+
+namespace {
 
 bool service_known(const Ctx& ctx, std::string_view name) {
   return std::find(ctx.services.begin(), ctx.services.end(), name) != ctx.services.end();
@@ -309,9 +141,8 @@ std::string create_service(Ctx& ctx, const std::string& written, const Where& w)
                 "characters");
   }
   const std::string name = without_caprover_prefix(written);
-  if (service_known(ctx, name)) {
-    fail(w, "service '" + name + "' already exists; to change it use docker service update");
-  }
+  // One that exists already is a command Docker refuses (AlreadyExists): the replay says so.
+  if (service_known(ctx, name)) return name;
   ctx.services.push_back(name);
   ctx.removed_on.erase(name);
   return name;
@@ -422,41 +253,6 @@ struct ParsedOption {
 struct Args {
   std::vector<ParsedOption> options;  // in order
   std::vector<std::string> positional;
-};
-
-// ---------------------------------------------------------------------------------------------
-// A YAML operation is read as the docker command that does the same (yaml_command below), so it
-// gets the same checks and the same `text`; its errors name the YAML field a word came from.
-
-enum class YamlForm { kValue, kNumber, kScale, kList, kMap, kFlag, kToken };
-
-struct YamlArg {
-  std::string_view key;     // "availability"
-  std::string_view option;  // "--availability"
-  YamlForm form;
-};
-
-struct YamlOp {
-  std::string_view name;     // "node-update"
-  std::string_view command;  // "docker node update"; "" for ufw
-  std::initializer_list<YamlArg> args;
-  std::string_view positional;  // the key of the trailing argument(s): "node", "service", ...
-};
-
-struct YamlSource {
-  const Field* item;
-  const YamlOp* op;
-
-  Where at(const std::string* file, std::string_view key) const {
-    const Field f = key.empty() ? *item : item->child(std::string(key));
-    return Where{file, f.line(), f.path()};
-  }
-  std::string_view key_of(std::string_view option) const {
-    for (const YamlArg& a : op->args) {
-      if (a.option == option) return a.key;
-    }
-    return "";
-  }
 };
 
 // One docker command being read.
@@ -819,9 +615,17 @@ constexpr std::array<Subcommand, 19> kSubcommands{{
     {"swarm", "leave", "", ChangeKind::kSwarmLeave, swarm_leave}}};
 // clang-format on
 
+}  // namespace
+
+namespace change_detail {
+
 bool is_program(const std::string& word, std::string_view name) {
   return word == name || (word.ends_with(name) && word[word.size() - name.size() - 1] == '/');
 }
+
+}  // namespace change_detail
+
+namespace {
 
 void docker_command(Ctx& ctx, const Command& cmd, std::size_t i, ChangeStep base,
                     const YamlSource* yaml) {
@@ -881,6 +685,10 @@ bool is_prompt(const std::string& word) {
          });
 }
 
+}  // namespace
+
+namespace change_detail {
+
 // `on`: the node a YAML operation names; a prompt may not name another.
 void run_command(Ctx& ctx, const Command& cmd, Target on, const YamlSource* yaml) {
   std::size_t i = 0;
@@ -919,164 +727,9 @@ void run_command(Ctx& ctx, const Command& cmd, Target on, const YamlSource* yaml
   docker_command(ctx, cmd, i, std::move(base), yaml);
 }
 
-// ---------------------------------------------------------------------------------------------
-// YAML operations
+}  // namespace change_detail
 
-// clang-format off
-const std::array<YamlOp, 12> kYamlOps{{
-    {"node-promote", "docker node promote", {}, "node"},
-    {"node-demote", "docker node demote", {}, "node"},
-    {"node-update", "docker node update", {{"availability", "--availability", YamlForm::kValue},
-                                           {"label_add", "--label-add", YamlForm::kMap},
-                                           {"label_rm", "--label-rm", YamlForm::kList}}, "node"},
-    {"node-rm", "docker node rm", {{"force", "--force", YamlForm::kFlag}}, "node"},
-    {"service-create", "docker service create", {{"service", "--name", YamlForm::kValue},
-                                                 {"mode", "--mode", YamlForm::kValue},
-                                                 {"replicas", "--replicas", YamlForm::kNumber},
-                                                 {"constraints", "--constraint", YamlForm::kList},
-                                                 {"env", "--env", YamlForm::kMap}}, "image"},
-    {"service-update", "docker service update",
-     {{"constraint_add", "--constraint-add", YamlForm::kList},
-      {"constraint_rm", "--constraint-rm", YamlForm::kList},
-      {"replicas", "--replicas", YamlForm::kNumber}, {"image", "--image", YamlForm::kValue},
-      {"force", "--force", YamlForm::kFlag}}, "service"},
-    {"service-scale", "docker service scale", {{"replicas", "", YamlForm::kScale}}, "service"},
-    {"service-rm", "docker service rm", {}, "service"},
-    {"force-new-cluster", "docker swarm init --force-new-cluster", {}, ""},
-    {"swarm-join", "docker swarm join", {{"token", "--token", YamlForm::kToken}}, "address"},
-    {"swarm-leave", "docker swarm leave", {{"force", "--force", YamlForm::kFlag}}, ""},
-    {"ufw", "", {{"command", "", YamlForm::kValue}}, ""}}};
-// clang-format on
-
-// Field::only_keys, for a list of keys known at run time.
-void check_keys(const Ctx& ctx, const Field& item, const YamlOp& op) {
-  std::vector<std::string> allowed{"op", "on"};
-  for (const YamlArg& a : op.args) allowed.emplace_back(a.key);
-  if (!op.positional.empty()) allowed.emplace_back(op.positional);
-  for (const auto& kv : item.node()) {
-    const std::string key = kv.first.as<std::string>();
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    Field(kv.first, item.path() + "." + key, &ctx.file)
-        .fail("unknown field '" + key + "'; expected one of: " + join(allowed));
-  }
-}
-
-void add_option(std::vector<std::string>& words, std::string_view option, std::string value) {
-  words.emplace_back(option);
-  words.push_back(std::move(value));
-}
-
-// The words one YAML field stands for; kScale's "=N" goes to the end of the positional word.
-void yaml_words(const Field& f, const YamlArg& a, std::vector<std::string>& words,
-                std::string& scale) {
-  switch (a.form) {
-    case YamlForm::kValue:
-      add_option(words, a.option, f.as_string());
-      break;
-    case YamlForm::kNumber:
-      add_option(words, a.option, std::to_string(f.as_int(0, kMaxReplicas)));
-      break;
-    case YamlForm::kScale:
-      scale = "=" + std::to_string(f.as_int(0, kMaxReplicas));
-      break;
-    case YamlForm::kList:
-      for (const std::string& v : f.as_string_list()) add_option(words, a.option, v);
-      break;
-    case YamlForm::kMap:
-      f.expect_map();
-      for (const auto& kv : f.node()) {
-        const std::string key = kv.first.as<std::string>();
-        const Field value = f.child(key);
-        const std::string v = value.present() ? value.as_string() : "";
-        add_option(words, a.option, v.empty() ? key : key + "=" + v);
-      }
-      break;
-    case YamlForm::kFlag:
-      if (f.as_bool()) words.emplace_back(a.option);
-      break;
-    case YamlForm::kToken: {
-      const std::string kind = f.as_string();
-      if (kind != "manager" && kind != "worker") {
-        f.fail("expected manager or worker, got '" + kind + "'");
-      }
-      add_option(words, a.option, kind == "manager" ? "<MANAGER_TOKEN>" : "<WORKER_TOKEN>");
-      break;
-    }
-  }
-}
-
-// The docker command line a YAML operation stands for.
-Command yaml_command(const Ctx& ctx, const Field& item, const YamlOp& op) {
-  std::vector<std::string> words = Lexer(op.command, ctx.file, item.line()).run()[0].words;
-  std::string scale;
-  for (const YamlArg& a : op.args) {
-    const Field f = item.child(std::string(a.key));
-    if (f.present() || a.form == YamlForm::kScale) yaml_words(f, a, words, scale);
-  }
-  if (!op.positional.empty()) {
-    const Field f = item.child(std::string(op.positional));
-    const std::vector<std::string> names = f.as_string_list();
-    if (names.empty()) f.fail("missing value");
-    words.insert(words.end(), names.begin(), names.end());
-    words.back() += scale;
-  }
-  Command cmd;
-  cmd.line = item.line();
-  for (const std::string& w : words) {
-    if (!cmd.text.empty()) cmd.text += ' ';
-    cmd.starts.push_back(cmd.text.size());
-    cmd.text += shell_word(w);
-  }
-  cmd.words = std::move(words);
-  return cmd;
-}
-
-void yaml_item(Ctx& ctx, const Field& item) {
-  if (item.node().IsScalar()) {
-    const std::vector<Command> cmds = Lexer(item.as_string(), ctx.file, item.line()).run();
-    if (cmds.size() != 1) item.fail("expected one command line");
-    run_command(ctx, cmds[0], Target{}, nullptr);
-    return;
-  }
-  if (!item.node().IsMap()) {
-    item.fail("expected a command line (a string) or an operation (a mapping with op:)");
-  }
-  const Field op_field = item.child("op");
-  const std::string name = op_field.as_string();
-  const auto op = std::find_if(kYamlOps.begin(), kYamlOps.end(),
-                               [&](const YamlOp& o) { return o.name == name; });
-  if (op == kYamlOps.end()) {
-    std::vector<std::string> names;
-    for (const YamlOp& o : kYamlOps) names.emplace_back(o.name);
-    op_field.fail("unknown op '" + name + "'; expected one of: " + join(names));
-  }
-  check_keys(ctx, item, *op);
-  const bool ufw = op->command.empty();
-  const YamlSource source{&item, &*op};
-  const Field on = item.child("on");
-  const Target target =
-      on.present() ? target_of(ctx, on.as_string(), ufw, ctx.where(on)) : Target{};
-  if (!ufw) return run_command(ctx, yaml_command(ctx, item, *op), target, &source);
-  const Field command = item.child("command");
-  const std::vector<Command> cmds = Lexer(command.as_string(), ctx.file, command.line()).run();
-  const std::size_t i = !cmds.empty() && cmds[0].words[0] == "sudo" ? 1 : 0;
-  if (cmds.size() != 1 || i >= cmds[0].words.size() || !is_program(cmds[0].words[i], "ufw")) {
-    command.fail("expected one ufw command line, such as 'ufw allow 22/tcp'");
-  }
-  run_command(ctx, cmds[0], target, &source);
-}
-
-bool looks_like_yaml(std::string_view text) {
-  while (!text.empty()) {
-    const std::size_t end = std::min(text.find('\n'), text.size());
-    std::string_view line = text.substr(0, end);
-    while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
-    while (!line.empty() && is_blank(line.back())) line.remove_suffix(1);
-    if (!line.empty() && line.front() != '#') return line == "-" || line.starts_with("- ");
-    text.remove_prefix(std::min(end + 1, text.size()));
-  }
-  return false;
-}
+namespace {
 
 ChangeSet finish(Ctx& ctx) {
   if (ctx.steps.empty()) {

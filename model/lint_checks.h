@@ -10,8 +10,6 @@
 
 namespace clawsim::lint {
 
-// What the placement filters see of a node as the plan declares it.
-NodeFacts facts_of(const NodeSpec& node);
 // Nodes a service's tasks may be placed on: active, meeting its constraints, a manager if it
 // must run on one. Indices into plan.nodes.
 std::vector<int> eligible_nodes(const Plan& plan, const ServiceSpec& service);

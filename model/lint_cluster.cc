@@ -43,25 +43,13 @@ bool overlay_link(const Plan& plan, int a, int b) {
 
 }  // namespace
 
-NodeFacts facts_of(const NodeSpec& node) {
-  NodeFacts f;
-  f.id = node.id;
-  f.hostname = node.name;
-  f.role = to_string(node.role);
-  f.platform_os = node.platform_os;
-  f.platform_arch = node.platform_arch;
-  f.labels = node.labels;
-  f.engine_labels = node.engine_labels;
-  return f;
-}
-
 std::vector<int> eligible_nodes(const Plan& plan, const ServiceSpec& service) {
   std::vector<int> out;
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     const NodeSpec& n = plan.nodes[i];
     if (n.availability != Availability::kActive) continue;
     if (service.manager_only && n.role != Role::kManager) continue;
-    if (all_constraints_match(service.constraints, facts_of(n))) out.push_back(static_cast<int>(i));
+    if (all_constraints_match(service.constraints, node_facts(n))) out.push_back(static_cast<int>(i));
   }
   return out;
 }

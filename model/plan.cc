@@ -33,6 +33,18 @@ int Plan::manager_count() const {
   return n;
 }
 
+NodeFacts node_facts(const NodeSpec& node) {
+  NodeFacts f;
+  f.id = node.id;
+  f.hostname = node.name;
+  f.role = to_string(node.role);
+  f.platform_os = node.platform_os;
+  f.platform_arch = node.platform_arch;
+  f.labels = node.labels;
+  f.engine_labels = node.engine_labels;
+  return f;
+}
+
 std::vector<Firewall> build_firewalls(const Plan& plan) {
   std::vector<Firewall> out(plan.nodes.size());
   for (const FirewallStep& step : plan.firewall) {

@@ -162,6 +162,9 @@ struct Plan {
   int manager_count() const;
 };
 
+// What the placement filters see of a node as the plan declares it.
+NodeFacts node_facts(const NodeSpec& node);
+
 // Each node's firewall after the plan's ufw commands, indexed like plan.nodes.
 std::vector<Firewall> build_firewalls(const Plan& plan);
 

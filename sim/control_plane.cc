@@ -157,16 +157,11 @@ void SimCluster::request_reconcile(TimeMs at_ms) {
 }
 
 NodeFacts SimCluster::facts(int node) const {
-  const NodeSpec& spec = plan_->nodes[static_cast<std::size_t>(node)];
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  NodeFacts f;
-  f.id = node_id(node);
-  f.hostname = spec.name;
+  NodeFacts f = node_facts(plan_->nodes[static_cast<std::size_t>(node)]);
+  f.id = node_id(node);  // as it is now: roles, labels and a rejoin change these
   f.role = to_string(n.role);
-  f.platform_os = spec.platform_os;
-  f.platform_arch = spec.platform_arch;
   f.labels = n.labels;
-  f.engine_labels = spec.engine_labels;
   return f;
 }
 
