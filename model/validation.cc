@@ -69,6 +69,11 @@ std::string fault_name(const FaultOutcome& o) {
 
 std::string seed_note(const FaultOutcome& o) { return " (seed " + std::to_string(o.worst_seed) + ")"; }
 
+bool was_down_before(const Objective& obj, const FaultOutcome& o) {
+  return obj.kind == Objective::Kind::kMaxDowntime &&
+         std::find(o.down_before.begin(), o.down_before.end(), obj.service) != o.down_before.end();
+}
+
 // Why this outcome breaks the objective, or "" when it does not.
 std::string breach(const Objective& obj, const FaultOutcome& o) {
   switch (obj.kind) {
@@ -76,9 +81,6 @@ std::string breach(const Objective& obj, const FaultOutcome& o) {
       if (!o.quorum_lost) return "";
       return "quorum lost for " + format_time(o.quorum_lost_ms) + seed_note(o);
     case Objective::Kind::kMaxDowntime: {
-      if (std::find(o.down_before.begin(), o.down_before.end(), obj.service) != o.down_before.end()) {
-        return obj.service + " was already down before the fault";
-      }
       const auto it = o.downtime_ms.find(obj.service);
       const DurationMs down = it == o.downtime_ms.end() ? 0 : it->second;
       if (down <= obj.limit_ms) return "";
@@ -150,6 +152,7 @@ std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResu
     v.name = obj.name;
     v.implicit = implicit;
     v.line = obj.line;
+    int down_before = 0;  // outcomes where the service was down before its fault came
     for (const FaultOutcome& o : sweep.outcomes) {
       if (static_cast<int>(o.faults.size()) > obj.depth) continue;
       if (involves_any(o, obj.except)) {
@@ -157,11 +160,20 @@ std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResu
         continue;
       }
       ++v.judged;
+      if (was_down_before(obj, o)) {
+        ++down_before;
+        continue;
+      }
       const std::string why = breach(obj, o);
       if (why.empty()) continue;
-      v.holds = false;
       v.failures.push_back(fault_name(o) + ": " + why);
     }
+    if (down_before > 0) {
+      v.failures.insert(v.failures.begin(),
+                        obj.service + " is down before the fault in " + std::to_string(down_before) +
+                            " of " + std::to_string(v.judged) + " fault outcomes: the plan's own state");
+    }
+    v.holds = v.failures.empty();
     out.push_back(std::move(v));
   }
   return out;

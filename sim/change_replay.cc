@@ -96,8 +96,16 @@ ServiceSpec spec_for(const ChangeStep& s) {
   return spec;
 }
 
+// The node a command is typed on: its prompt's, else the leader, else a running manager (the
+// operator types on some manager); -1 when there is none.
 int via_of(const SimCluster& cluster, const ChangeStep& s) {
-  return s.on_node.empty() ? cluster.leader() : cluster.plan().node_index(s.on_node);
+  if (!s.on_node.empty()) return cluster.plan().node_index(s.on_node);
+  if (cluster.leader() >= 0) return cluster.leader();
+  for (std::size_t i = 0; i < cluster.nodes().size(); ++i) {
+    const SimNode& n = cluster.nodes()[i];
+    if (n.manager && n.host_up && n.daemon_up) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 // Performs one step on the simulated swarm; returns what the operator would read.
@@ -124,7 +132,10 @@ std::string perform(SimCluster& cluster, const ChangeStep& s) {
     case ChangeKind::kSwarmJoin: return cluster.join(node, s.join_as == "manager");
     case ChangeKind::kSwarmLeave: return cluster.leave(node, s.force);
     case ChangeKind::kUfw: return cluster.apply_ufw(node, s.ufw_command);
-    case ChangeKind::kRead: return "ok";
+    case ChangeKind::kRead:  // a docker read needs a manager; `ufw status` answers anywhere
+      if (!s.ufw_command.empty()) return "ok";
+      if (const int via = via_of(cluster, s); via >= 0) return cluster.api_answer(via, false);
+      return "no manager to send the command to";
   }
   return "ok";
 }

@@ -86,6 +86,24 @@ expect_output "status names the label" "node chicago: label openclaw.trusted: pl
 check "apply: restores the label" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan" --execute
 wait_ready && { echo "ok   the testbed converged"; passed=$((passed + 1)); } || failed=$((failed + 1))
 
+# check-change's answers beside Docker's own, for commands the swarm refuses
+address_of() { case $1 in atlanta) echo 10.0.0.1;; boston) echo 10.0.0.2;; chicago) echo 10.0.0.3;; denver) echo 10.0.0.4;; esac; }
+refusals=$root/tests/live/refusals.change
+"$clawsim" check-change "$refusals" --plan "$plan" >"$work/model.out" 2>&1
+sed -nE 's/^        (REFUSED|answer): //p' "$work/model.out" >"$work/model.answers"
+ids=$(ssh_node 10.0.0.1 "/usr/bin/docker -H unix:///run/docker.sock node ls --format '{{.ID}} {{.Hostname}}'")
+: >"$work/real.answers"
+grep -vE '^[[:space:]]*(#|$)' "$refusals" | while IFS= read -r line; do
+  node=${line%%\$ *}
+  command=${line#*\$ docker }
+  answer=$(ssh_node "$(address_of "$node")" "/usr/bin/docker -H unix:///run/docker.sock $command" 2>&1 >/dev/null </dev/null)
+  while read -r id name; do answer=${answer//$id/$name}; done <<<"$ids"
+  echo "${answer:-ok}" >>"$work/real.answers"
+done
+check "check-change answers as the real swarm does" 0 diff "$work/model.answers" "$work/real.answers"
+sed 's/^/     /' "$work/real.answers"
+wait_ready || true
+
 # refusals and errors
 sed "s#$state/known_hosts#$work/known_hosts#" "$inv" >"$work/bad-key.yaml"
 awk '$1=="10.0.0.1"{print; next} {print}' "$state/known_hosts" >"$work/known_hosts"
@@ -135,6 +153,18 @@ expect_output "recover restarts the daemon" "undo stop-daemon denver"
 wait_ready && { echo "ok   the cluster is back after recover"; passed=$((passed + 1)); } || failed=$((failed + 1))
 check "recover twice is a no-op" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
 expect_output "nothing left" "nothing to undo"
+
+# a worker leaves and rejoins: the model's answers beside Docker's (last: it leaves a Down entry)
+wait_ready || true
+"$clawsim" check-change "$root/tests/live/leave-rejoin.change" --plan "$plan" >"$work/model.out" 2>&1
+sed -nE 's/^        (REFUSED|answer): //p' "$work/model.out" >"$work/model.answers"
+token=$(ssh_node 10.0.0.1 "/usr/bin/docker -H unix:///run/docker.sock swarm join-token -q worker" </dev/null)
+{
+  ssh_node 10.0.0.4 "/usr/bin/docker -H unix:///run/docker.sock swarm leave" 2>&1 </dev/null
+  ssh_node 10.0.0.4 "/usr/bin/docker -H unix:///run/docker.sock swarm join --token $token 10.0.0.1:2377" 2>&1 </dev/null
+} >"$work/real.answers"
+check "leave and rejoin answer as the real swarm does" 0 diff "$work/model.answers" "$work/real.answers"
+sed 's/^/     /' "$work/real.answers"
 
 echo "live suite took $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"

@@ -106,7 +106,8 @@ TEST(Objectives, DownBeforeTheFaultFailsADowntimeObjective) {
   sweep.outcomes.back().down_before = {"captain-captain"};
   const std::vector<ObjectiveVerdict> v = judge_objectives(plan, sweep);
   EXPECT_FALSE(v[1].holds);
-  EXPECT_EQ(v[1].failures[0], "crash boston: captain-captain was already down before the fault");
+  EXPECT_EQ(v[1].failures[0],
+            "captain-captain is down before the fault in 1 of 1 fault outcomes: the plan's own state");
 }
 
 TEST(Objectives, APlanWithoutObjectivesIsJudgedOnTheQuorum) {

@@ -91,6 +91,25 @@ TEST(ChangeReplay, DemotionThatWouldLoseTheQuorumIsRefused) {
       << demote.answer;
 }
 
+TEST(ChangeReplay, DockerAnswersWhatTheSwarmRefuses) {
+  const ChangeReport r = replay(
+      "docker service create --name openclaw busybox\n"
+      "docker node rm denver\n"
+      "denver$ docker node ls\n"
+      "boston$ docker swarm leave\n");
+  ASSERT_EQ(r.steps.size(), 4U);
+  EXPECT_NE(r.steps[0].answer.find("code = AlreadyExists desc = name conflicts with an existing "
+                                   "object: service openclaw already exists"),
+            std::string::npos)
+      << r.steps[0].answer;
+  EXPECT_NE(r.steps[1].answer.find("node denver is not down and can't be removed"),
+            std::string::npos);
+  EXPECT_NE(r.steps[2].answer.find("This node is not a swarm manager."), std::string::npos);
+  // boston is a worker before the HA change: it may leave.
+  EXPECT_EQ(r.steps[3].answer, "Node left the swarm.");
+  EXPECT_EQ(r.refused_steps(), 3);
+}
+
 TEST(ChangeReplay, SameSeedSameReport) {
   const std::string text = read("scenarios/changes/runbook-ha-promote.change");
   const ChangeReport a = replay(text, 7), b = replay(text, 7);
