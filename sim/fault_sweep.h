@@ -17,7 +17,8 @@ struct SweepSettings {
   std::vector<std::uint64_t> seeds = {1, 2, 3, 4, 5};
   DurationMs fault_at_ms = 60'000;     // the first fault, once the cluster has settled; a
                                        // pair's second comes 10 s later
-  DurationMs hold_ms = 60'000;         // faults are undone this long after the first
+  DurationMs hold_ms = 120'000;        // faults are undone this long after the first: long
+                                       // enough for a failover to show (a Down leader takes ~45 s)
   DurationMs horizon_ms = 180'000;     // then the run goes on this long
 };
 

@@ -309,6 +309,16 @@ TEST(LintDefaultPlan, FindsTheRunbooksProblems) {
                                    "security.settings-not-persistent"}));
 }
 
+TEST(LintDefaultPlan, RecommendedPlanKeepsEveryRuleOrWaivesIt) {
+  std::ifstream in(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/plans/recommended.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const Finding& f : lint_plan(parse(text.str()))) {
+    if (f.waived) continue;
+    EXPECT_EQ(f.severity, Severity::kNote) << f.rule << ": " << f.message;
+  }
+}
+
 TEST(LintDefaultPlan, CorrectedFirewallClearsTheFirewallErrors) {
   std::ifstream in(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/plans/corrected-firewall.yaml");
   std::stringstream text;

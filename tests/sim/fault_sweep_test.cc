@@ -23,13 +23,15 @@ std::shared_ptr<const Plan> default_plan() {
   return load(std::string(default_plan_text()), "default-plan.yaml");
 }
 
-std::shared_ptr<const Plan> corrected_plan() {
-  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/plans/corrected-firewall.yaml";
+std::shared_ptr<const Plan> plan_file(const std::string& name) {
+  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/plans/" + name;
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   return load(text.str(), path);
 }
+
+std::shared_ptr<const Plan> corrected_plan() { return plan_file("corrected-firewall.yaml"); }
 
 const FaultOutcome& find(const SweepResult& r, const std::string& id) {
   for (const FaultOutcome& o : r.outcomes) {
@@ -92,6 +94,19 @@ TEST(FaultSweep, ObjectivesOnBothPlans) {
   EXPECT_TRUE(corrected[0].holds);
   EXPECT_FALSE(corrected[1].holds);  // still pinned to atlanta
   EXPECT_TRUE(corrected[2].holds);
+}
+
+// The captain pinned by node.id waits for atlanta as long as the crash holds; allowed on any
+// manager (its data on NFS), it moves once atlanta is Down.
+TEST(FaultSweep, UnpinnedCaptainFailsOverThePinnedOneWaits) {
+  const SweepSettings s = three_seeds();
+  const DurationMs pinned =
+      find(sweep_faults(corrected_plan(), s), "crash atlanta").downtime_ms.at("captain-captain");
+  const DurationMs unpinned = find(sweep_faults(plan_file("recommended.yaml"), s), "crash atlanta")
+                                  .downtime_ms.at("captain-captain");
+  EXPECT_GE(pinned, s.hold_ms - 5'000);
+  EXPECT_GT(unpinned, 30'000);  // atlanta must first be marked Down (the UNKNOWN path)
+  EXPECT_LT(unpinned, 90'000);
 }
 
 TEST(FaultSweep, PairsAtDepthTwo) {
