@@ -27,13 +27,14 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
   return s;
 }
 
+// "3 managers (leader atlanta), 3 healthy, a quorum is 2: margin 1"
 std::string quorum_text(const QuorumMargin& q) {
   std::string out = std::to_string(q.managers) + (q.managers == 1 ? " manager" : " managers") +
-                    ", leader " + (q.leader.empty() ? "none" : q.leader) + ", " +
-                    std::to_string(q.healthy) + " healthy of the " + std::to_string(q.majority) +
-                    " a quorum needs: ";
+                    " (leader " + (q.leader.empty() ? "none" : q.leader) + "), " +
+                    std::to_string(q.healthy) + " healthy, a quorum is " +
+                    std::to_string(q.majority) + ": ";
   if (q.margin() < 0) return out + "NO QUORUM";
-  if (q.margin() == 0) return out + "margin 0 (one more manager loss costs the quorum)";
+  if (q.margin() == 0) return out + "margin 0, one more manager lost costs the quorum";
   return out + "margin " + std::to_string(q.margin());
 }
 
@@ -66,6 +67,12 @@ std::string change_text(const ChangeReport& r, const std::string& plan_name) {
     for (const std::string& d : s.down) out += "        down: " + d + "\n";
     out += findings_delta(s);
   }
+  const std::vector<std::string> on_the_way = r.down_on_the_way();
+  if (!on_the_way.empty()) {
+    out += "\ndown on the way, back at the end:";
+    for (std::size_t i = 0; i < on_the_way.size(); ++i) out += (i ? ", " : " ") + on_the_way[i];
+    out += "\n";
+  }
   out += "\nverdict: ";
   if (r.pass()) return out + "PASS (every step accepted, quorum kept, nothing lost, no new error)\n";
   std::vector<std::string> why;
@@ -94,6 +101,7 @@ nlohmann::ordered_json change_json(const ChangeReport& r) {
                               {"seed", r.seed},
                               {"settle_ms", r.settle_ms},
                               {"verdict", r.pass() ? "pass" : "fail"},
+                              {"down_on_the_way", r.down_on_the_way()},
                               {"before", {{"quorum", quorum_json(r.before_quorum)},
                                           {"down", r.before_down}}}};
   j["steps"] = nlohmann::ordered_json::array();

@@ -198,6 +198,38 @@ std::vector<std::string> ChangeReport::lost_services() const {
   return out;
 }
 
+std::vector<std::string> ChangeReport::down_on_the_way() const {
+  std::vector<std::string> out;
+  if (steps.empty()) return out;
+  auto down_in = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& d) { return name_of(d) == name; });
+  };
+  std::vector<std::string> names;  // in the order they first go down
+  for (const StepReport& s : steps) {
+    for (const std::string& d : s.down) {
+      const std::string name = name_of(d);
+      if (!down_in(before_down, name) && !down_in(steps.back().down, name) &&
+          std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+      }
+    }
+  }
+  for (const std::string& name : names) {
+    std::size_t first = steps.size(), last = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (!down_in(steps[i].down, name)) continue;
+      first = std::min(first, i);
+      last = i;
+    }
+    out.push_back(name + " (step" + (first == last ? " " + std::to_string(first + 1)
+                                                   : "s " + std::to_string(first + 1) + "-" +
+                                                         std::to_string(last + 1)) +
+                  ")");
+  }
+  return out;
+}
+
 int ChangeReport::new_errors() const {
   int n = 0;
   for (const Finding& f : added(after_findings, before_findings)) n += f.severity == Severity::kError;

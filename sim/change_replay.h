@@ -48,6 +48,9 @@ struct ChangeReport {
   bool quorum_ever_lost() const;
   // Services up before the change and down at its end.
   std::vector<std::string> lost_services() const;
+  // Services up before and after the change, but down after some step of it: "openclaw
+  // (steps 1-2)". Not a failure: a change may plan for it, but a reader must see it.
+  std::vector<std::string> down_on_the_way() const;
   int new_errors() const;  // unwaived error findings at the end that were not there before
   bool pass() const;
 };

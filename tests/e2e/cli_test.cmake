@@ -125,3 +125,11 @@ file(WRITE ${WORK_DIR}/typo.change "docker node demote bostn\n")
 run_cli(2 out check-change ${WORK_DIR}/typo.change)
 expect_in("${out}" "typo.change:1:")
 expect_in("${out}" "unknown node 'bostn'")
+# check-change: a YAML change, and its JSON report.
+# Draining the trusted node and back passes, and says what was down on the way.
+run_cli(0 out check-change ${SOURCE_DIR}/tests/e2e/changes/drain-chicago.yaml --plan ${SOURCE_DIR}/scenarios/plans/corrected-firewall.yaml --json ${WORK_DIR}/c.json)
+file(READ ${WORK_DIR}/c.json cj)
+expect_in("${cj}" "\"kind\": \"node-update\"")
+expect_in("${cj}" "scheduling constraints not satisfied on 3 nodes; 1 node not available for new tasks")
+expect_in("${cj}" "\"verdict\": \"pass\"")
+expect_in("${cj}" "\"openclaw (steps 1-2)\"")
