@@ -1,6 +1,7 @@
 #include "model/validation.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "model/runner.h"
@@ -23,8 +24,8 @@ Fault node_fault(const std::string& kind, const std::string& verb, ActionKind in
   f.kind = kind;
   f.subjects = {node};
   f.involves = {node};
-  f.inject = action(inject, node);
-  f.undo = action(undo, node);
+  f.inject = {action(inject, node)};
+  f.undo = {action(undo, node)};
   return f;
 }
 
@@ -42,14 +43,39 @@ std::vector<Fault> partitions(const Plan& plan) {
     }
     Fault f;
     f.kind = "partition";
-    f.inject.kind = ActionKind::kPartition;
-    f.inject.groups = {a, b};
-    f.undo.kind = ActionKind::kHeal;
-    f.id = f.inject.describe();
+    Action split;
+    split.kind = ActionKind::kPartition;
+    split.groups = {a, b};
+    f.id = split.describe();
+    f.inject = {split};
+    f.undo = {action(ActionKind::kHeal, "")};
     for (const NodeSpec& node : plan.nodes) f.subjects.push_back(node.name);
     if (a.size() <= b.size()) f.involves.insert(f.involves.end(), a.begin(), a.end());
     if (b.size() <= a.size()) f.involves.insert(f.involves.end(), b.begin(), b.end());
     std::sort(f.involves.begin(), f.involves.end());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// Every failure domain of two or more nodes lost at once: its nodes crash together.
+std::vector<Fault> domain_outages(const Plan& plan) {
+  std::map<std::string, std::vector<std::string>> domains;
+  for (const NodeSpec& n : plan.nodes) {
+    if (!n.failure_domain.empty()) domains[n.failure_domain].push_back(n.name);
+  }
+  std::vector<Fault> out;
+  for (const auto& [domain, nodes] : domains) {
+    if (nodes.size() < 2) continue;
+    Fault f;
+    f.id = "domain-outage " + domain;
+    f.kind = "domain-outage";
+    f.subjects = nodes;
+    f.involves = nodes;
+    for (const std::string& n : nodes) {
+      f.inject.push_back(action(ActionKind::kCrashNode, n));
+      f.undo.push_back(action(ActionKind::kRestartNode, n));
+    }
     out.push_back(std::move(f));
   }
   return out;
@@ -119,10 +145,11 @@ std::vector<Fault> single_faults(const Plan& plan) {
     f.kind = "nfs-outage";
     f.subjects = {plan.nfs->server};
     f.involves = {plan.nfs->server};
-    f.inject.kind = ActionKind::kNfsStop;
-    f.undo.kind = ActionKind::kNfsStart;
+    f.inject = {action(ActionKind::kNfsStop, "")};
+    f.undo = {action(ActionKind::kNfsStart, "")};
     out.push_back(std::move(f));
   }
+  for (Fault& f : domain_outages(plan)) out.push_back(std::move(f));
   return out;
 }
 

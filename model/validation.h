@@ -17,16 +17,16 @@ namespace clawsim {
 // One fault: the actions that inject it and those that undo it.
 struct Fault {
   std::string id;                     // "crash atlanta", "partition [atlanta] [boston chicago denver]"
-  std::string kind;                   // crash | daemon-stop | demote | drain | partition | nfs-outage
+  std::string kind;  // crash | daemon-stop | demote | drain | partition | nfs-outage | domain-outage
   std::vector<std::string> subjects;  // nodes it acts on (partition: every node)
   std::vector<std::string> involves;  // nodes it takes away: those an objective's `except` names
-  Action inject;
-  Action undo;
+  std::vector<Action> inject;  // in order
+  std::vector<Action> undo;    // in order (a domain's nodes come back as they went down)
 };
 
 // Every single fault of a plan, in a fixed order: each node crashed, its daemon stopped,
 // each manager demoted, each node drained, each split of the nodes into two groups, the NFS
-// server stopped.
+// server stopped, and each failure domain of two or more nodes lost at once.
 std::vector<Fault> single_faults(const Plan& plan);
 
 // Can these two faults be held at once? Not on the same node, not two partitions.

@@ -174,15 +174,21 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
   TimeMs t = settings.fault_at_ms;
   for (const Fault* f : faults) {
     cluster.run_until(t);
-    const std::string answer = cluster.apply(f->inject);
-    injected.push_back(accepted(answer));
-    if (!injected.back()) out.refused.push_back(f->id + ": " + answer);
+    bool all = true;
+    for (const Action& a : f->inject) {
+      const std::string answer = cluster.apply(a);
+      if (accepted(answer)) continue;
+      all = false;
+      out.refused.push_back(f->id + ": " + answer);
+    }
+    injected.push_back(all);
     t += kPairGapMs;
   }
   const TimeMs undo_ms = settings.fault_at_ms + settings.hold_ms;
   cluster.run_until(undo_ms);
   for (std::size_t i = faults.size(); i-- > 0;) {
-    if (injected[i]) (void)cluster.apply(faults[i]->undo);
+    if (!injected[i]) continue;
+    for (const Action& a : faults[i]->undo) (void)cluster.apply(a);
   }
   const TimeMs end_ms = undo_ms + settings.horizon_ms;
   cluster.run_until(end_ms);

@@ -26,7 +26,23 @@ TEST(SingleFaults, EveryKindForTheRunbooksCluster) {
   EXPECT_EQ(kinds["partition"], 7);     // 2^(4-1) - 1 two-way splits
   EXPECT_EQ(kinds["nfs-outage"], 1);
   EXPECT_EQ(faults.front().id, "crash atlanta");
-  EXPECT_EQ(faults.front().undo.kind, ActionKind::kRestartNode);
+  EXPECT_EQ(faults.front().undo.at(0).kind, ActionKind::kRestartNode);
+  EXPECT_EQ(kinds.count("domain-outage"), 0U);  // the plan declares no failure domains
+}
+
+TEST(SingleFaults, AFailureDomainIsLostAtOnce) {
+  Plan plan = default_plan();
+  plan.nodes[0].failure_domain = "rack1";
+  plan.nodes[3].failure_domain = "rack1";
+  plan.nodes[1].failure_domain = "rack2";  // alone in its domain: no fault of its own
+  const std::vector<Fault> faults = single_faults(plan);
+  const Fault& last = faults.back();
+  EXPECT_EQ(last.id, "domain-outage rack1");
+  EXPECT_EQ(last.involves, (std::vector<std::string>{"atlanta", "denver"}));
+  ASSERT_EQ(last.inject.size(), 2U);
+  EXPECT_EQ(last.inject[1].kind, ActionKind::kCrashNode);
+  EXPECT_EQ(last.inject[1].node, "denver");
+  EXPECT_EQ(faults.size(), 24U);
 }
 
 TEST(SingleFaults, PartitionInvolvesItsSmallerSide) {

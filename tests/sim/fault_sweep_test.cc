@@ -109,6 +109,19 @@ TEST(FaultSweep, UnpinnedCaptainFailsOverThePinnedOneWaits) {
   EXPECT_LT(unpinned, 90'000);
 }
 
+// Two of the three managers in one rack: the rack's loss is one fault, and it costs the quorum.
+TEST(FaultSweep, ARackHoldingTwoManagersTakesTheQuorumWithIt) {
+  Plan plan = *corrected_plan();
+  plan.nodes[0].failure_domain = "rack1";  // atlanta
+  plan.nodes[1].failure_domain = "rack1";  // boston
+  plan.nodes[2].failure_domain = "rack2";  // chicago
+  plan.nodes[3].failure_domain = "rack2";  // denver
+  const SweepResult r = sweep_faults(std::make_shared<const Plan>(plan), three_seeds());
+  EXPECT_TRUE(find(r, "domain-outage rack1").quorum_lost);
+  EXPECT_FALSE(find(r, "domain-outage rack2").quorum_lost);
+  EXPECT_TRUE(find(r, "domain-outage rack1").recovery_ms.has_value());
+}
+
 TEST(FaultSweep, PairsAtDepthTwo) {
   SweepSettings s;
   s.seeds = {1};
