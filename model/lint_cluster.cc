@@ -1,5 +1,6 @@
 // Lint checks of the cluster's shape: the quorum, single points of failure and placement.
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "model/lint_checks.h"
@@ -39,6 +40,16 @@ bool overlay_link(const Plan& plan, int a, int b) {
   const Firewall& fb = plan.firewalls.size() > ub ? plan.firewalls[ub] : none;
   return incoming_verdict(fb, plan.nodes[ua].address, 4789, Proto::kUdp) == FirewallVerdict::kAllow &&
          incoming_verdict(fa, plan.nodes[ub].address, 4789, Proto::kUdp) == FirewallVerdict::kAllow;
+}
+
+// Is the service pinned to one node by name or id (what spof.dashboard-pinned reports)?
+bool pinned_by_node(const ServiceSpec& s) {
+  return std::any_of(s.constraints.begin(), s.constraints.end(), [](const Constraint& c) {
+    std::string key = c.key;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return c.op == ConstraintOp::kEq && (key == "node.id" || key == "node.hostname");
+  });
 }
 
 }  // namespace
@@ -198,6 +209,7 @@ void check_unsatisfiable(const Plan& plan, std::vector<Finding>& out) {
 void check_single_node(const Plan& plan, std::vector<Finding>& out) {
   for (const ServiceSpec& s : plan.services) {
     if (s.constraints.empty()) continue;
+    if (s.name == plan.dashboard_service && pinned_by_node(s)) continue;  // said already
     const std::vector<int> nodes = eligible_nodes(plan, s);
     if (nodes.size() != 1) continue;
     const std::string& node = plan.nodes[static_cast<std::size_t>(nodes[0])].name;
