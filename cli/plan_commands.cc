@@ -161,6 +161,8 @@ int cmd_validate(const PlanArgs& a) {
   ValidationReport report;
   report.plan_name = plan.name;
   report.plan_file = loaded.file;
+  // The embedded plan is scenarios/default-plan.yaml of the repository.
+  report.plan_uri = a.plan.empty() ? "scenarios/default-plan.yaml" : a.plan;
   report.plan_digest = loaded.digest;
   report.findings = lint_plan(plan);
   if (!a.static_only) {

@@ -1,6 +1,7 @@
 #include "model/validation_report.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "model/report.h"
 #include "model/runner.h"
@@ -143,8 +144,27 @@ const char* sarif_level(Severity s) {
   return "none";
 }
 
+// A relative URI reference (RFC 3986) for a path: unreserved characters and '/' as they are,
+// every other byte percent-encoded.
+std::string uri_of(const std::string& path) {
+  std::string out;
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      static const char* const kHex = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 nlohmann::ordered_json sarif_location(const ValidationReport& r, int line) {
-  nlohmann::ordered_json physical = {{"artifactLocation", {{"uri", r.plan_file}}}};
+  nlohmann::ordered_json physical = {
+      {"artifactLocation", {{"uri", uri_of(r.plan_uri.empty() ? r.plan_file : r.plan_uri)}}}};
   if (line > 0) physical["region"] = {{"startLine", line}};
   return nlohmann::ordered_json::array({{{"physicalLocation", physical}}});
 }

@@ -15,6 +15,7 @@ namespace clawsim {
 struct ValidationReport {
   std::string plan_name;
   std::string plan_file;    // as given, for locations
+  std::string plan_uri;     // SARIF's artifact location: the plan's path in the repository
   std::string plan_digest;
   std::vector<Finding> findings;  // lint_plan's order
   bool swept = false;             // false with --static-only
