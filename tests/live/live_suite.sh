@@ -159,12 +159,25 @@ wait_ready || true
 "$clawsim" check-change "$root/tests/live/leave-rejoin.change" --plan "$plan" >"$work/model.out" 2>&1
 sed -nE 's/^        (REFUSED|answer): //p' "$work/model.out" >"$work/model.answers"
 token=$(ssh_node 10.0.0.1 "/usr/bin/docker -H unix:///run/docker.sock swarm join-token -q worker" </dev/null)
-{
-  ssh_node 10.0.0.4 "/usr/bin/docker -H unix:///run/docker.sock swarm leave" 2>&1 </dev/null
-  ssh_node 10.0.0.4 "/usr/bin/docker -H unix:///run/docker.sock swarm join --token $token 10.0.0.1:2377" 2>&1 </dev/null
-} >"$work/real.answers"
+left=$(date +%s%N)
+ssh_node 10.0.0.4 "/usr/bin/docker -H unix:///run/docker.sock swarm leave" >"$work/real.answers" 2>&1 </dev/null
+# The model marks a worker that left Down 9-16.5 s later (3 heartbeat periods of 5 s +- 0.5 s
+# after its last heartbeat); the polls below are about a second apart.
+down_s=""
+for _ in $(seq 1 40); do
+  if ssh_node 10.0.0.1 "/usr/bin/docker -H unix:///run/docker.sock node ls --format '{{.Hostname}} {{.Status}}'" \
+       </dev/null | grep -q "^denver Down"; then
+    down_s=$(( ($(date +%s%N) - left) / 1000000 ))
+    break
+  fi
+  sleep 0.5
+done
+ssh_node 10.0.0.4 "/usr/bin/docker -H unix:///run/docker.sock swarm join --token $token 10.0.0.1:2377" \
+  >>"$work/real.answers" 2>&1 </dev/null
 check "leave and rejoin answer as the real swarm does" 0 diff "$work/model.answers" "$work/real.answers"
 sed 's/^/     /' "$work/real.answers"
+echo "     denver Down ${down_s:-never} ms after its leave (model: 9000..16500 ms)"
+check "a worker that left is Down when the model says" 0 test -n "$down_s" -a "${down_s:-0}" -ge 8000 -a "${down_s:-0}" -le 18000
 
 echo "live suite took $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
