@@ -184,7 +184,10 @@ int run(int argc, char** argv) {
   }
   if (command == "scenario" && args.size() == 2) return cmd_scenario(args[1], vm);
   if (command == "validate" && args.size() == 1) return cmd_validate(plan_args(vm));
-  if (command == "check-change" && args.size() == 2) {
+  if (command == "check-change" && args.size() != 2) {
+    throw UsageError{"check-change needs one change file: clawsim check-change FILE [--plan PLAN]"};
+  }
+  if (command == "check-change") {
     PlanArgs a = plan_args(vm);
     a.change = args[1];
     return cmd_check_change(a);

@@ -141,10 +141,12 @@ int cmd_check_change(const PlanArgs& a) {
     RunResult run = run_scenario(scenario, driver, loaded.plan->name);
     run.seed = a.seed;
     run.plan_digest = loaded.digest;
+    run.plan_digest = "changed";  // not the plan file's text any more
     text += "\nthen scenario " + scenario.name + " on the cluster the change leaves:\n" +
             report_text(run, scenario, a.verbose);
     json["then_scenario"] = report_json(run);
     pass = pass && run.pass();
+    json["verdict"] = pass ? "pass" : "fail";
   }
   if (!a.json.empty()) cli::write_output(a.json, json.dump(2) + "\n");
   if (a.json != "-") std::cout << text;

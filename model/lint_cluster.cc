@@ -228,6 +228,7 @@ void check_nfs_client_missing(const Plan& plan, std::vector<Finding>& out) {
     std::vector<int> missing;
     for (int n : eligible_nodes(plan, s)) {
       const std::string& name = plan.nodes[static_cast<std::size_t>(n)].name;
+      if (name == plan.nfs->server) continue;  // the export is local there
       if (std::find(plan.nfs->clients.begin(), plan.nfs->clients.end(), name) ==
           plan.nfs->clients.end()) {
         missing.push_back(n);

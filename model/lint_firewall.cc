@@ -250,13 +250,20 @@ void check_ssh_open(const Plan& plan, std::vector<Finding>& out) {
   }
   for (const auto& [key, entry] : open) {
     const auto& [at, nodes] = entry;
-    const bool limit = at.text.find(" limit ") != std::string::npos;
+    const bool limit = std::any_of(traces[static_cast<std::size_t>(nodes.front())].fw.rules.begin(),
+                                   traces[static_cast<std::size_t>(nodes.front())].fw.rules.end(),
+                                   [&](const UfwRule& r) {
+                                     return r.text == at.text && r.action == UfwRule::Action::kLimit;
+                                   });
     out.push_back(finding(std::to_string(plan.ssh.port),
                           "`" + at.text + "` admits SSH (" + std::to_string(plan.ssh.port) +
                               "/tcp) from any address on " + node_names(plan, nodes) +
                               (limit ? " (rate-limited to 6 new connections in 30 s per address)"
                                      : "") +
-                              ", so a rule admitting only the admin restricts nothing",
+                              (plan.ssh.clients.empty()
+                                   ? std::string()
+                                   : ", so a rule admitting only " + plan.ssh.clients.front().name +
+                                         " restricts nothing"),
                           "drop it, or rate-limit the admin's address only: `ufw limit from <ADMIN_IP> "
                           "to any port " + std::to_string(plan.ssh.port) + " proto tcp`",
                           at.line, at.field));
@@ -293,9 +300,9 @@ void check_docker_restart(const Plan& plan, std::vector<Finding>& out) {
                            (text.find("service docker restart") != std::string::npos);
       if (!restart) continue;
       out.push_back(finding(text,
-                            "`" + text + "` runs on every manager in one step: run at once, the "
-                                "managers lose their leader together, and each restarted daemon "
-                                "kills the containers it had (no live-restore)",
+                            "`" + text + "` is in one step for every manager: typed on all of "
+                                "them at once, the managers lose their leader together, and each "
+                                "restarted daemon kills its containers unless live-restore is on",
                             "restart one node at a time, waiting for `docker node ls` to show it "
                             "Ready (and Reachable) before the next",
                             c < step.command_lines.size() ? step.command_lines[c] : step.line,

@@ -23,7 +23,8 @@ bool is_socket_proxy(const ServiceSpec& s) {
 
 // haproxy's `-m bool`: a non-zero integer is true, anything else false.
 bool flag_on(const std::string& value) {
-  if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit)) return false;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (value.empty() || !std::all_of(value.begin(), value.end(), digit)) return false;
   return std::any_of(value.begin(), value.end(), [](char c) { return c != '0'; });
 }
 
@@ -260,6 +261,7 @@ void check_settings_persistence(const Plan& plan, std::vector<Finding>& out) {
 void check_unpinned_images(const Plan& plan, std::vector<Finding>& out) {
   for (const ServiceSpec& s : plan.services) {
     if (s.name == plan.dashboard_service) continue;  // CapRover updates its own image
+    if (s.image.rfind("img-captain--", 0) == 0) continue;  // built and numbered by CapRover
     if (s.image.find('@') != std::string::npos) continue;  // by digest
     const std::size_t slash = s.image.rfind('/');
     const std::size_t colon = s.image.rfind(':');

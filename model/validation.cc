@@ -93,9 +93,11 @@ std::string fault_name(const FaultOutcome& o) {
   return out;
 }
 
-std::string seed_note(const FaultOutcome& o) { return " (seed " + std::to_string(o.worst_seed) + ")"; }
+std::string seed_note(const FaultOutcome& o) { return " (seed " + std::to_string(o.seed) + ")"; }
 
-bool was_down_before(const Objective& obj, const FaultOutcome& o) {
+// Did the plan fail the objective before the fault came (nothing the fault did)?
+bool broken_before_fault(const Objective& obj, const FaultOutcome& o) {
+  if (obj.kind == Objective::Kind::kQuorumHeld) return !o.quorum_before;
   return obj.kind == Objective::Kind::kMaxDowntime &&
          std::find(o.down_before.begin(), o.down_before.end(), obj.service) != o.down_before.end();
 }
@@ -179,27 +181,41 @@ std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResu
     v.name = obj.name;
     v.implicit = implicit;
     v.line = obj.line;
-    int down_before = 0;  // outcomes where the service was down before its fault came
-    for (const FaultOutcome& o : sweep.outcomes) {
-      if (static_cast<int>(o.faults.size()) > obj.depth) continue;
-      if (involves_any(o, obj.except)) {
+    int broken_before = 0;  // fault sets whose every run found the plan already failing it
+    for (std::size_t i = 0; i < sweep.outcomes.size(); ++i) {
+      const FaultOutcome& shown = sweep.outcomes[i];
+      if (static_cast<int>(shown.faults.size()) > obj.depth) continue;
+      if (involves_any(shown, obj.except)) {
         ++v.excepted;
         continue;
       }
       ++v.judged;
-      if (was_down_before(obj, o)) {
-        ++down_before;
-        continue;
+      // Every seed's run is judged; the first that breaks the objective is named.
+      const std::vector<FaultOutcome> one = {shown};
+      const std::vector<FaultOutcome>& runs = i < sweep.runs.size() ? sweep.runs[i] : one;
+      bool before = true;
+      std::string why;
+      for (const FaultOutcome& run : runs) {
+        if (broken_before_fault(obj, run)) continue;
+        before = false;
+        if (why.empty()) why = breach(obj, run);
       }
-      const std::string why = breach(obj, o);
-      if (why.empty()) continue;
-      v.failures.push_back(fault_name(o) + ": " + why);
+      if (before) {
+        ++broken_before;
+      } else if (!why.empty()) {
+        v.failures.push_back(fault_name(shown) + ": " + why);
+      }
     }
-    if (down_before > 0) {
-      v.failures.insert(v.failures.begin(),
-                        obj.service + " is down before the fault in " + std::to_string(down_before) +
-                            " of " + std::to_string(v.judged) + " fault outcomes: the plan's own state");
+    if (broken_before > 0) {
+      const std::string what = obj.kind == Objective::Kind::kQuorumHeld
+                                   ? std::string("the swarm has no quorum")
+                                   : obj.service + " is down";
+      v.failures.insert(v.failures.begin(), what + " before the fault in " +
+                                                std::to_string(broken_before) + " of " +
+                                                std::to_string(v.judged) +
+                                                " fault outcomes: the plan's own state");
     }
+    if (v.judged == 0) v.failures.push_back("no fault outcome to judge it on");
     v.holds = v.failures.empty();
     out.push_back(std::move(v));
   }

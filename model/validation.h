@@ -32,7 +32,7 @@ std::vector<Fault> single_faults(const Plan& plan);
 // Can these two faults be held at once? Not on the same node, not two partitions.
 bool compatible(const Fault& a, const Fault& b);
 
-// What one fault (or pair) did, worst case over the seeds swept.
+// What one fault (or pair) did in one run.
 struct FaultOutcome {
   std::vector<std::string> faults;     // ids, one or two
   std::vector<std::string> involves;   // union of the faults' `involves`
@@ -42,7 +42,8 @@ struct FaultOutcome {
   std::map<std::string, DurationMs> downtime_ms;  // services up before the fault: time down
   std::vector<std::string> down_before;  // services already down when the fault came
   std::optional<DurationMs> recovery_ms;  // from the undo until all is as before; none: never
-  std::uint64_t worst_seed = 0;        // the seed of the worst run (quorum, then downtime)
+  bool quorum_before = true;           // the plan had a quorum when the fault came
+  std::uint64_t seed = 0;        // the run's seed
 };
 
 struct SweepResult {
@@ -51,7 +52,9 @@ struct SweepResult {
   DurationMs fault_at_ms = 0;   // when the (first) fault is injected
   DurationMs hold_ms = 0;       // how long faults are held before the undo
   DurationMs horizon_ms = 0;    // how long the run goes on after the undo
-  std::vector<FaultOutcome> outcomes;  // singles first, then pairs, in fault order
+  std::vector<FaultOutcome> outcomes;  // the worst seed's run of each fault set: singles
+                                       // first, then pairs, in fault order
+  std::vector<std::vector<FaultOutcome>> runs;  // every seed's run, parallel to `outcomes`
 };
 
 struct ObjectiveVerdict {

@@ -222,7 +222,7 @@ nlohmann::ordered_json validation_json(const ValidationReport& r) {
          {"quorum_lost", o.quorum_lost}, {"quorum_lost_ms", o.quorum_lost_ms},
          {"downtime_ms", downtime}, {"down_before", o.down_before},
          {"recovery_ms", o.recovery_ms ? nlohmann::ordered_json(*o.recovery_ms) : nullptr},
-         {"worst_seed", o.worst_seed}});
+         {"seed", o.seed}});
   }
   j["sweep"] = sweep;
   j["objectives"] = nlohmann::ordered_json::array();

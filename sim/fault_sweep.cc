@@ -19,6 +19,23 @@ bool accepted(const std::string& answer) {
          ends_with("promoted to a manager in the swarm.");
 }
 
+// An operation the API cannot take while a leader is being elected (the second fault of a pair
+// often comes then) is typed again each second for up to half a minute, as an operator would.
+bool transient(const std::string& answer) {
+  return answer.find("context deadline exceeded") != std::string::npos ||
+         answer.find("does not have a leader") != std::string::npos;
+}
+
+std::string inject(SimCluster& cluster, const Action& a) {
+  constexpr int kRetries = 30;
+  std::string answer = cluster.apply(a);
+  for (int i = 0; i < kRetries && transient(answer); ++i) {
+    cluster.run_until(cluster.now() + kSecondMs);
+    answer = cluster.apply(a);
+  }
+  return answer;
+}
+
 // The state of what must come back after the undo, followed change by change.
 struct Watch {
   std::map<std::string, bool> service_up;  // services up before the fault
@@ -64,15 +81,16 @@ Watch baseline(const SimCluster& cluster, FaultOutcome& out) {
     if (n.status == "ready") w.node_ready[n.name] = true;
   }
   w.track_quorum = w.quorum = cluster.has_quorum();
+  out.quorum_before = w.quorum;  // without one, a quorum loss is the plan's, not the fault's
   w.track_leader = w.leader = cluster.leader() >= 0;
   return w;
 }
 
 // Downtime, quorum loss and recovery, read off the changes after the inject.
-void measure(const Timeline& after, Watch w, TimeMs inject_ms, TimeMs undo_ms, TimeMs end_ms,
+void measure(const Timeline& after, Watch w, TimeMs undo_ms, TimeMs end_ms,
              FaultOutcome& out) {
   std::map<std::string, TimeMs> down_since;
-  TimeMs quorum_lost_since = w.quorum ? -1 : inject_ms;
+  TimeMs quorum_lost_since = -1;
   TimeMs good_since = -1;  // everything has been as before since then; -1: not (yet)
   auto settle = [&](TimeMs t) {
     if (t < undo_ms) return;
@@ -96,7 +114,7 @@ void measure(const Timeline& after, Watch w, TimeMs inject_ms, TimeMs undo_ms, T
         out.downtime_ms[c.subject] += c.t_ms - it->second;
         down_since.erase(it);
       }
-    } else if (c.kind == "quorum") {
+    } else if (c.kind == "quorum" && w.track_quorum) {
       if (!w.quorum && quorum_lost_since < 0) quorum_lost_since = c.t_ms;
       if (w.quorum && quorum_lost_since >= 0) {
         out.quorum_lost = true;
@@ -129,35 +147,12 @@ bool worse(const FaultOutcome& a, const FaultOutcome& b) {
   return ra > rb;
 }
 
-void merge(FaultOutcome& into, const FaultOutcome& run) {
-  into.quorum_lost = into.quorum_lost || run.quorum_lost;
-  into.quorum_lost_ms = std::max(into.quorum_lost_ms, run.quorum_lost_ms);
-  for (const auto& [service, ms] : run.downtime_ms) {
-    into.downtime_ms[service] = std::max(into.downtime_ms[service], ms);
-  }
-  for (const std::string& s : run.down_before) {
-    if (std::find(into.down_before.begin(), into.down_before.end(), s) == into.down_before.end()) {
-      into.down_before.push_back(s);
-    }
-  }
-  for (const std::string& r : run.refused) {
-    if (std::find(into.refused.begin(), into.refused.end(), r) == into.refused.end()) {
-      into.refused.push_back(r);
-    }
-  }
-  if (!run.recovery_ms || !into.recovery_ms) {
-    into.recovery_ms.reset();
-  } else {
-    into.recovery_ms = std::max(*into.recovery_ms, *run.recovery_ms);
-  }
-}
-
 }  // namespace
 
 FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
                         std::uint64_t seed, const SweepSettings& settings) {
   FaultOutcome out;
-  out.worst_seed = seed;
+  out.seed = seed;
   for (const Fault* f : faults) {
     out.faults.push_back(f->id);
     for (const std::string& n : f->involves) {
@@ -170,29 +165,33 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
   cluster.run_until(settings.fault_at_ms);
   (void)cluster.take_changes();
   const Watch before = baseline(cluster, out);
-  std::vector<bool> injected;
+  std::vector<std::vector<bool>> injected;  // per fault, per inject action
   TimeMs t = settings.fault_at_ms;
   for (const Fault* f : faults) {
     cluster.run_until(t);
-    bool all = true;
+    injected.emplace_back();
     for (const Action& a : f->inject) {
-      const std::string answer = cluster.apply(a);
-      if (accepted(answer)) continue;
-      all = false;
-      out.refused.push_back(f->id + ": " + answer);
+      const std::string answer = inject(cluster, a);
+      injected.back().push_back(accepted(answer));
+      if (!injected.back().back()) out.refused.push_back(f->id + ": " + answer);
     }
-    injected.push_back(all);
-    t += kPairGapMs;
+    t = std::max(t, cluster.now()) + kPairGapMs;
   }
   const TimeMs undo_ms = settings.fault_at_ms + settings.hold_ms;
   cluster.run_until(undo_ms);
   for (std::size_t i = faults.size(); i-- > 0;) {
-    if (!injected[i]) continue;
-    for (const Action& a : faults[i]->undo) (void)cluster.apply(a);
+    const Fault& f = *faults[i];
+    const std::vector<bool>& done = injected[i];
+    const bool any = std::find(done.begin(), done.end(), true) != done.end();
+    for (std::size_t u = 0; u < f.undo.size(); ++u) {
+      // An undo paired with an inject action (a domain's nodes) runs only if that one ran.
+      const bool paired = f.undo.size() == f.inject.size();
+      if (paired ? done[u] : any) (void)cluster.apply(f.undo[u]);
+    }
   }
   const TimeMs end_ms = undo_ms + settings.horizon_ms;
   cluster.run_until(end_ms);
-  measure(cluster.take_changes(), before, settings.fault_at_ms, undo_ms, end_ms, out);
+  measure(cluster.take_changes(), before, undo_ms, end_ms, out);
   return out;
 }
 
@@ -214,20 +213,14 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
     }
   }
   for (const std::vector<const Fault*>& set : sets) {
-    FaultOutcome worst;
-    FaultOutcome merged;
+    std::vector<FaultOutcome> runs;
+    std::size_t worst = 0;
     for (std::size_t s = 0; s < settings.seeds.size(); ++s) {
-      FaultOutcome run = run_faults(plan, set, settings.seeds[s], settings);
-      if (s == 0) {
-        merged = run;
-        worst = run;
-        continue;
-      }
-      if (worse(run, worst)) worst = run;
-      merge(merged, run);
+      runs.push_back(run_faults(plan, set, settings.seeds[s], settings));
+      if (worse(runs.back(), runs[worst])) worst = s;
     }
-    merged.worst_seed = worst.worst_seed;
-    result.outcomes.push_back(std::move(merged));
+    result.outcomes.push_back(runs[worst]);  // one seed's numbers, reproducible with it
+    result.runs.push_back(std::move(runs));
   }
   return result;
 }

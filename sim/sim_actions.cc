@@ -121,6 +121,15 @@ std::string SimCluster::apply(const Action& a) {
                           a.kind != ActionKind::kNfsStop && a.kind != ActionKind::kNfsStart &&
                           a.kind != ActionKind::kServiceUpdate;
   if (needs_node && node < 0) return "no node matches '" + a.node + "' now";
+  const bool node_api = a.kind == ActionKind::kDemote || a.kind == ActionKind::kPromote ||
+                        a.kind == ActionKind::kDrain || a.kind == ActionKind::kPause ||
+                        a.kind == ActionKind::kActivate || a.kind == ActionKind::kLabelAdd ||
+                        a.kind == ActionKind::kLabelRm;
+  if (node_api && removed(node)) {  // its node object is gone (`docker node rm`)
+    const std::string answer = "Error: No such node: " + a.node;
+    record("action", a.describe(), answer);
+    return answer;
+  }
   std::string result;
   switch (a.kind) {
     case ActionKind::kCrashNode: result = act_crash(node); break;
@@ -221,7 +230,7 @@ std::string SimCluster::act_demote(int node, int via) {
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
   if (n.role != Role::kManager) return "Node " + name + " is already a worker.";
   int managers = 0;
-  for (const SimNode& m : nodes_) managers += m.role == Role::kManager ? 1 : 0;
+  for (const SimNode& m : nodes_) managers += m.role == Role::kManager && !m.removed ? 1 : 0;
   if (managers == 1) {
     return "Error response from daemon: rpc error: code = FailedPrecondition desc = attempting "
            "to demote the last manager of the swarm";

@@ -126,6 +126,17 @@ TEST(Objectives, DownBeforeTheFaultFailsADowntimeObjective) {
             "captain-captain is down before the fault in 1 of 1 fault outcomes: the plan's own state");
 }
 
+TEST(Objectives, OneJudgedOnNothingFails) {
+  Plan plan = default_plan();
+  plan.objectives.resize(1);
+  plan.objectives[0].except = {"atlanta", "boston", "chicago", "denver"};
+  SweepResult sweep;
+  sweep.outcomes.push_back(outcome({"crash boston"}, {"boston"}));
+  const ObjectiveVerdict v = judge_objectives(plan, sweep)[0];
+  EXPECT_FALSE(v.holds);
+  EXPECT_EQ(v.failures, std::vector<std::string>{"no fault outcome to judge it on"});
+}
+
 TEST(Objectives, APlanWithoutObjectivesIsJudgedOnTheQuorum) {
   Plan plan = default_plan();
   plan.objectives.clear();

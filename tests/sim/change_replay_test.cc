@@ -110,6 +110,19 @@ TEST(ChangeReplay, DockerAnswersWhatTheSwarmRefuses) {
   EXPECT_EQ(r.refused_steps(), 3);
 }
 
+TEST(ChangeReplay, ARemovedNodeIsNoSuchNode) {
+  const ChangeReport r = replay(
+      "denver$ docker swarm leave\n"
+      "docker node rm denver\n"
+      "docker node update --label-add x=y denver\n"
+      "docker node promote denver\n");
+  ASSERT_EQ(r.steps.size(), 4U);
+  EXPECT_EQ(r.steps[0].answer, "Node left the swarm.");
+  EXPECT_FALSE(r.steps[1].refused) << r.steps[1].answer;  // Down by then: removable
+  EXPECT_EQ(r.steps[2].answer, "Error: No such node: denver");
+  EXPECT_EQ(r.steps[3].answer, "Error: No such node: denver");
+}
+
 TEST(ChangeReplay, SameSeedSameReport) {
   const std::string text = read("scenarios/changes/runbook-ha-promote.change");
   const ChangeReport a = replay(text, 7), b = replay(text, 7);
