@@ -132,6 +132,15 @@ int cmd_check_change(const PlanArgs& a) {
   bool pass = report.pass();
   nlohmann::ordered_json json = change_json(report);
   if (!a.then_scenario.empty()) {
+    for (const StepReport& s : report.steps) {
+      const bool gone = s.step.kind == ChangeKind::kNodeRm || s.step.kind == ChangeKind::kSwarmLeave;
+      if (gone && !s.refused) {
+        throw cli::UsageError{a.change + ":" + std::to_string(s.step.line) + ": --then-scenario: `" +
+                              s.step.text + "` takes a node out of the swarm, and a scenario "
+                              "starts from a plan, which cannot say so yet; run the scenario on a "
+                              "plan without that node"};
+      }
+    }
     auto end = std::make_shared<const Plan>(report.end_plan);
     const Scenario scenario = cli::load_scenario(a.then_scenario, *end);
     auto effective = scenario.overrides_settings

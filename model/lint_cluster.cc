@@ -97,7 +97,7 @@ void check_manager_count(const Plan& plan, std::vector<Finding>& out) {
   out.push_back(finding("managers",
                         count_text(n, "manager", "managers") + ": the swarm needs " +
                             std::to_string(majority(n)) + " for a quorum and tolerates no loss",
-                        "run three (or five) managers: `docker node promote` two workers", 0,
+                        "run three (or five) managers: `docker node promote` two workers", plan.nodes_line,
                         "nodes"));
 }
 
@@ -108,7 +108,7 @@ void check_even_managers(const Plan& plan, std::vector<Finding>& out) {
                         std::to_string(n) + " managers need " + std::to_string(majority(n)) +
                             " for a quorum and tolerate " + std::to_string(tolerated_failures(n)) +
                             " loss(es), as " + std::to_string(n - 1) + " would",
-                        "run an odd number of managers: promote one more node or demote one", 0,
+                        "run an odd number of managers: promote one more node or demote one", plan.nodes_line,
                         "nodes"));
 }
 
@@ -117,7 +117,8 @@ void check_too_many_managers(const Plan& plan, std::vector<Finding>& out) {
   if (n <= 7) return;
   out.push_back(finding("managers", std::to_string(n) + " managers: every write waits for " +
                                         std::to_string(majority(n)) + " of them",
-                        "keep seven managers at most; demote the rest to workers", 0, "nodes"));
+                        "keep seven managers at most; demote the rest to workers", plan.nodes_line,
+                        "nodes"));
 }
 
 void check_failure_domains(const Plan& plan, std::vector<Finding>& out) {

@@ -143,6 +143,7 @@ struct Plan {
   std::string description;
   std::string admin_address;
   std::vector<NodeSpec> nodes;
+  int nodes_line = 0;  // where `nodes:` is written, for findings about the whole set
   RaftSettings raft;
   DispatcherSettings dispatcher;
   WorldSettings world;

@@ -365,6 +365,7 @@ Plan parse_plan_fields(const Field& root) {
     plan.admin_address = root.child("admin_address").as_string();
   }
   const Field nodes = root.child("nodes");
+  plan.nodes_line = nodes.line();
   for (std::size_t i = 0; i < nodes.size(); ++i) plan.nodes.push_back(parse_node(nodes.item(i)));
   check_nodes(nodes, plan);
   parse_settings(root, plan.raft, plan.dispatcher, plan.world);

@@ -55,7 +55,12 @@ struct SweepResult {
   std::vector<FaultOutcome> outcomes;  // the worst seed's run of each fault set: singles
                                        // first, then pairs, in fault order
   std::vector<std::vector<FaultOutcome>> runs;  // every seed's run, parallel to `outcomes`
+  std::vector<std::string> notes;  // what was not swept, and why
 };
+
+// Faults of these kinds the plan is too large to sweep ("" when none): every two-way split of
+// more than a dozen nodes would be thousands of runs.
+std::string partitions_skipped(const Plan& plan);
 
 struct ObjectiveVerdict {
   std::string name;

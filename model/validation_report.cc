@@ -90,6 +90,7 @@ std::string sweep_text(const ValidationReport& r, bool verbose) {
                     (s.depth >= 2 ? ", " + plural(pairs, "pair") : "") + ", seeds " + seeds +
                     "; each fault held " + format_time(s.hold_ms) + ", then undone and watched " +
                     format_time(s.horizon_ms) + " (worst seed shown)\n";
+  for (const std::string& note : s.notes) out += note + "\n";
   std::vector<std::string> down_before;
   for (const FaultOutcome& o : s.outcomes) {
     for (const std::string& d : o.down_before) {
@@ -212,7 +213,8 @@ nlohmann::ordered_json validation_json(const ValidationReport& r) {
   if (!r.swept) return j;
   nlohmann::ordered_json sweep = {{"depth", r.sweep.depth}, {"seeds", r.sweep.seeds},
                                   {"fault_at_ms", r.sweep.fault_at_ms},
-                                  {"hold_ms", r.sweep.hold_ms}, {"horizon_ms", r.sweep.horizon_ms}};
+                                  {"hold_ms", r.sweep.hold_ms}, {"horizon_ms", r.sweep.horizon_ms},
+                                  {"notes", r.sweep.notes}};
   sweep["outcomes"] = nlohmann::ordered_json::array();
   for (const FaultOutcome& o : r.sweep.outcomes) {
     nlohmann::ordered_json downtime = nlohmann::ordered_json::object();

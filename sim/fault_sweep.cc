@@ -203,6 +203,9 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
   result.hold_ms = settings.hold_ms;
   result.horizon_ms = settings.horizon_ms;
   const std::vector<Fault> faults = single_faults(*plan);
+  if (const std::string skipped = partitions_skipped(*plan); !skipped.empty()) {
+    result.notes.push_back(skipped);
+  }
   std::vector<std::vector<const Fault*>> sets;
   for (const Fault& f : faults) sets.push_back({&f});
   if (settings.depth >= 2) {
