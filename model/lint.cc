@@ -163,13 +163,28 @@ std::vector<Finding> lint_plan(const Plan& plan) {
     all.insert(all.end(), std::make_move_iterator(found.begin()),
                std::make_move_iterator(found.end()));
   }
+  std::vector<bool> used(plan.waivers.size(), false);
   for (Finding& f : all) {
-    for (const Waiver& w : plan.waivers) {
-      if (!waiver_matches(w, f)) continue;
+    for (std::size_t w = 0; w < plan.waivers.size(); ++w) {
+      if (!waiver_matches(plan.waivers[w], f)) continue;
       f.waived = true;
-      f.waiver_reason = w.reason;
+      f.waiver_reason = plan.waivers[w].reason;
+      used[w] = true;
       break;
     }
+  }
+  for (std::size_t w = 0; w < plan.waivers.size(); ++w) {
+    const Waiver& waiver = plan.waivers[w];
+    if (used[w] || find_lint_rule(waiver.rule) == nullptr) continue;
+    Finding f = lint::finding(waiver.rule,
+                              "the waiver of " + waiver.rule +
+                                  (waiver.subject.empty() ? "" : " for " + waiver.subject) +
+                                  " matches no finding",
+                              "remove it, or correct its subject", waiver.line,
+                              "waivers[" + std::to_string(w) + "]");
+    f.rule = "plan.unused-waiver";
+    f.severity = Severity::kWarning;
+    all.push_back(std::move(f));
   }
   std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return severity_rank(a.severity) < severity_rank(b.severity);

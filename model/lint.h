@@ -46,7 +46,8 @@ const LintRule* find_lint_rule(std::string_view id);
 std::vector<Finding> run_lint_rule(const LintRule& rule, const Plan& plan);
 
 // Runs every rule, applies the plan's waivers and orders the findings: errors first, then
-// warnings, then notes; within a severity by line, then rule id.
+// warnings, then notes; within a severity by line, then rule id. A waiver that matches no
+// finding is itself a warning ("plan.unused-waiver"): it would hide the next real one.
 std::vector<Finding> lint_plan(const Plan& plan);
 
 // Waivers naming a rule no catalogue entry has, as findings of the rule "plan.unknown-waiver".

@@ -273,16 +273,15 @@ void check_ssh_open(const Plan& plan, std::vector<Finding>& out) {
 void check_not_enabled(const Plan& plan, std::vector<Finding>& out) {
   if (plan.firewall.empty()) return;  // the plan says nothing of a firewall
   const std::vector<NodeTrace> traces = replay(plan);
-  std::vector<int> off;
   for (std::size_t n = 0; n < traces.size(); ++n) {
-    if (!traces[n].fw.enabled) off.push_back(static_cast<int>(n));
+    if (traces[n].fw.enabled) continue;
+    const std::string& name = plan.nodes[n].name;
+    out.push_back(finding(name,
+                          "ufw is not enabled on " + name +
+                              " at the end of the plan's firewall steps: every port is open there",
+                          "end the steps with `ufw --force enable` on " + name,
+                          plan.firewall[0].line, "firewall"));
   }
-  if (off.empty()) return;
-  out.push_back(finding(node_names(plan, off),
-                        "ufw is not enabled on " + node_names(plan, off) +
-                            " at the end of the plan's firewall steps: every port is open there",
-                        "end the steps with `ufw --force enable` on every node", plan.firewall[0].line,
-                        "firewall"));
 }
 
 void check_docker_restart(const Plan& plan, std::vector<Finding>& out) {

@@ -33,16 +33,6 @@ std::vector<std::string> down_services(const SimCluster& cluster) {
 
 std::string name_of(const std::string& down) { return down.substr(0, down.find(':')); }
 
-bool accepted(const std::string& answer) {
-  auto ends_with = [&](std::string_view tail) {
-    return answer.size() >= tail.size() &&
-           answer.compare(answer.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  return answer == "ok" || ends_with("demoted in the swarm.") ||
-         ends_with("promoted to a manager in the swarm.") || answer == "Node left the swarm." ||
-         ends_with("joined a swarm as a manager.") || ends_with("joined a swarm as a worker.");
-}
-
 Action action_for(const ChangeStep& s, ActionKind kind) {
   Action a;
   a.kind = kind;
@@ -260,7 +250,7 @@ ChangeReport replay_change(const std::shared_ptr<const Plan>& plan, const Change
     r.step = step;
     const bool quorum_before = cluster.has_quorum();
     r.answer = perform(cluster, step);
-    r.refused = !accepted(r.answer);
+    r.refused = !accepted_answer(r.answer);
     if (!r.refused || step.kind == ChangeKind::kUfw) apply_to_plan(state, step);
     cluster.run_until(t + settings.settle_ms);
     r.quorum_lost_ms = quorum_lost_during(cluster.take_changes(), quorum_before, t, t + settings.settle_ms);

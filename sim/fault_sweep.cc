@@ -11,14 +11,6 @@ namespace {
 
 constexpr DurationMs kPairGapMs = 10'000;
 
-bool accepted(const std::string& answer) {
-  auto ends_with = [&](std::string_view tail) {
-    return answer.size() >= tail.size() && answer.compare(answer.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  return answer == "ok" || ends_with("demoted in the swarm.") ||
-         ends_with("promoted to a manager in the swarm.");
-}
-
 // An operation the API cannot take while a leader is being elected (the second fault of a pair
 // often comes then) is typed again each second for up to half a minute, as an operator would.
 bool transient(const std::string& answer) {
@@ -172,7 +164,7 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
     injected.emplace_back();
     for (const Action& a : f->inject) {
       const std::string answer = inject(cluster, a);
-      injected.back().push_back(accepted(answer));
+      injected.back().push_back(accepted_answer(answer));
       if (!injected.back().back()) out.refused.push_back(f->id + ": " + answer);
     }
     t = std::max(t, cluster.now()) + kPairGapMs;

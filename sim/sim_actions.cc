@@ -32,6 +32,15 @@ const char* const kDeadline =
 
 }  // namespace
 
+bool accepted_answer(std::string_view answer) {
+  const auto ends_with = [&](std::string_view tail) {
+    return answer.size() >= tail.size() && answer.substr(answer.size() - tail.size()) == tail;
+  };
+  return answer == "ok" || answer == "Node left the swarm." || ends_with("demoted in the swarm.") ||
+         ends_with("promoted to a manager in the swarm.") ||
+         ends_with("joined a swarm as a manager.") || ends_with("joined a swarm as a worker.");
+}
+
 int SimCluster::resolve(const std::string& ref) const {
   const int n = static_cast<int>(nodes_.size());
   auto crashed = [&](int i) {

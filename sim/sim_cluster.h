@@ -70,6 +70,10 @@ struct SimTask {
   std::string message;
 };
 
+// Is this what SimCluster::apply() or a runtime operation answers when Docker does it ("ok",
+// "Manager X demoted in the swarm.", "Node left the swarm.", ...), rather than a refusal?
+bool accepted_answer(std::string_view answer);
+
 class SimCluster {
  public:
   SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed);

@@ -190,7 +190,7 @@ TEST(LintFirewall, NotEnabledAndRestartOfEveryManager) {
   const std::string fw = "firewall:\n  - on: all\n    run:\n      - ufw default deny incoming\n"
                          "      - systemctl restart docker\n";
   const Plan p = parse(healthy("", fw));
-  EXPECT_EQ(run("firewall.not-enabled", p).size(), 1U);
+  EXPECT_EQ(run("firewall.not-enabled", p).size(), 4U);  // one per node, each waivable
   EXPECT_EQ(run("firewall.docker-restart-all-managers", p).size(), 1U);
   EXPECT_EQ(run("firewall.docker-restart-all-managers", default_plan()).size(), 1U);
   EXPECT_TRUE(run("firewall.not-enabled", parse(healthy())).empty());
@@ -280,6 +280,19 @@ TEST(LintWaivers, UnknownRuleIsAnError) {
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].severity, Severity::kError);
   EXPECT_EQ(found[0].field, "waivers[0].rule");
+}
+
+TEST(LintWaivers, AWaiverThatMatchesNothingIsAWarning) {
+  std::string text(default_plan_text());
+  text += "waivers:\n  - {rule: security.unpinned-image, subject: nginx, reason: old}\n";
+  int unused = 0;
+  for (const Finding& f : lint_plan(parse(text))) {
+    if (f.rule != "plan.unused-waiver") continue;
+    ++unused;
+    EXPECT_EQ(f.severity, Severity::kWarning);
+    EXPECT_EQ(f.field, "waivers[0]");
+  }
+  EXPECT_EQ(unused, 1);
 }
 
 TEST(LintWaivers, AWaiverNeedsAReason) {
