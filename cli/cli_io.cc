@@ -45,10 +45,6 @@ LoadedPlan load_plan(const std::string& path) {
   return {std::make_shared<const Plan>(std::move(plan).value()), file, digest(text)};
 }
 
-}  // namespace clawsim::cli
-
-namespace clawsim::cli {
-
 Scenario load_scenario(const std::string& ref, const Plan& plan) {
   std::string text(builtin_scenario(ref));
   std::string file = ref + ".yaml (built in)";

@@ -16,6 +16,8 @@ std::vector<int> eligible_nodes(const Plan& plan, const ServiceSpec& service);
 // "atlanta, boston and chicago"
 std::string join_names(const std::vector<std::string>& names);
 std::string node_names(const Plan& plan, const std::vector<int>& nodes);
+// The plan field of a service: "services[2]".
+std::string service_field(const Plan& plan, const ServiceSpec& service);
 // A finding, ready to be filled in by a check (rule id and severity come from the catalogue).
 Finding finding(std::string subject, std::string message, std::string fix, int line,
                 std::string field);

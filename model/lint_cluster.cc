@@ -14,10 +14,6 @@ std::string count_text(int n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-std::string service_field(const Plan& plan, const ServiceSpec& s) {
-  return "services[" + std::to_string(plan.service_index(s.name)) + "]";
-}
-
 std::vector<int> managers(const Plan& plan) {
   std::vector<int> out;
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
@@ -42,14 +38,18 @@ bool overlay_link(const Plan& plan, int a, int b) {
          incoming_verdict(fa, plan.nodes[ub].address, 4789, Proto::kUdp) == FirewallVerdict::kAllow;
 }
 
+// Does this constraint pin its service to one node by id or name (`node.id == X`)? Key names
+// ignore case, as swarmkit's do.
+bool pins_to_a_node(const Constraint& c) {
+  std::string key = c.key;
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return c.op == ConstraintOp::kEq && (key == "node.id" || key == "node.hostname");
+}
+
 // Is the service pinned to one node by name or id (what spof.dashboard-pinned reports)?
 bool pinned_by_node(const ServiceSpec& s) {
-  return std::any_of(s.constraints.begin(), s.constraints.end(), [](const Constraint& c) {
-    std::string key = c.key;
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return c.op == ConstraintOp::kEq && (key == "node.id" || key == "node.hostname");
-  });
+  return std::any_of(s.constraints.begin(), s.constraints.end(), pins_to_a_node);
 }
 
 }  // namespace
@@ -63,6 +63,10 @@ std::vector<int> eligible_nodes(const Plan& plan, const ServiceSpec& service) {
     if (all_constraints_match(service.constraints, node_facts(n))) out.push_back(static_cast<int>(i));
   }
   return out;
+}
+
+std::string service_field(const Plan& plan, const ServiceSpec& service) {
+  return "services[" + std::to_string(plan.service_index(service.name)) + "]";
 }
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -152,10 +156,7 @@ void check_dashboard_pinned(const Plan& plan, std::vector<Finding>& out) {
   const ServiceSpec& dash = plan.services[static_cast<std::size_t>(s)];
   for (std::size_t c = 0; c < dash.constraints.size(); ++c) {
     const Constraint& k = dash.constraints[c];
-    std::string key = k.key;
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (k.op != ConstraintOp::kEq || (key != "node.id" && key != "node.hostname")) continue;
+    if (!pins_to_a_node(k)) continue;
     const std::string nfs_note =
         plan.nfs ? " Its data on the NFS export does not change that: nothing moves the service."
                  : "";

@@ -12,10 +12,6 @@ namespace clawsim::lint {
 
 namespace {
 
-std::string field_of(const Plan& plan, const ServiceSpec& s) {
-  return "services[" + std::to_string(plan.service_index(s.name)) + "]";
-}
-
 bool is_socket_proxy(const ServiceSpec& s) {
   return s.image.rfind("tecnativa/docker-socket-proxy", 0) == 0 ||
          s.image.rfind("docker.io/tecnativa/docker-socket-proxy", 0) == 0;
@@ -144,7 +140,7 @@ void check_proxy_missing(const Plan& plan, std::vector<Finding>& out) {
                                   "': it answers 403 and no sandbox can start",
                               "set " + s + ": \"1\" in " + proxy.name + "'s environment (and see "
                                   "security.proxy-root-equivalent for what that opens)",
-                              proxy.line, field_of(plan, proxy) + ".env"));
+                              proxy.line, service_field(plan, proxy) + ".env"));
       }
     }
   });
@@ -168,7 +164,7 @@ void check_proxy_excess(const Plan& plan, std::vector<Finding>& out) {
       out.push_back(finding(proxy.name + ":" + s,
                             proxy.name + " allows " + s + ", which no service behind it needs",
                             "remove " + s + " from " + proxy.name + "'s environment", proxy.line,
-                            field_of(plan, proxy) + ".env." + s));
+                            service_field(plan, proxy) + ".env." + s));
     }
   });
 }
@@ -185,7 +181,7 @@ void check_proxy_root(const Plan& plan, std::vector<Finding>& out) {
                               "container with the host's / mounted, i.e. become root on its node",
                           "keep the proxy on a network only the gateway joins, and the gateway's "
                           "own sandbox settings strict",
-                          proxy.line, field_of(plan, proxy) + ".env"));
+                          proxy.line, service_field(plan, proxy) + ".env"));
   }
 }
 
@@ -200,7 +196,7 @@ void check_proxy_bypassed(const Plan& plan, std::vector<Finding>& out) {
                               (socket_env ? "DOCKER_HOST=" + host->second : "docker.sock mounted") +
                               "): the proxy's limits do not apply to it",
                           "remove the socket mount and set DOCKER_HOST=tcp://srv-captain--<proxy>:2375",
-                          s.line, field_of(plan, s)));
+                          s.line, service_field(plan, s)));
   }
 }
 
@@ -212,14 +208,14 @@ void check_sandbox_off(const Plan& plan, std::vector<Finding>& out) {
                           s.name + "'s agents run their tools in the gateway itself (sandbox mode " +
                               (mode.empty() ? "not set" : "'" + mode + "'") + ")",
                           "`openclaw config set agents.defaults.sandbox.mode \"all\"`", s.line,
-                          field_of(plan, s) + ".settings"));
+                          service_field(plan, s) + ".settings"));
   }
 }
 
 void check_gateway_hardening(const Plan& plan, std::vector<Finding>& out) {
   for (const ServiceSpec& s : plan.services) {
     if (!is_gateway(s) || !sandboxed(s)) continue;
-    const std::string field = field_of(plan, s) + ".settings";
+    const std::string field = service_field(plan, s) + ".settings";
     const std::string network = setting(s, "agents.defaults.sandbox.docker.network");
     if (network != "none") {
       out.push_back(finding(s.name + ":network",
@@ -254,7 +250,7 @@ void check_settings_persistence(const Plan& plan, std::vector<Finding>& out) {
                               "--force`, a reschedule, a node restart) starts without them",
                           "keep the configuration on a volume (CapRover: a persistent directory), "
                           "or bake it into the image",
-                          s.line, field_of(plan, s) + ".settings"));
+                          s.line, service_field(plan, s) + ".settings"));
   }
 }
 
@@ -273,7 +269,7 @@ void check_unpinned_images(const Plan& plan, std::vector<Finding>& out) {
                               (tagged ? "" : " (no tag: latest)") +
                               ": the image a rescheduled task pulls may differ from the reviewed one",
                           "pin a version tag or a digest (image@sha256:...)", s.line,
-                          field_of(plan, s) + ".image"));
+                          service_field(plan, s) + ".image"));
   }
 }
 
