@@ -92,7 +92,15 @@ int cmd_status(const LiveArgs& a) {
   const auto diffs = diff_plan(plan, s);
   std::cout << "\ndifferences from plan " << plan.name << ": " << (diffs.empty() ? "none" : "") << "\n";
   for (const PlanDifference& d : diffs) std::cout << "  " << describe(d) << "\n";
-  return diffs.empty() && !unreachable ? 0 : 1;
+  // The plan wants every service up: one that is down is not the plan, whatever its spec says.
+  bool down = false;
+  for (const ServiceState& sv : s.services) {
+    if (sv.up || plan.service_index(sv.name) < 0) continue;
+    if (!down) std::cout << "\nservices of the plan that are down\n";
+    std::cout << "  " << sv.name << ": " << sv.reason << "\n";
+    down = true;
+  }
+  return diffs.empty() && !unreachable && !down ? 0 : 1;
 }
 
 bool allowed(const LiveArgs& a, const std::string& what) {

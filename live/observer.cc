@@ -64,6 +64,7 @@ bool parse_node_ls(std::string_view json_lines, std::vector<NodeState>& nodes, s
     }
     NodeState n;
     n.name = str(j, "Hostname");
+    n.id = str(j, "ID");
     n.status = lower(str(j, "Status"));
     n.availability = lower(str(j, "Availability"));
     n.manager_status = str(j, "ManagerStatus");

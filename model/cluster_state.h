@@ -19,6 +19,7 @@ struct NodeState {
   bool host_up = true;
   bool daemon_up = true;
   std::map<std::string, std::string> labels;
+  std::string id;  // Docker's node ID ("" when not known)
 };
 
 struct TaskState {

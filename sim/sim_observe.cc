@@ -108,6 +108,7 @@ ClusterState SimCluster::observe() const {
     if (n.removed) continue;  // `docker node rm` deleted it
     NodeState ns;
     ns.name = node_name(*plan_, i);
+    ns.id = plan_->nodes[static_cast<std::size_t>(i)].id;
     ns.status = to_string(n.status);
     ns.availability = to_string(n.availability);
     ns.role = to_string(n.role);

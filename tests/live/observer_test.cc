@@ -27,6 +27,7 @@ TEST(Observer, NodeLs) {
   ASSERT_TRUE(parse_node_ls(kNodeLs, nodes, error)) << error;
   ASSERT_EQ(nodes.size(), 3U);
   EXPECT_EQ(nodes[0].name, "atlanta");
+  EXPECT_EQ(nodes[0].id, "p1");
   EXPECT_EQ(nodes[0].status, "ready");
   EXPECT_EQ(nodes[0].manager_status, "Leader");
   EXPECT_EQ(nodes[1].availability, "drain");
@@ -79,8 +80,8 @@ TEST(Observer, ChangesBetweenObservations) {
   ClusterState a;
   a.leader = "atlanta";
   a.quorum = true;
-  a.nodes = {NodeState{"atlanta", "ready", "active", "Leader", "manager", true, true, {}},
-             NodeState{"denver", "ready", "active", "", "worker", true, true, {}}};
+  a.nodes = {NodeState{"atlanta", "ready", "active", "Leader", "manager", true, true, {}, "p1"},
+             NodeState{"denver", "ready", "active", "", "worker", true, true, {}, "p4"}};
   const Timeline first = changes_between(nullptr, a, 0);
   EXPECT_EQ(first.size(), 4U) << "leader, quorum and both nodes";
   ClusterState b = a;

@@ -97,5 +97,90 @@ TEST(PlanDiff, ConvergeRefusesADemotionThatLosesQuorum) {
   EXPECT_NE(plan.refused[0].find("would lose the quorum"), std::string::npos) << plan.refused[0];
 }
 
+// The cluster of the plan as Docker holds it: nodes have IDs of their own, and `node.id`
+// constraints hold those IDs.
+ClusterState as_deployed(const Plan& p) {
+  ClusterState s = as_planned(p);
+  for (NodeState& n : s.nodes) {
+    n.id = "id" + std::to_string(n.name.size()) + n.name.substr(0, 3) + "x9";
+    n.status = "ready";
+    n.manager_status = n.role == "manager" ? "Reachable" : "";
+  }
+  for (ServiceState& sv : s.services) {
+    const ServiceSpec& spec = p.services[static_cast<std::size_t>(p.service_index(sv.name))];
+    sv.constraints.clear();
+    for (const Constraint& c : spec.constraints) {
+      std::string why;
+      sv.constraints.push_back(constraint_for_cluster(c, p, s, why));
+      EXPECT_EQ(why, "");
+    }
+  }
+  return s;
+}
+
+TEST(PlanDiff, NodeIdConstraintsAreTranslatedBothWays) {
+  const Plan p = parse_plan(default_plan_text(), "p").value();
+  const ClusterState s = as_deployed(p);
+  ASSERT_EQ(p.services[0].name, "captain-captain");
+  EXPECT_EQ(s.services[0].constraints, std::vector<std::string>{"node.id==id7atlx9"});
+  EXPECT_EQ(constraint_for_plan("node.id == id7atlx9", p, s), "node.id==atlanta");
+  EXPECT_EQ(constraint_for_plan("NODE.ID==ID7ATLX9", p, s), "NODE.ID==atlanta") << "IDs ignore case";
+  EXPECT_EQ(constraint_for_plan("node.id==atlanta", p, s), "node.id==atlanta (no node has this ID)");
+  EXPECT_EQ(constraint_for_plan("node.role == manager", p, s), "node.role==manager");
+  EXPECT_TRUE(diff_plan(p, s).empty()) << "the plan's node name and the cluster's ID are one node";
+  EXPECT_TRUE(converge(p, s).steps.empty());
+}
+
+TEST(PlanDiff, AConstraintHoldingANodeNameIsADifferenceAndConvergeWritesTheId) {
+  // What took the dashboard down: `node.id == atlanta` written to Docker literally.
+  const Plan p = parse_plan(default_plan_text(), "p").value();
+  ClusterState s = as_deployed(p);
+  s.services[0].constraints = {"node.id == atlanta"};
+  const auto d = diff_plan(p, s);
+  ASSERT_EQ(d.size(), 1U);
+  EXPECT_EQ(describe(d[0]), "service captain-captain: constraints: plan node.id==atlanta, "
+                            "cluster node.id==atlanta (no node has this ID)");
+  const ConvergePlan todo = converge(p, s);
+  ASSERT_EQ(todo.steps.size(), 1U);
+  EXPECT_EQ(todo.steps[0].docker_args,
+            "service update --detach --constraint-rm 'node.id == atlanta' --constraint-add "
+            "'node.id==id7atlx9' 'captain-captain'");
+  EXPECT_EQ(todo.steps[0].undo_args,
+            "service update --detach --constraint-rm 'node.id==id7atlx9' --constraint-add "
+            "'node.id == atlanta' 'captain-captain'");
+}
+
+TEST(PlanDiff, ConvergeRefusesToPinToANodeTheClusterLacks) {
+  const Plan p = parse_plan(default_plan_text(), "p").value();
+  ClusterState s = as_deployed(p);
+  s.services[0].constraints = {"node.role == manager"};
+  s.nodes.erase(s.nodes.begin());  // atlanta is not in the cluster
+  const ConvergePlan todo = converge(p, s);
+  for (const ConvergeStep& step : todo.steps) {
+    EXPECT_EQ(step.docker_args.find("captain-captain"), std::string::npos) << step.docker_args;
+  }
+  ASSERT_FALSE(todo.refused.empty());
+  EXPECT_NE(todo.refused.back().find("names node atlanta, which is not in the cluster"), std::string::npos)
+      << todo.refused.back();
+}
+
+TEST(PlanDiff, EveryStepHasItsUndo) {
+  const Plan p = parse_plan(default_plan_text(), "p").value();
+  ClusterState s = as_deployed(p);
+  s.nodes[1].role = "worker";
+  s.nodes[1].manager_status = "";
+  s.nodes[2].labels["openclaw.trusted"] = "false";
+  s.nodes[3].availability = "drain";
+  s.services[2].replicas = 3;
+  const ConvergePlan todo = converge(p, s);
+  ASSERT_EQ(todo.steps.size(), 4U);
+  EXPECT_EQ(todo.steps[0].undo_args, "node demote 'boston'");
+  EXPECT_TRUE(todo.steps[0].manager_change);
+  EXPECT_EQ(todo.steps[1].undo_args, "node update --label-add 'openclaw.trusted=false' 'chicago'");
+  EXPECT_EQ(todo.steps[2].undo_args, "node update --availability drain 'denver'");
+  EXPECT_EQ(todo.steps[3].undo_args, "service scale --detach 'openclaw-egress=3'");
+  EXPECT_NE(todo.order.find("promotions first"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace clawsim
