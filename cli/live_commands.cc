@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -17,6 +19,7 @@
 #include "model/report.h"
 #include "model/runner.h"
 #include "scenarios/embedded.h"
+#include "sim/apply_check.h"
 #include "sim/sim_driver.h"
 
 namespace clawsim {
@@ -254,31 +257,210 @@ int cmd_drill(const LiveArgs& a) {
   return observed.pass() && !driver.aborted() && undone && restored && !outside ? 0 : 1;
 }
 
+// As a shell word: plain when it is safe, otherwise in single quotes.
+std::string shell_quoted(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == ':';
+  });
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string joined(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+void print_gate(const PlanGate& g, const std::string& plan_name) {
+  std::cout << "validate plan " << plan_name << ": " << g.errors.size() << " error(s), " << g.warnings
+            << " warning(s), " << g.failed.size() << " failed objective(s)\n";
+  for (const std::string& b : g.blocking) std::cout << "  blocks --execute  " << b << "\n";
+  for (const std::string& b : g.accepted) std::cout << "  accepted          " << b << "\n";
+  for (const std::string& u : g.unused_accepts) {
+    std::cout << "  note: --accept " << u << " matches no error or failed objective of this plan\n";
+  }
+}
+
+// What the model predicts each step does, beside the step.
+void print_prediction(const ApplyPrediction& p) {
+  std::cout << "\nthe model starts from the cluster as observed:\n";
+  for (const std::string& n : p.start.notes) std::cout << "  " << n << "\n";
+  std::cout << "  before: " << describe(p.replay.before_quorum) << "\n";
+  for (const std::string& d : p.replay.before_down) std::cout << "  down: " << d << "\n";
+  if (!p.todo.order.empty()) std::cout << "order: " << p.todo.order << "\n";
+  for (std::size_t i = 0; i < p.todo.steps.size(); ++i) {
+    const ConvergeStep& step = p.todo.steps[i];
+    const StepReport& r = p.replay.steps[i];
+    std::cout << "\nstep " << i + 1 << "  docker " << step.docker_args << "\n"
+              << "        closes: " << step.why << "\n"
+              << "        model: " << (r.refused ? "REFUSED: " : "") << r.answer << "\n"
+              << "        then: " << describe(r.quorum) << "\n";
+    if (r.quorum_lost_ms > 0) std::cout << "        quorum lost for " << format_time(r.quorum_lost_ms) << "\n";
+    for (const std::string& d : r.down) std::cout << "        down: " << d << "\n";
+    for (const Finding& f : r.new_findings) {
+      std::cout << "        now " << to_string(f.severity) << " " << f.rule << ": " << f.message << "\n";
+    }
+    std::cout << "        undo: docker " << step.undo_args << "\n";
+  }
+}
+
+// Does the cluster show what the model predicted after step `i`? "" when it does, else what differs.
+std::string differs_from_prediction(const Plan& plan, const ApplyPrediction& p, std::size_t i,
+                                    const ClusterState& now) {
+  const ConvergeStep& step = p.todo.steps[i];
+  const StepReport& predicted = p.replay.steps[i];
+  if (now.leader.empty() && !predicted.quorum.leader.empty()) return "no leader";
+  for (const PlanDifference& d : diff_plan(plan, now)) {
+    if (d.subject == step.closes.subject && d.field == step.closes.field) return "not yet: " + describe(d);
+  }
+  if (step.manager_change && step.closes.planned == "manager") {
+    const std::string node = step.closes.subject.substr(5);
+    for (const NodeState& n : now.nodes) {
+      if (n.name == node && n.manager_status != "Leader" && n.manager_status != "Reachable") {
+        return node + " is a manager but not yet Reachable (" + n.manager_status + ")";
+      }
+    }
+  }
+  const QuorumMargin q = quorum_margin(now);
+  if (q.margin() < predicted.quorum.margin()) {
+    return "quorum margin " + std::to_string(q.margin()) + ", the model predicted " +
+           std::to_string(predicted.quorum.margin());
+  }
+  for (const ServiceState& sv : now.services) {
+    if (sv.up || plan.service_index(sv.name) < 0) continue;
+    bool predicted_down = false;
+    for (const std::string& d : predicted.down) predicted_down = predicted_down || d.rfind(sv.name + ":", 0) == 0;
+    if (!predicted_down) return sv.name + " is down (" + sv.reason + "), the model has it up";
+  }
+  return "";
+}
+
+// Undoes the steps done so far, newest first, through the journal.
+bool undo_steps(LiveCluster& cluster, Journal& journal, std::vector<JournalEntry>& done) {
+  bool all = true;
+  std::string error;
+  for (auto it = done.rbegin(); it != done.rend(); ++it) {
+    CommandResult r;
+    for (int n = 0; n < static_cast<int>(cluster.inventory().nodes.size()); ++n) {
+      r = cluster.docker(n, it->undo);
+      if (r.ok()) break;
+    }
+    std::cout << "undo " << it->action << ": docker " << it->undo << ": " << (r.ok() ? "ok" : r.describe()) << "\n";
+    if (r.ok()) {
+      it->status = "undone";
+      (void)journal.append(*it, error);
+    } else {
+      all = false;
+    }
+  }
+  done.clear();
+  return all;
+}
+
+constexpr int kStepWaitSeconds = 120;  // a promotion can take 30-40 s to become Reachable
+
 int cmd_apply(const LiveArgs& a) {
   LiveCluster cluster(load_inventory(a));
   const Plan plan = load_plan(a);
+  // 1. the plan itself, judged as `validate` judges it
+  const PlanGate gate = gate_plan(std::make_shared<const Plan>(plan), a.accept);
+  print_gate(gate, plan.name);
+  // 2. the converging steps, replayed in the model from the cluster as it is
   ClusterState s;
+  std::vector<ObservedFirewall> firewalls;
   std::string error;
   if (!cluster.observe(s, error)) throw Failure{2, error};
-  const ConvergePlan todo = converge(plan, s);
-  for (const std::string& r : todo.refused) std::cout << "not applied: " << r << "\n";
-  if (todo.steps.empty()) {
+  if (!cluster.observe_firewalls(firewalls, error)) throw Failure{2, error};
+  const ApplyPrediction p = predict_apply(plan, s, firewalls, error);
+  if (!error.empty()) throw Failure{2, error};
+  for (const std::string& r : p.todo.refused) std::cout << "not applied: " << r << "\n";
+  if (p.todo.steps.empty()) {
     std::cout << "the cluster matches plan " << plan.name << ": nothing to do\n";
-    return todo.refused.empty() ? 0 : 1;
+    return p.todo.refused.empty() ? 0 : 1;
   }
-  const int via = s.leader.empty() ? -1 : cluster.inventory().node_index(s.leader);
-  if (via < 0) throw Failure{1, "no leader to apply the plan through"};
-  for (const ConvergeStep& step : todo.steps) {
-    std::cout << (a.execute ? "" : "would run: ") << "docker " << step.docker_args << "   # " << step.why << "\n";
-    if (!a.execute) continue;
-    const CommandResult r = cluster.docker(via, step.docker_args);
+  if (p.replay.steps.size() != p.todo.steps.size()) throw Failure{2, "the converging steps and their replay differ in number"};
+  print_prediction(p);
+  const std::string refusal = p.refusal();
+  std::vector<std::string> why_not;
+  if (!gate.pass()) {
+    std::vector<std::string> names;
+    auto add = [&](const std::string& n) {
+      if (std::find(a.accept.begin(), a.accept.end(), n) == a.accept.end() &&
+          std::find(names.begin(), names.end(), n) == names.end()) {
+        names.push_back(n);
+      }
+    };
+    for (const Finding& f : gate.errors) add(f.rule);
+    for (const ObjectiveVerdict& v : gate.failed) add(v.name);
+    for (std::string& n : names) n = shell_quoted(n);
+    why_not.push_back("the plan fails validate (waive each in the plan, or pass --accept " +
+                      joined(names, " --accept ") + ")");
+  }
+  if (!refusal.empty()) why_not.push_back(refusal);
+  std::cout << "\nverdict: " << (why_not.empty() ? "the model predicts every step is accepted, the quorum kept "
+                                                   "and nothing left down"
+                                                 : "REFUSED: " + joined(why_not, "; "))
+            << "\n";
+  if (!a.execute) {
+    std::cout << "dry run: pass --execute to apply\n";
+    return why_not.empty() && p.todo.refused.empty() ? 0 : 1;
+  }
+  if (!why_not.empty()) return 1;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  // 3. one step at a time, each journaled with its undo, observed against the prediction
+  const std::string journal_path =
+      a.journal.empty() ? "clawsim-apply-" + plan.name + "-" + std::to_string(std::time(nullptr)) + ".journal" : a.journal;
+  Journal journal;
+  if (!journal.open(journal_path, error)) throw Failure{2, error};
+  std::cout << "\njournal " << journal_path << " (clawsim live recover --journal " << journal_path << ")\n";
+  std::vector<JournalEntry> done;
+  ClusterState before = s;
+  for (std::size_t i = 0; i < p.todo.steps.size(); ++i) {
+    const ConvergeStep& step = p.todo.steps[i];
+    JournalEntry entry{static_cast<int>(i + 1), "planned", "apply step " + std::to_string(i + 1) + ": " + step.why,
+                       -1, step.docker_args, -1, step.undo_args};
+    if (!journal.append(entry, error)) throw Failure{2, error};
+    const int via = before.leader.empty() ? -1 : cluster.inventory().node_index(before.leader);
+    const CommandResult r = via < 0 ? CommandResult{} : cluster.docker(via, step.docker_args);
+    std::cout << "step " << i + 1 << "  docker " << step.docker_args << "\n";
     if (!r.ok()) {
-      std::cout << "failed: " << r.describe() << "; stopping here\n";
+      entry.status = "failed";
+      (void)journal.append(entry, error);
+      std::cout << "        Docker: " << (via < 0 ? "no leader to send it to" : r.describe())
+                << "\n        the model predicted: " << p.replay.steps[i].answer << "\nstopping; undoing what was done\n";
+      undo_steps(cluster, journal, done);
       return 1;
     }
+    entry.status = "done";
+    (void)journal.append(entry, error);
+    done.push_back(entry);
+    std::string differs = "not observed";
+    ClusterState now;
+    for (int t = 0; t < kStepWaitSeconds / 2 && !differs.empty(); ++t) {
+      if (t > 0) sleep(2);
+      if (g_stop.load()) break;
+      differs = cluster.observe(now, error) ? differs_from_prediction(plan, p, i, now) : error;
+    }
+    if (!differs.empty()) {
+      std::cout << "        observed: " << differs << " (after " << kStepWaitSeconds
+                << " s); the model predicted: " << describe(p.replay.steps[i].quorum)
+                << "\nstopping; undoing what was done\n";
+      undo_steps(cluster, journal, done);
+      return 1;
+    }
+    std::cout << "        observed: as predicted; " << describe(quorum_margin(now)) << "\n";
+    before = now;
   }
-  if (!a.execute) std::cout << "dry run: pass --execute to apply\n";
-  return todo.refused.empty() ? 0 : 1;
+  for (JournalEntry& e : done) {
+    e.status = "resolved";  // applied for good: nothing left to undo
+    (void)journal.append(e, error);
+  }
+  std::cout << "applied: the cluster matches plan " << plan.name << "\n";
+  return p.todo.refused.empty() ? 0 : 1;
 }
 
 int cmd_recover(const LiveArgs& a) {

@@ -12,6 +12,7 @@ struct LiveArgs {
   std::string plan;          // "" = the default plan
   std::string journal;       // drill: where to write it; recover: what to read
   std::vector<std::string> allow;  // blast radius the operator accepts, e.g. "quorum-loss"
+  std::vector<std::string> accept;  // apply: validate errors (rule ids) and objectives accepted
   std::string json;
   bool execute = false;  // apply: run the steps (default: print them)
   bool seed_given = false;

@@ -61,6 +61,8 @@ options:
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
   --execute       live apply: run the commands instead of printing them
+  --accept NAME   live apply: go ahead although the plan breaks this validate rule (a rule
+                  id) or objective (its name); repeat for each
   -h, --help      this text
 
 exit codes: 0 every expectation holds (validate, check-change: no errors), 1 one fails,
@@ -158,6 +160,7 @@ int run(int argc, char** argv) {
       "json", po::value<std::string>(), "")("verbose", "")(
       "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
       "allow", po::value<std::vector<std::string>>()->composing(), "")(
+      "accept", po::value<std::vector<std::string>>()->composing(), "")(
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
       "then-scenario", po::value<std::string>(), "")(
@@ -199,6 +202,7 @@ int run(int argc, char** argv) {
     if (vm.count("plan")) live.plan = vm["plan"].as<std::string>();
     if (vm.count("journal")) live.journal = vm["journal"].as<std::string>();
     if (vm.count("allow")) live.allow = vm["allow"].as<std::vector<std::string>>();
+    if (vm.count("accept")) live.accept = vm["accept"].as<std::vector<std::string>>();
     if (vm.count("json")) live.json = vm["json"].as<std::string>();
     live.execute = vm.count("execute") > 0;
     return run_live(live);

@@ -27,17 +27,6 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
   return s;
 }
 
-// "3 managers (leader atlanta), 3 healthy, a quorum is 2: margin 1"
-std::string quorum_text(const QuorumMargin& q) {
-  std::string out = std::to_string(q.managers) + (q.managers == 1 ? " manager" : " managers") +
-                    " (leader " + (q.leader.empty() ? "none" : q.leader) + "), " +
-                    std::to_string(q.healthy) + " healthy, a quorum is " +
-                    std::to_string(q.majority) + ": ";
-  if (q.margin() < 0) return out + "NO QUORUM";
-  if (q.margin() == 0) return out + "margin 0, one more manager lost costs the quorum";
-  return out + "margin " + std::to_string(q.margin());
-}
-
 std::string findings_delta(const StepReport& s) {
   std::string out;
   for (const Finding& f : s.new_findings) {
@@ -50,7 +39,7 @@ std::string findings_delta(const StepReport& s) {
 std::string change_text(const ChangeReport& r, const std::string& plan_name) {
   std::string out = "change " + r.change_file + " on plan " + plan_name + ", seed " +
                     std::to_string(r.seed) + "; each step settles " + format_time(r.settle_ms) +
-                    " before the next\n\nbefore: " + quorum_text(r.before_quorum) + "\n";
+                    " before the next\n\nbefore: " + describe(r.before_quorum) + "\n";
   for (const std::string& d : r.before_down) out += "        down: " + d + "\n";
   int errors = 0;
   for (const Finding& f : r.before_findings) errors += !f.waived && f.severity == Severity::kError;
@@ -63,7 +52,7 @@ std::string change_text(const ChangeReport& r, const std::string& plan_name) {
     if (s.quorum_lost_ms > 0) {
       out += "        quorum lost for " + format_time(s.quorum_lost_ms) + " while it settled\n";
     }
-    if (s.step.kind != ChangeKind::kRead) out += "        then: " + quorum_text(s.quorum) + "\n";
+    if (s.step.kind != ChangeKind::kRead) out += "        then: " + describe(s.quorum) + "\n";
     for (const std::string& d : s.down) out += "        down: " + d + "\n";
     out += findings_delta(s);
   }

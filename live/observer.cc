@@ -228,6 +228,29 @@ CommandResult LiveCluster::docker(int node, const std::string& args) {
   return run(node, inventory_.nodes[static_cast<std::size_t>(node)].commands.docker + " " + args);
 }
 
+bool LiveCluster::observe_firewalls(std::vector<ObservedFirewall>& out, std::string& error) {
+  out.clear();
+  for (int i = 0; i < static_cast<int>(inventory_.nodes.size()); ++i) {
+    const std::string& name = inventory_.nodes[static_cast<std::size_t>(i)].name;
+    const CommandResult r = run(i,
+                                "if command -v ufw >/dev/null 2>&1; then ufw status verbose && "
+                                "echo @@added && ufw show added; else echo @@no-ufw; fi");
+    ObservedFirewall fw;
+    fw.node = name;
+    std::string perr;
+    if (!r.ok()) {
+      error = name + ": reading its firewall: " + r.describe();
+      return false;
+    }
+    if (!parse_ufw_observation(r.out, fw, perr)) {
+      error = name + ": " + perr;
+      return false;
+    }
+    out.push_back(std::move(fw));
+  }
+  return true;
+}
+
 bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
   std::vector<int> order;
   if (hint >= 0) order.push_back(hint);

@@ -12,6 +12,7 @@
 #include "live/inventory.h"
 #include "live/ssh.h"
 #include "model/cluster_state.h"
+#include "model/observed_plan.h"
 
 namespace clawsim {
 
@@ -52,6 +53,9 @@ class LiveCluster {
   // The same for several nodes at once, one thread per node. Probes use their own
   // connections, so they may run while observe() or run() use the others.
   std::vector<std::string> api_answers(const std::vector<int>& nodes);
+  // Each node's ufw as read on it (`ufw status verbose`, `ufw show added`; a node without ufw
+  // has none). False with `error` naming the node that could not be read.
+  bool observe_firewalls(std::vector<ObservedFirewall>& out, std::string& error);
   // Can `node` open a TCP connection to address:port now? (bash's /dev/tcp, 2 s bound)
   bool tcp_reachable(int node, const std::string& address, int port);
 

@@ -147,7 +147,7 @@ ConvergePlan converge(const Plan& plan, const ClusterState& observed) {
     if (d.field == "presence") {
       out.refused.push_back(what + ": clawsim does not add or remove " + (is_node ? "nodes" : "services"));
     } else if (d.field == "role" && d.planned == "manager") {
-      promotes.push_back({"node promote " + quoted(name), what, "node demote " + quoted(name), true});
+      promotes.push_back({"node promote " + quoted(name), what, "node demote " + quoted(name), true, d});
     } else if (d.field == "role") {
       const NodeState* n = observed_node(observed, name);
       const int left = reachable - (n && reachable_manager(*n) ? 1 : 0);
@@ -158,20 +158,20 @@ ConvergePlan converge(const Plan& plan, const ClusterState& observed) {
                               std::to_string(left) + " reachable managers would remain of " +
                               std::to_string(managers - 1) + ")");
       } else {
-        demotes.push_back({"node demote " + quoted(name), what, "node promote " + quoted(name), true});
+        demotes.push_back({"node demote " + quoted(name), what, "node promote " + quoted(name), true, d});
         --managers;
         reachable = left;
       }
     } else if (d.field == "availability") {
       nodes.push_back({"node update --availability " + d.planned + " " + quoted(name), what,
-                       "node update --availability " + d.observed + " " + quoted(name)});
+                       "node update --availability " + d.observed + " " + quoted(name), false, d});
     } else if (d.field.rfind("label ", 0) == 0) {
       const std::string key = d.field.substr(6);
       auto set = [&](const std::string& value) {
         return value.empty() ? "node update --label-rm " + quoted(key) + " " + quoted(name)
                              : "node update --label-add " + quoted(key + "=" + value) + " " + quoted(name);
       };
-      nodes.push_back({set(d.planned), what, set(d.observed)});
+      nodes.push_back({set(d.planned), what, set(d.observed), false, d});
     } else if (d.field == "constraints") {
       const ServiceState* seen = nullptr;
       for (const ServiceState& sv : observed.services) seen = sv.name == name ? &sv : seen;
@@ -193,10 +193,10 @@ ConvergePlan converge(const Plan& plan, const ClusterState& observed) {
         for (const std::string& c : to) args += " --constraint-add " + quoted(c);
         return args + " " + quoted(name);
       };
-      services.push_back({update(had, wanted), what, update(wanted, had)});
+      services.push_back({update(had, wanted), what, update(wanted, had), false, d});
     } else if (d.field == "replicas" && d.planned != "global" && d.observed != "global") {
       services.push_back({"service scale --detach " + quoted(name + "=" + d.planned), what,
-                          "service scale --detach " + quoted(name + "=" + d.observed)});
+                          "service scale --detach " + quoted(name + "=" + d.observed), false, d});
     } else {
       out.refused.push_back(what + ": changing a service's mode needs re-creating it");
     }

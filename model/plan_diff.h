@@ -40,6 +40,7 @@ struct ConvergeStep {
   std::string why;          // the difference it closes
   std::string undo_args;    // the `docker` arguments that put back what it changes
   bool manager_change = false;  // a promotion or demotion: changes the Raft group
+  PlanDifference closes;        // the difference it closes
 };
 
 struct ConvergePlan {

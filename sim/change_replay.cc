@@ -9,10 +9,14 @@ namespace clawsim {
 
 namespace {
 
-QuorumMargin margin_of(const SimCluster& cluster) {
+QuorumMargin margin_of(const SimCluster& cluster) { return quorum_margin(cluster.observe()); }
+
+}  // namespace
+
+QuorumMargin quorum_margin(const ClusterState& state) {
   QuorumMargin q;
   int members = 0;
-  for (const NodeState& n : cluster.observe().nodes) {
+  for (const NodeState& n : state.nodes) {
     if (n.role != "manager") continue;
     ++q.managers;
     ++members;
@@ -22,6 +26,8 @@ QuorumMargin margin_of(const SimCluster& cluster) {
   q.majority = majority(members);
   return q;
 }
+
+namespace {
 
 std::vector<std::string> down_services(const SimCluster& cluster) {
   std::vector<std::string> out;
@@ -218,6 +224,16 @@ std::vector<std::string> ChangeReport::down_on_the_way() const {
                   ")");
   }
   return out;
+}
+
+std::string describe(const QuorumMargin& q) {
+  std::string out = std::to_string(q.managers) + (q.managers == 1 ? " manager" : " managers") +
+                    " (leader " + (q.leader.empty() ? "none" : q.leader) + "), " +
+                    std::to_string(q.healthy) + " healthy, a quorum is " +
+                    std::to_string(q.majority) + ": ";
+  if (q.margin() < 0) return out + "NO QUORUM";
+  if (q.margin() == 0) return out + "margin 0, one more manager lost costs the quorum";
+  return out + "margin " + std::to_string(q.margin());
 }
 
 int ChangeReport::new_errors() const {

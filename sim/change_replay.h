@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/change.h"
+#include "model/cluster_state.h"
 #include "model/lint.h"
 
 namespace clawsim {
@@ -21,6 +22,11 @@ struct QuorumMargin {
   std::string leader;  // "" = none
   int margin() const { return healthy - majority; }  // < 0: no quorum
 };
+
+// The margin as `docker node ls` shows it: managers, those Leader or Reachable, the majority.
+QuorumMargin quorum_margin(const ClusterState& state);
+// "3 managers (leader atlanta), 3 healthy, a quorum is 2: margin 1"
+std::string describe(const QuorumMargin& q);
 
 struct StepReport {
   ChangeStep step;
