@@ -307,6 +307,36 @@ void print_prediction(const ApplyPrediction& p) {
   }
 }
 
+// "" when a task of the service runs on a node that meets its constraints as the cluster now has
+// them; otherwise what is seen instead. Until an update has replaced the old task, the old one
+// still serves, so "up" alone does not say the step took effect.
+std::string not_running_as_specified(const ClusterState& now, const ServiceState& sv) {
+  std::vector<Constraint> constraints;
+  for (const std::string& text : sv.constraints) {
+    Result<Constraint> c = parse_constraint(text);
+    // What the observation does not show (platform, engine labels) is not judged.
+    const bool observed = c && c.value().key.find("platform") == std::string::npos &&
+                          c.value().key.rfind("engine.", 0) != 0;
+    if (observed) constraints.push_back(std::move(c).value());
+  }
+  std::string last;
+  for (const TaskState& t : now.tasks) {
+    if (t.service != sv.name) continue;
+    if (!t.message.empty() && last.empty()) last = t.state + " \"" + t.message + "\"";
+    if (t.state != "running" || t.desired != "running") continue;
+    for (const NodeState& n : now.nodes) {
+      if (n.name != t.node) continue;
+      NodeFacts facts;
+      facts.id = n.id;
+      facts.hostname = n.name;
+      facts.role = n.role;
+      facts.labels = n.labels;
+      if (all_constraints_match(constraints, facts)) return "";
+    }
+  }
+  return sv.name + ": no task running where its constraints place it" + (last.empty() ? "" : " (latest: " + last + ")");
+}
+
 // Does the cluster show what the model predicted after step `i`? "" when it does, else what differs.
 std::string differs_from_prediction(const Plan& plan, const ApplyPrediction& p, std::size_t i,
                                     const ClusterState& now) {
@@ -330,10 +360,13 @@ std::string differs_from_prediction(const Plan& plan, const ApplyPrediction& p, 
            std::to_string(predicted.quorum.margin());
   }
   for (const ServiceState& sv : now.services) {
-    if (sv.up || plan.service_index(sv.name) < 0) continue;
+    if (plan.service_index(sv.name) < 0) continue;
     bool predicted_down = false;
     for (const std::string& d : predicted.down) predicted_down = predicted_down || d.rfind(sv.name + ":", 0) == 0;
-    if (!predicted_down) return sv.name + " is down (" + sv.reason + "), the model has it up";
+    if (predicted_down) continue;
+    if (const std::string why = not_running_as_specified(now, sv); !why.empty()) {
+      return why + "; the model has it up";
+    }
   }
   return "";
 }
@@ -361,6 +394,40 @@ bool undo_steps(LiveCluster& cluster, Journal& journal, std::vector<JournalEntry
 }
 
 constexpr int kStepWaitSeconds = 120;  // a promotion can take 30-40 s to become Reachable
+
+// What an apply changes, and what must be back after its undo: roles, availability, labels,
+// the services' specs, and every service that was up running again.
+std::string apply_shape(const ClusterState& s) {
+  std::string out = shape(s);
+  for (const ServiceState& sv : s.services) {
+    std::vector<std::string> cs = sv.constraints;
+    for (std::string& c : cs) c.erase(std::remove(c.begin(), c.end(), ' '), c.end());
+    std::sort(cs.begin(), cs.end());
+    out += sv.name + ":" + std::to_string(sv.replicas) + ":" + joined(cs, ",") + ";";
+  }
+  return out;
+}
+
+// After an undo: waits until the cluster is as it was before the apply.
+void wait_restored(LiveCluster& cluster, const ClusterState& before) {
+  std::string error, missing = "not observed";
+  for (int t = 0; t < kStepWaitSeconds / 2 && !missing.empty(); ++t) {
+    if (t > 0) sleep(2);
+    ClusterState now;
+    if (!cluster.observe(now, error)) {
+      missing = error;
+      continue;
+    }
+    missing = apply_shape(now) == apply_shape(before) ? "" : "its nodes' or services' specs differ";
+    for (const ServiceState& b : before.services) {
+      for (const ServiceState& n : now.services) {
+        if (missing.empty() && b.up && n.name == b.name && !n.up) missing = n.name + " is not back up";
+      }
+    }
+  }
+  std::cout << (missing.empty() ? "cluster restored to its state before the apply\n"
+                                : "WARNING: the cluster is not back to its state before the apply: " + missing + "\n");
+}
 
 int cmd_apply(const LiveArgs& a) {
   LiveCluster cluster(load_inventory(a));
@@ -433,6 +500,7 @@ int cmd_apply(const LiveArgs& a) {
       std::cout << "        Docker: " << (via < 0 ? "no leader to send it to" : r.describe())
                 << "\n        the model predicted: " << p.replay.steps[i].answer << "\nstopping; undoing what was done\n";
       undo_steps(cluster, journal, done);
+      wait_restored(cluster, s);
       return 1;
     }
     entry.status = "done";
@@ -450,6 +518,7 @@ int cmd_apply(const LiveArgs& a) {
                 << " s); the model predicted: " << describe(p.replay.steps[i].quorum)
                 << "\nstopping; undoing what was done\n";
       undo_steps(cluster, journal, done);
+      wait_restored(cluster, s);
       return 1;
     }
     std::cout << "        observed: as predicted; " << describe(quorum_margin(now)) << "\n";

@@ -70,6 +70,34 @@ start=$(date +%s)
 bash "$root/tests/testbed/up.sh" >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 echo "testbed up in $(( $(date +%s) - start )) s"
 
+docker_on() {  # docker_on ADDR ARGS: the docker CLI of that node
+  ssh_node "$1" "/usr/bin/docker -H unix:///run/docker.sock $2" </dev/null
+}
+
+# apply with the default plan: its node.id constraint names atlanta; the cluster holds IDs
+default_accepts=(--accept security.proxy-missing-permission --accept firewall.rule-refused
+  --accept firewall.nfs-traffic --accept firewall.swarm-traffic
+  --accept 'the quorum survives any single fault ("3 managers + 1 worker (tolerates 1 failure)")'
+  --accept "the dashboard fails over within 90 s of any single fault but the NFS server's (\"Dashboard HA\")")
+check "apply default plan with --accept: the captain's node.id is the cluster's, nothing to do" 0 \
+  "$clawsim" live apply --inventory "$inv" --execute --journal "$work/default1.journal" "${default_accepts[@]}"
+expect_output "nothing to change" "nothing to do"
+check "status (default plan): the dashboard is up, no difference" 0 "$clawsim" live status --inventory "$inv"
+atlanta_id=$(docker_on 10.0.0.1 "node inspect atlanta --format '{{.ID}}'")
+docker_on 10.0.0.1 "service update --detach --constraint-rm node.id==$atlanta_id --constraint-add 'node.id == atlanta' captain-captain" >/dev/null
+check "status: a node.id constraint holding a name is a difference" 1 "$clawsim" live status --inventory "$inv"
+expect_output "status names it" "cluster node.id==atlanta (no node has this ID)"
+check "apply default plan: the dry run shows the model's prediction" 1 "$clawsim" live apply --inventory "$inv"
+expect_output "dry run: the cluster's ID is written" "--constraint-add 'node.id==$atlanta_id'"
+expect_output "dry run: the model's answer per step" "model: ok"
+check "apply default plan: --execute refused without --accept (6 validate errors)" 1 \
+  "$clawsim" live apply --inventory "$inv" --execute --journal "$work/default0.journal"
+expect_output "the refusal names the rules" "--accept security.proxy-missing-permission"
+check "apply default plan: nothing was changed" 1 "$clawsim" live status --inventory "$inv"
+check "apply default plan --execute --accept ... brings the dashboard back" 0 \
+  "$clawsim" live apply --inventory "$inv" --execute --journal "$work/default2.journal" "${default_accepts[@]}"
+check "status (default plan): the dashboard is up again" 0 "$clawsim" live status --inventory "$inv"
+
 # status and apply
 check "status: the testbed differs from the plan (captain pinned by node.id)" 1 \
   "$clawsim" live status --inventory "$inv" --plan "$plan"
@@ -85,6 +113,28 @@ check "status: a removed label is a difference" 1 "$clawsim" live status --inven
 expect_output "status names the label" "node chicago: label openclaw.trusted: plan true, cluster (none)"
 check "apply: restores the label" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan" --execute
 wait_ready && { echo "ok   the testbed converged"; passed=$((passed + 1)); } || failed=$((failed + 1))
+
+# a converge that needs a promote and a demote: promote first, the margin after each step
+check "apply: denver promoted, boston demoted" 0 "$clawsim" live apply --inventory "$inv" \
+  --plan "$root/tests/live/plans/swapped-manager.yaml" --execute --journal "$work/swap.journal"
+expect_output "promote first" "step 1  docker node promote 'denver'"
+expect_output "demote last" "step 2  docker node demote 'boston'"
+expect_output "the margin after the promotion" "observed: as predicted; 4 managers (leader atlanta), 4 healthy, a quorum is 3: margin 1"
+check "apply: back to the testbed's plan" 0 "$clawsim" live apply --inventory "$inv" --plan "$plan" \
+  --execute --journal "$work/swap-back.journal"
+wait_ready && { echo "ok   the testbed converged again"; passed=$((passed + 1)); } || failed=$((failed + 1))
+
+# the cluster leaves the prediction (the proxy's image is missing on boston): stop and undo
+docker_on 10.0.0.2 "image rm ubuntu/squid:latest" >/dev/null
+check "apply: stops when the cluster leaves the model's prediction" 1 "$clawsim" live apply --inventory "$inv" \
+  --plan "$root/tests/live/plans/egress-on-boston.yaml" --execute --journal "$work/egress.journal"
+expect_output "it says what differs" "openclaw-egress: no task running where its constraints place it"
+expect_output "and undoes the step" "undo apply step 1"
+expect_output "the cluster is back" "cluster restored to its state before the apply"
+docker_on 10.0.0.2 "tag clawsim/busybox:latest ubuntu/squid:latest" >/dev/null
+check "apply: the journal owes nothing after the undo" 0 "$clawsim" live recover --journal "$work/egress.journal" --inventory "$inv"
+expect_output "nothing owed" "nothing to undo"
+wait_ready && { echo "ok   the testbed is as before"; passed=$((passed + 1)); } || failed=$((failed + 1))
 
 # check-change's answers beside Docker's own, for commands the swarm refuses
 address_of() { case $1 in atlanta) echo 10.0.0.1;; boston) echo 10.0.0.2;; chicago) echo 10.0.0.3;; denver) echo 10.0.0.4;; esac; }
