@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "live/live_driver.h"
+#include "model/lint.h"
+#include "model/observed_plan.h"
 #include "model/plan_diff.h"
 #include "model/plan_yaml.h"
 #include "model/report.h"
@@ -107,10 +109,31 @@ int cmd_status(const LiveArgs& a) {
 }
 
 bool allowed(const LiveArgs& a, const std::string& what) {
-  for (const std::string& x : a.allow) {
-    if (x == what) return true;
+  return std::find(a.allow.begin(), a.allow.end(), what) != a.allow.end();
+}
+
+bool accepted(const LiveArgs& a, const std::string& rule) {
+  return std::find(a.accept.begin(), a.accept.end(), rule) != a.accept.end();
+}
+
+std::string joined(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+// Unwaived errors of `observed` that `plan` does not have (the same rule about the same subject).
+std::vector<Finding> new_errors(const Plan& plan, const Plan& observed) {
+  const std::vector<Finding> had = lint_plan(plan);
+  std::vector<Finding> out;
+  for (const Finding& f : lint_plan(observed)) {
+    if (f.waived || f.severity != Severity::kError) continue;
+    const bool old = std::any_of(had.begin(), had.end(), [&](const Finding& h) {
+      return h.rule == f.rule && h.subject == f.subject && !h.waived;
+    });
+    if (!old) out.push_back(f);
   }
-  return false;
+  return out;
 }
 
 // The model's prediction for the scenario on this plan, over many seeds.
@@ -193,9 +216,23 @@ int cmd_drill(const LiveArgs& a) {
   std::string why;
   if (!healthy(before, why)) throw Failure{1, "preflight: the cluster is not healthy: " + why};
   for (const PlanDifference& d : diff_plan(plan, before)) std::cout << "note: " << describe(d) << "\n";
-  Plan as_observed = plan;  // the model starts from the cluster as it is: its leader now
-  if (plan.node_index(before.leader) >= 0) as_observed.leader = before.leader;
-  const std::vector<RunResult> predicted = predict(as_observed, scenario);
+  // The model starts from the cluster as it is, not as the plan wishes it. Where the two differ
+  // in a way the model's rules call an error, the drill would rehearse another cluster: refuse.
+  std::vector<ObservedFirewall> firewalls;
+  if (!cluster.observe_firewalls(firewalls, error)) throw Failure{2, "preflight: " + error};
+  const ObservedPlan as_observed = plan_as_observed(plan, before, firewalls);
+  std::vector<std::string> matters;
+  for (const Finding& f : new_errors(plan, as_observed.plan)) {
+    if (!accepted(a, f.rule)) matters.push_back(f.rule + ": " + f.message);
+  }
+  if (!matters.empty()) {
+    throw Failure{1, "preflight: the cluster differs from plan " + plan.name +
+                         " in a way the model says matters:\n  " + joined(matters, "\n  ") +
+                         "\nconverge it first (clawsim live apply), or pass --accept RULE for each"};
+  }
+  std::cout << "the model predicts from the cluster as observed:\n";
+  for (const std::string& n : as_observed.notes) std::cout << "  " << n << "\n";
+  const std::vector<RunResult> predicted = predict(as_observed.plan, scenario);
   int quorum_losses = 0;
   for (const RunResult& r : predicted) quorum_losses += r.metrics.count("quorum_lost_ms") ? 1 : 0;
   if (quorum_losses > 0 && !allowed(a, "quorum-loss")) {
@@ -266,12 +303,6 @@ std::string shell_quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-std::string joined(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
 }
 
 void print_gate(const PlanGate& g, const std::string& plan_name) {

@@ -508,6 +508,9 @@ std::string LiveDriver::apply(const Action& a) {
     subject += " (" + cluster_.inventory().nodes[static_cast<std::size_t>(node)].name + ")";
   }
   changes_.push_back({now(), "action", subject, result});
+  // What follows is judged from the first observation made after the action: one made before
+  // it may already be out of date.
+  if (!aborted()) sample();
   return result;
 }
 

@@ -169,21 +169,38 @@ std::string format_time(TimeMs t_ms) {
   return sign + std::to_string(a / 1000) + "." + ms + "s";
 }
 
+namespace {
+
+// The expectation with its window moved by how late its action landed.
+Expectation anchored(const Expectation& e, const Scenario& scenario, const std::vector<TimeMs>& landed) {
+  DurationMs late = 0;
+  for (std::size_t i = 0; i < scenario.timeline.size() && i < landed.size(); ++i) {
+    if (scenario.timeline[i].at_ms <= e.after_ms) late = std::max<DurationMs>(0, landed[i] - scenario.timeline[i].at_ms);
+  }
+  Expectation out = e;
+  out.after_ms += late;
+  if (out.until_ms) out.until_ms = std::max(*out.until_ms, out.after_ms);
+  return out;
+}
+
+}  // namespace
+
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
-                           const std::string& plan_name) {
+                           const std::string& plan_name, const std::vector<TimeMs>& landed) {
   std::vector<Verdict> out;
   for (const Expectation& e : scenario.expectations) {
-    out.push_back(judge_one(e, timeline, scenario.duration_ms));
+    out.push_back(judge_one(anchored(e, scenario, landed), timeline, scenario.duration_ms));
     out.back().known_failure =
         std::find(e.xfail_plans.begin(), e.xfail_plans.end(), plan_name) != e.xfail_plans.end();
   }
   return out;
 }
 
-std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline) {
+std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
+                                          const std::vector<TimeMs>& landed) {
   std::map<std::string, DurationMs> m;
   const bool has_fault = !scenario.timeline.empty();
-  const TimeMs fault = has_fault ? scenario.timeline[0].at_ms : 0;
+  const TimeMs fault = !has_fault ? 0 : landed.empty() ? scenario.timeline[0].at_ms : landed[0];
   std::string leader_at_fault = "none";
   std::map<std::string, TimeMs> service_down_since;
   std::map<std::string, TimeMs> node_failed_at;
@@ -263,16 +280,25 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
     r.timeline.insert(r.timeline.end(), t.begin(), t.end());
   };
   collect();
+  // Per action: when the driver had done it and observed the result (the window of what follows
+  // opens then), and when the action itself took place (durations count from there).
+  std::vector<TimeMs> observed_after, acted;
   for (const Action& a : scenario.timeline) {
     driver.advance_to(a.at_ms);
     collect();
+    const std::size_t from = r.timeline.size();
     driver.apply(a);
+    observed_after.push_back(driver.now());
     collect();
+    acted.push_back(observed_after.back());
+    for (std::size_t i = from; i < r.timeline.size(); ++i) {
+      if (r.timeline[i].kind == "action") acted.back() = r.timeline[i].t_ms;
+    }
   }
   driver.advance_to(scenario.duration_ms);
   collect();
-  r.verdicts = judge(scenario, r.timeline, plan_name);
-  r.metrics = measure(scenario, r.timeline);
+  r.verdicts = judge(scenario, r.timeline, plan_name, observed_after);
+  r.metrics = measure(scenario, r.timeline, acted);
   r.fingerprint = timeline_fingerprint(r.timeline);
   return r;
 }

@@ -41,9 +41,15 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
                        const std::string& plan_name);
 
 // Judging, exposed for tests: verdicts and metrics computed from a timeline alone.
+//
+// `landed` holds, per action of the scenario's timeline, when the driver had done it: at once in
+// the model, later on a real cluster, where a command takes time. An expectation's window opens
+// as much later as the last action at or before its `after` landed late, and durations are
+// measured from when the first action landed. Empty: every action landed on time.
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
-                           const std::string& plan_name);
-std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline);
+                           const std::string& plan_name, const std::vector<TimeMs>& landed = {});
+std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
+                                          const std::vector<TimeMs>& landed = {});
 std::uint64_t timeline_fingerprint(const Timeline& timeline);
 
 // "12.345s"

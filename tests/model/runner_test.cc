@@ -142,3 +142,52 @@ TEST(Runner, FormatTime) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+// A live demotion: sent at 10 s, accepted at 10.3 s, observed after at 11.5 s, when the
+// dashboard was already down; the observation before the action still showed it up.
+const Timeline kLateDemotion = {
+    {0, "leader", "cluster", "atlanta (term 1)"},
+    {0, "service", "captain-captain", "up"},
+    {10'300, "action", "demote atlanta", "Manager atlanta demoted in the swarm."},
+    {11'500, "leader", "cluster", "boston (term 2)"},
+    {11'500, "service", "captain-captain", "down: no running task"},
+};
+
+Scenario demotion(std::vector<Expectation> es) {
+  Scenario s = with(std::move(es), 20'000);
+  Action a;
+  a.at_ms = 10'000;
+  a.kind = ActionKind::kDemote;
+  a.node = "atlanta";
+  s.timeline = {a};
+  return s;
+}
+
+TEST(Runner, ExpectationsOpenWhenTheirActionLanded) {
+  Expectation accepted = expect("action", ExpectMode::kBecomes, "demoted", 10'000);
+  accepted.subject = "demote atlanta";
+  accepted.contains = true;
+  accepted.within_ms = 0;
+  Expectation dashboard = expect("dashboard", ExpectMode::kBecomes, "up", 10'000);
+  dashboard.subject = "captain-captain";
+  dashboard.within_ms = 0;
+  const Scenario s = demotion({accepted, dashboard});
+  const auto on_time = judge(s, kLateDemotion, "p");
+  EXPECT_FALSE(on_time[0].holds) << "judged from the scenario's 10 s, the answer came 300 ms late";
+  EXPECT_TRUE(on_time[1].holds) << "and the dashboard reads up from an observation before the demotion";
+  const auto landed = judge(s, kLateDemotion, "p", {11'500});
+  EXPECT_TRUE(landed[0].holds) << landed[0].detail;
+  EXPECT_FALSE(landed[1].holds) << "judged once the demotion was observed: " << landed[1].detail;
+}
+
+TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
+  const Scenario s = demotion({});
+  EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_ms"), 1'500);
+  EXPECT_EQ(measure(s, kLateDemotion, {10'300}).at("leader_elected_ms"), 1'200);
+}
+
+}  // namespace
+}  // namespace clawsim
