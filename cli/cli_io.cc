@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "model/digest.h"
 #include "model/plan_yaml.h"
 #include "model/report.h"
 #include "model/scenario.h"
@@ -28,21 +29,15 @@ void write_output(const std::string& path, const std::string& text) {
   if (!out || !(out << text)) throw UsageError{path + ": cannot write the report"};
 }
 
-std::string digest(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return hex64(h);
-}
+std::string digest(std::string_view text) { return text_digest(text); }
 
 LoadedPlan load_plan(const std::string& path) {
   const std::string file = path.empty() ? "default-plan.yaml (embedded)" : path;
   const std::string text = path.empty() ? std::string(default_plan_text()) : read_file(path);
   Result<Plan> plan = parse_plan(text, file);
   if (!plan) throw UsageError{plan.error().to_string()};
-  return {std::make_shared<const Plan>(std::move(plan).value()), file, digest(text)};
+  const std::string d = digest(text);
+  return {std::make_shared<const Plan>(std::move(plan).value()), file, d, builtin_plans_with_digest(d)};
 }
 
 Scenario load_scenario(const std::string& ref, const Plan& plan) {
@@ -58,6 +53,17 @@ Scenario load_scenario(const std::string& ref, const Plan& plan) {
   }
   Result<Scenario> s = parse_scenario(text, file, plan);
   if (!s) throw UsageError{s.error().to_string()};
+  for (const Expectation& e : s.value().expectations) {
+    for (const std::string& p : e.xfail_plans) {
+      if (is_text_digest(p) || !builtin_plan(p).empty()) continue;
+      std::string names;
+      for (const EmbeddedFile& f : builtin_plans()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+      throw UsageError{InputError{file, e.xfail_line, e.xfail_field,
+                                  "no built-in plan is called '" + p + "'; expected one of " + names +
+                                      ", or a plan's digest (16 hex digits, as reports print it)"}
+                           .to_string()};
+    }
+  }
   return std::move(s).value();
 }
 

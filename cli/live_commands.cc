@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/cli_io.h"
 #include "live/live_driver.h"
 #include "model/lint.h"
 #include "model/observed_plan.h"
@@ -58,12 +59,7 @@ Inventory load_inventory(const LiveArgs& a) {
   return std::move(inv).value();
 }
 
-Plan load_plan(const LiveArgs& a) {
-  const std::string text = a.plan.empty() ? std::string(default_plan_text()) : read_text(a.plan);
-  Result<Plan> p = parse_plan(text, a.plan.empty() ? "default-plan.yaml (embedded)" : a.plan);
-  if (!p) throw Failure{2, p.error().to_string()};
-  return std::move(p).value();
-}
+cli::LoadedPlan load_plan(const LiveArgs& a) { return cli::load_plan(a.plan); }
 
 void print_state(const ClusterState& s) {
   std::cout << "leader " << (s.leader.empty() ? "(none)" : s.leader) << "\n\nnodes\n";
@@ -81,7 +77,7 @@ void print_state(const ClusterState& s) {
 
 int cmd_status(const LiveArgs& a) {
   LiveCluster cluster(load_inventory(a));
-  const Plan plan = load_plan(a);
+  const Plan plan = *load_plan(a).plan;
   ClusterState s;
   std::string error;
   if (!cluster.observe(s, error)) throw Failure{2, error};
@@ -198,13 +194,9 @@ std::string compare_metrics(const RunResult& observed, const std::vector<RunResu
 int cmd_drill(const LiveArgs& a) {
   if (a.args.size() != 2) throw Failure{2, "usage: clawsim live drill SCENARIO --inventory FILE"};
   LiveCluster cluster(load_inventory(a));
-  const Plan plan = load_plan(a);
-  std::string text(builtin_scenario(a.args[1]));
-  const std::string file = text.empty() ? a.args[1] : a.args[1] + ".yaml (built in)";
-  if (text.empty()) text = read_text(a.args[1]);
-  Result<Scenario> parsed = parse_scenario(text, file, plan);
-  if (!parsed) throw Failure{2, parsed.error().to_string()};
-  const Scenario scenario = std::move(parsed).value();
+  const cli::LoadedPlan loaded = load_plan(a);
+  const Plan& plan = *loaded.plan;
+  const Scenario scenario = cli::load_scenario(a.args[1], plan);
   ClusterState before;
   std::string error;
   // 1. preflight: every action must be one we can perform and undo; the cluster healthy
@@ -261,9 +253,8 @@ int cmd_drill(const LiveArgs& a) {
   std::signal(SIGTERM, on_signal);
   LiveGuards guards{allowed(a, "quorum-loss"), scenario.duration_ms + 120'000, &g_stop};
   LiveDriver driver(cluster, plan, journal, guards, scenario.observe_interval_ms);
-  RunResult observed = run_scenario(scenario, driver, plan.name);
+  RunResult observed = run_scenario(scenario, driver, loaded.identity());
   observed.seed = 0;
-  observed.plan_digest = "live";
   // 4. undo and verify
   std::vector<std::string> log;
   const bool undone = driver.rollback(log);
@@ -291,7 +282,8 @@ int cmd_drill(const LiveArgs& a) {
     j["prediction"] = distributions_json(predicted);
     std::ofstream(a.json) << j.dump(2) << "\n";
   }
-  return observed.pass() && !driver.aborted() && undone && restored && !outside ? 0 : 1;
+  if (observed.outcome() == Outcome::kFail || driver.aborted() || !undone || !restored || outside) return 1;
+  return observed.outcome() == Outcome::kKnownFailure ? cli::kExitKnownFailure : 0;
 }
 
 // As a shell word: plain when it is safe, otherwise in single quotes.
@@ -462,7 +454,7 @@ void wait_restored(LiveCluster& cluster, const ClusterState& before) {
 
 int cmd_apply(const LiveArgs& a) {
   LiveCluster cluster(load_inventory(a));
-  const Plan plan = load_plan(a);
+  const Plan plan = *load_plan(a).plan;
   // 1. the plan itself, judged as `validate` judges it
   const PlanGate gate = gate_plan(std::make_shared<const Plan>(plan), a.accept);
   print_gate(gate, plan.name);

@@ -66,11 +66,21 @@ options:
   -h, --help      this text
 
 exit codes: 0 every expectation holds (validate, check-change: no errors), 1 one fails,
-            2 bad input or usage
+            2 bad input or usage, 3 the only failures are the plan's known ones (XFAIL):
+            the cluster is broken as known, nothing else broke
 )";
 
 LoadedPlan load_plan(const po::variables_map& vm) {
   return cli::load_plan(vm.count("plan") ? vm["plan"].as<std::string>() : "");
+}
+
+int exit_code(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass: return kExitPass;
+    case Outcome::kKnownFailure: return cli::kExitKnownFailure;
+    case Outcome::kFail: return kExitFail;
+  }
+  return kExitFail;
 }
 
 RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64_t seed) {
@@ -78,9 +88,8 @@ RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64
                        ? std::make_shared<const Plan>(plan_for(*plan.plan, scenario))
                        : plan.plan;
   SimDriver driver(effective, seed, scenario.observe_interval_ms);
-  RunResult r = run_scenario(scenario, driver, plan.plan->name);
+  RunResult r = run_scenario(scenario, driver, plan.identity());
   r.seed = seed;
-  r.plan_digest = plan.digest;
   return r;
 }
 
@@ -115,7 +124,7 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     if (!vm.count("json") || vm["json"].as<std::string>() != "-") {
       std::cout << report_text(r, scenario, vm.count("verbose") > 0);
     }
-    return r.pass() ? kExitPass : kExitFail;
+    return exit_code(r.outcome());
   }
   std::vector<RunResult> results;
   for (int i = 0; i < runs; ++i) {
@@ -123,19 +132,16 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   }
   std::cout << "scenario " << scenario.name << ", seeds " << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1)
             << "\n" << distributions_text(results);
-  bool all = true;
+  std::string failing;
   for (const RunResult& r : results) {
-    if (!r.pass()) {
-      if (all) std::cout << "\nfailing seeds:";
-      std::cout << " " << r.seed;
-      all = false;
-    }
+    if (r.outcome() == Outcome::kFail) failing += " " + std::to_string(r.seed);
   }
-  if (!all) std::cout << "\n";
+  if (!failing.empty()) std::cout << "\nfailing seeds:" << failing << "\n";
   if (vm.count("json")) {
     write_output(vm["json"].as<std::string>(), distributions_json(results).dump(2) + "\n");
   }
-  return all ? kExitPass : kExitFail;
+  const RunCounts counts = count_runs(results);
+  return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
 }
 
 PlanArgs plan_args(const po::variables_map& vm) {

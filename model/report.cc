@@ -19,7 +19,7 @@ nlohmann::ordered_json report_json(const RunResult& r) {
   j["seed"] = r.seed;
   j["plan"] = {{"name", r.plan_name}, {"digest", r.plan_digest}};
   j["duration_ms"] = r.duration_ms;
-  j["verdict"] = r.pass() ? "pass" : "fail";
+  j["verdict"] = to_string(r.outcome());
   j["expectations"] = nlohmann::ordered_json::array();
   for (const Verdict& v : r.verdicts) {
     j["expectations"].push_back(
@@ -51,6 +51,21 @@ std::string pad(std::string s, std::size_t width) {
 
 }  // namespace
 
+std::string verdict_text(const RunResult& r) {
+  switch (r.outcome()) {
+    case Outcome::kPass: return "PASS";
+    case Outcome::kFail: return "FAIL";
+    case Outcome::kKnownFailure: {
+      const auto known = r.known_failures();
+      std::string out = "KNOWN FAILURE (" + std::to_string(known.size()) + " expectation" +
+                        (known.size() == 1 ? "" : "s") + " fail as this plan is known to: ";
+      for (std::size_t i = 0; i < known.size(); ++i) out += (i ? "; " : "") + known[i];
+      return out + ")";
+    }
+  }
+  return "FAIL";
+}
+
 std::string report_text(const RunResult& r, const Scenario& scenario, bool verbose) {
   std::string out = "scenario " + r.scenario + ": " + scenario.description + "\n";
   out += "plan " + r.plan_name + " (digest " + r.plan_digest + "), seed " +
@@ -70,8 +85,14 @@ std::string report_text(const RunResult& r, const Scenario& scenario, bool verbo
   for (const auto& [name, value] : r.metrics) {
     out += "  " + pad(name, 40) + " " + format_time(value) + "\n";
   }
-  out += "\nverdict " + std::string(r.pass() ? "PASS" : "FAIL") + "  seed " +
-         std::to_string(r.seed) + "  fingerprint " + hex64(r.fingerprint) + "\n";
+  out += "\nverdict " + verdict_text(r) + "  seed " + std::to_string(r.seed) + "  fingerprint " +
+         hex64(r.fingerprint) + "\n";
+  for (const Verdict& v : r.verdicts) {
+    if (v.known_failure && v.holds) {
+      out += "note: '" + v.name + "' holds although it is a known failure of this plan: the plan no "
+             "longer has that defect\n";
+    }
+  }
   return out;
 }
 
@@ -94,11 +115,29 @@ std::vector<Distribution> distributions(const std::vector<RunResult>& runs) {
   return out;
 }
 
+RunCounts count_runs(const std::vector<RunResult>& runs) {
+  RunCounts c;
+  for (const RunResult& r : runs) {
+    switch (r.outcome()) {
+      case Outcome::kPass: ++c.passed; break;
+      case Outcome::kFail: ++c.failed; break;
+      case Outcome::kKnownFailure:
+        ++c.known;
+        for (const std::string& name : r.known_failures()) ++c.known_by_expectation[name];
+        break;
+    }
+  }
+  return c;
+}
+
 std::string distributions_text(const std::vector<RunResult>& runs) {
-  std::size_t passed = 0;
-  for (const RunResult& r : runs) passed += r.pass() ? 1U : 0U;
-  std::string out = std::to_string(runs.size()) + " runs, " + std::to_string(passed) +
-                    " passed every expectation\n\n";
+  const RunCounts c = count_runs(runs);
+  std::string out = std::to_string(runs.size()) + " runs: " + std::to_string(c.passed) + " passed, " +
+                    std::to_string(c.known) + " known failures, " + std::to_string(c.failed) + " failed\n";
+  for (const auto& [name, n] : c.known_by_expectation) {
+    out += "  known failure in " + std::to_string(n) + " runs: " + name + "\n";
+  }
+  out += "\n";
   out += pad("metric", 40) + "  runs      min   median      p90      p99      max\n";
   for (const Distribution& d : distributions(runs)) {
     auto col = [](DurationMs ms) {
@@ -116,9 +155,11 @@ nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
   j["runs"] = runs.size();
-  std::size_t passed = 0;
-  for (const RunResult& r : runs) passed += r.pass() ? 1U : 0U;
-  j["passed"] = passed;
+  const RunCounts c = count_runs(runs);
+  j["passed"] = c.passed;
+  j["known_failures"] = c.known;
+  j["failed"] = c.failed;
+  j["known_failures_by_expectation"] = c.known_by_expectation;
   j["seeds"] = nlohmann::ordered_json::array();
   for (const RunResult& r : runs) j["seeds"].push_back(r.seed);
   j["metrics"] = nlohmann::ordered_json::object();

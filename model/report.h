@@ -2,6 +2,7 @@
 // of many runs (the distribution of each measured duration). Formatting only: no I/O.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -11,10 +12,21 @@
 
 namespace clawsim {
 
-inline constexpr int kReportSchemaVersion = 1;
+// 2: `verdict` is pass, known_failure or fail (a run whose only failures are known ones was
+// "pass" in 1); the summary of many runs counts known_failures and failed apart.
+inline constexpr int kReportSchemaVersion = 2;
 
 nlohmann::ordered_json report_json(const RunResult& result);
 std::string report_text(const RunResult& result, const Scenario& scenario, bool verbose);
+// "PASS", "FAIL" or "KNOWN FAILURE (2 expectations fail as this plan is known to: ...)".
+std::string verdict_text(const RunResult& result);
+
+// How many runs passed, failed only as the plan is known to, or failed.
+struct RunCounts {
+  std::size_t passed = 0, known = 0, failed = 0;
+  std::map<std::string, std::size_t> known_by_expectation;  // XFAIL'd expectation -> runs
+};
+RunCounts count_runs(const std::vector<RunResult>& runs);
 
 struct Distribution {
   std::string metric;

@@ -151,9 +151,39 @@ Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs dur
 
 }  // namespace
 
-bool RunResult::pass() const {
-  return std::all_of(verdicts.begin(), verdicts.end(),
-                     [](const Verdict& v) { return v.holds || v.known_failure; });
+bool PlanIdentity::named_by(const std::vector<std::string>& plans) const {
+  for (const std::string& p : plans) {
+    if (!digest.empty() && p == digest) return true;
+    if (std::find(builtin.begin(), builtin.end(), p) != builtin.end()) return true;
+  }
+  return false;
+}
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass: return "pass";
+    case Outcome::kKnownFailure: return "known_failure";
+    case Outcome::kFail: return "fail";
+  }
+  return "fail";
+}
+
+Outcome RunResult::outcome() const {
+  Outcome out = Outcome::kPass;
+  for (const Verdict& v : verdicts) {
+    if (v.holds) continue;
+    if (!v.known_failure) return Outcome::kFail;
+    out = Outcome::kKnownFailure;
+  }
+  return out;
+}
+
+std::vector<std::string> RunResult::known_failures() const {
+  std::vector<std::string> out;
+  for (const Verdict& v : verdicts) {
+    if (!v.holds && v.known_failure) out.push_back(v.name);
+  }
+  return out;
 }
 
 const char* verdict_label(const Verdict& v) {
@@ -186,12 +216,11 @@ Expectation anchored(const Expectation& e, const Scenario& scenario, const std::
 }  // namespace
 
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
-                           const std::string& plan_name, const std::vector<TimeMs>& landed) {
+                           const PlanIdentity& plan, const std::vector<TimeMs>& landed) {
   std::vector<Verdict> out;
   for (const Expectation& e : scenario.expectations) {
     out.push_back(judge_one(anchored(e, scenario, landed), timeline, scenario.duration_ms));
-    out.back().known_failure =
-        std::find(e.xfail_plans.begin(), e.xfail_plans.end(), plan_name) != e.xfail_plans.end();
+    out.back().known_failure = plan.named_by(e.xfail_plans);
   }
   return out;
 }
@@ -269,10 +298,10 @@ std::uint64_t timeline_fingerprint(const Timeline& timeline) {
   return h;
 }
 
-RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
-                       const std::string& plan_name) {
+RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const PlanIdentity& plan) {
   RunResult r;
-  r.plan_name = plan_name;
+  r.plan_name = plan.name;
+  r.plan_digest = plan.digest;
   r.scenario = scenario.name;
   r.duration_ms = scenario.duration_ms;
   auto collect = [&] {
@@ -297,7 +326,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
   }
   driver.advance_to(scenario.duration_ms);
   collect();
-  r.verdicts = judge(scenario, r.timeline, plan_name, observed_after);
+  r.verdicts = judge(scenario, r.timeline, plan, observed_after);
   r.metrics = measure(scenario, r.timeline, acted);
   r.fingerprint = timeline_fingerprint(r.timeline);
   return r;

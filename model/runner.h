@@ -16,10 +16,30 @@ namespace clawsim {
 struct Verdict {
   std::string name;
   bool holds = false;
-  bool known_failure = false;  // declared to fail on this plan (XFAIL when it does)
+  bool known_failure = false;  // declared to fail on this plan's content (XFAIL when it does)
   std::string detail;  // what was seen, e.g. "lost at 41.200s"
   std::string why;     // from the scenario
 };
+
+// The plan a run is judged on: its name, the digest of its text (model/digest.h), and the
+// built-in plans it is a byte-for-byte copy of. A known failure applies to a plan by content:
+// an edited plan, whatever its name, is judged on its own.
+struct PlanIdentity {
+  PlanIdentity(std::string plan_name, std::string text_digest = "",  // NOLINT: a name alone is a plan of unknown text
+               std::vector<std::string> builtin_names = {})
+      : name(std::move(plan_name)), digest(std::move(text_digest)), builtin(std::move(builtin_names)) {}
+  std::string name;
+  std::string digest;                // "" when the text is not known (nothing is a known failure)
+  std::vector<std::string> builtin;  // e.g. {"default"}
+  // Is an expectation declared to fail on `plans` (built-in plan names or digests) known to
+  // fail on this plan?
+  bool named_by(const std::vector<std::string>& plans) const;
+};
+
+// A run's outcome: every expectation holds; or some fail, each as the plan is known to (its
+// defects are known, the cluster is still broken); or one fails that nobody declared.
+enum class Outcome { kPass, kKnownFailure, kFail };
+const char* to_string(Outcome outcome);  // "pass", "known_failure", "fail"
 
 struct RunResult {
   std::string scenario;
@@ -31,14 +51,16 @@ struct RunResult {
   std::vector<Verdict> verdicts;
   std::map<std::string, DurationMs> metrics;  // sorted by name
   std::uint64_t fingerprint = 0;              // hash of the timeline
-  bool pass() const;  // every expectation holds, or fails as declared
+  Outcome outcome() const;
+  bool pass() const { return outcome() == Outcome::kPass; }  // every expectation holds
+  // The expectations that failed as declared (XFAIL), by name.
+  std::vector<std::string> known_failures() const;
 };
 
 // "PASS", "FAIL", "XFAIL" (failed as declared) or "XPASS" (declared to fail, but held).
 const char* verdict_label(const Verdict& v);
 
-RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
-                       const std::string& plan_name);
+RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const PlanIdentity& plan);
 
 // Judging, exposed for tests: verdicts and metrics computed from a timeline alone.
 //
@@ -47,7 +69,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver,
 // as much later as the last action at or before its `after` landed late, and durations are
 // measured from when the first action landed. Empty: every action landed on time.
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
-                           const std::string& plan_name, const std::vector<TimeMs>& landed = {});
+                           const PlanIdentity& plan, const std::vector<TimeMs>& landed = {});
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
                                           const std::vector<TimeMs>& landed = {});
 std::uint64_t timeline_fingerprint(const Timeline& timeline);

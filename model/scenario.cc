@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
+#include "model/digest.h"
 #include "model/plan_yaml.h"
 #include "model/yaml_fields.h"
 
@@ -168,9 +170,20 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
   if (f.child("until").present()) e.until_ms = f.child("until").as_duration_ms();
   if (e.within_ms && e.mode != ExpectMode::kBecomes) f.child("within").fail("within goes with becomes");
   if (f.child("why").present()) e.why = f.child("why").as_string();
-  if (f.child("fails_on_plan").present()) {
-    e.xfail_plans = f.child("fails_on_plan").as_string_list();
-    if (e.why.empty()) f.child("fails_on_plan").fail("a known failure needs a `why`");
+  if (const Field xfail = f.child("fails_on_plan"); xfail.present()) {
+    e.xfail_plans = xfail.as_string_list();
+    e.xfail_line = xfail.line();
+    e.xfail_field = xfail.path();
+    if (e.why.empty()) xfail.fail("a known failure needs a `why`");
+    for (const std::string& p : e.xfail_plans) {
+      const bool name = !p.empty() && std::all_of(p.begin(), p.end(), [](unsigned char c) {
+        return std::islower(c) || std::isdigit(c) || c == '-';
+      });
+      if (!name && !is_text_digest(p)) {
+        xfail.fail("'" + p + "' is neither a built-in plan's name nor a plan's digest (16 hex "
+                   "digits, as reports print it)");
+      }
+    }
   }
   e.name = f.child("name").present() ? f.child("name").as_string()
                                      : e.check + (e.subject.empty() ? "" : " " + e.subject) + " " +

@@ -1,10 +1,12 @@
-// The built-in scenarios and the default plan, compiled in from scenarios/*.yaml so that
-// `clawsim scenario quorum-loss` works with no files at all.
+// The built-in scenarios and plans, compiled in from scenarios/*.yaml and scenarios/plans/*.yaml
+// so that `clawsim scenario quorum-loss` works with no files at all.
 #pragma once
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace clawsim {
 
@@ -13,9 +15,16 @@ struct EmbeddedFile {
   std::string_view text;
 };
 
-std::span<const EmbeddedFile> builtin_scenarios();  // every file but the default plan, by name
+std::span<const EmbeddedFile> builtin_scenarios();  // scenarios/*.yaml but the default plan
+// The built-in plans: "default" (scenarios/default-plan.yaml, the runbook's cluster) and each
+// of scenarios/plans/*.yaml by its name ("corrected-firewall", "recommended", ...).
+std::span<const EmbeddedFile> builtin_plans();
 std::string_view default_plan_text();
-// The text of a built-in scenario, or an empty view.
+// The text of a built-in scenario or plan, or an empty view.
 std::string_view builtin_scenario(std::string_view name);
+std::string_view builtin_plan(std::string_view name);
+// The names of the built-in plans whose text has this digest (text_digest): a plan file that is
+// a byte-for-byte copy of one is that plan.
+std::vector<std::string> builtin_plans_with_digest(std::string_view digest);
 
 }  // namespace clawsim

@@ -29,15 +29,39 @@ run_cli(0 out scenario quorum-loss --seed 42)
 expect_in("${out}" "PASS  quorum is lost as soon as two managers are gone")
 expect_in("${out}" "verdict PASS  seed 42")
 
-# Byte-identical JSON reports for the same inputs.
-run_cli(0 out scenario leader-crash --seed 9 --json ${WORK_DIR}/a.json)
-run_cli(0 out scenario leader-crash --seed 9 --json ${WORK_DIR}/b.json)
+# Byte-identical JSON reports for the same inputs. On the runbook's plan, leader-crash loses the
+# quorum: its expectations fail as the plan is known to, which is a known failure (exit 3), not
+# a pass.
+run_cli(3 out scenario leader-crash --seed 9 --json ${WORK_DIR}/a.json)
+run_cli(3 out scenario leader-crash --seed 9 --json ${WORK_DIR}/b.json)
 file(READ ${WORK_DIR}/a.json a)
 file(READ ${WORK_DIR}/b.json b)
 if(NOT a STREQUAL b)
   message(FATAL_ERROR "same seed, different reports")
 endif()
-expect_in("${a}" "\"schema_version\": 1")
+expect_in("${a}" "\"schema_version\": 2")
+expect_in("${a}" "\"verdict\": \"known_failure\"")
+run_cli(3 out scenario leader-crash --seed 9)
+expect_in("${out}" "verdict KNOWN FAILURE (2 expectations fail as this plan is known to: ")
+run_cli(3 out scenario leader-crash --runs 20 --seed 1 --json ${WORK_DIR}/runs.json)
+expect_in("${out}" "20 runs: 0 passed, 20 known failures, 0 failed")
+expect_in("${out}" "known failure in 20 runs: two of three managers keep the quorum")
+file(READ ${WORK_DIR}/runs.json runs)
+expect_in("${runs}" "\"known_failures\": 20")
+# Known failures belong to the plan's content: a byte-for-byte copy of the default plan has
+# them; an edited copy that keeps the plan's name is judged on its own.
+run_cli(0 default_text plan default)
+file(WRITE ${WORK_DIR}/copy.yaml "${default_text}")
+run_cli(3 out scenario leader-crash --seed 9 --plan ${WORK_DIR}/copy.yaml)
+file(WRITE ${WORK_DIR}/edited.yaml "# my copy\n${default_text}")
+run_cli(1 out scenario leader-crash --seed 9 --plan ${WORK_DIR}/edited.yaml)
+expect_in("${out}" "plan openclaw-swarm (digest ")
+expect_in("${out}" "FAIL  two of three managers keep the quorum")
+expect_in("${out}" "verdict FAIL")
+# A scenario's known failure names a built-in plan or a digest, nothing else.
+file(WRITE ${WORK_DIR}/xfail-name.yaml "name: x\nexpect:\n  - {check: quorum, stays: held, why: w, fails_on_plan: [openclaw-swarm]}\n")
+run_cli(2 out scenario ${WORK_DIR}/xfail-name.yaml --seed 1)
+expect_in("${out}" "xfail-name.yaml:3: expect[0].fails_on_plan: no built-in plan is called 'openclaw-swarm'; expected one of default, before-ha, corrected-firewall, recommended")
 
 # A drawn seed is printed.
 run_cli(0 out scenario follower-crash)
@@ -46,7 +70,7 @@ expect_in("${out}" "pass --seed")
 # Several runs: the distribution of each duration.
 run_cli(0 out scenario leader-crash --runs 50 --seed 1 --plan ${SOURCE_DIR}/scenarios/plans/corrected-firewall.yaml)
 expect_in("${out}" "leader_elected_ms")
-expect_in("${out}" "50 runs, 50 passed")
+expect_in("${out}" "50 runs: 50 passed, 0 known failures, 0 failed")
 
 # A user-written scenario file that fails its expectation: exit 1.
 file(WRITE ${WORK_DIR}/strict.yaml "name: strict\ntimeline:\n  - {at: 10s, do: crash-node, node: chicago}\nexpect:\n  - {check: service, subject: openclaw, stays: up}\n")

@@ -23,6 +23,8 @@ Scenario with(std::vector<Expectation> es, DurationMs duration = 100'000) {
   return s;
 }
 
+const PlanIdentity kPlan("p", "0123456789abcdef");
+
 const Timeline kFailover = {
     {0, "leader", "cluster", "atlanta (term 1)"},
     {0, "quorum", "cluster", "held"},
@@ -41,73 +43,84 @@ TEST(Runner, BecomesWithinWindow) {
   lost.within_ms = 1'000;
   Expectation leader = expect("leader", ExpectMode::kBecomes, "new", 10'000);
   leader.within_ms = 11'000;
-  const auto v = judge(with({lost, leader}), kFailover, "p");
+  const auto v = judge(with({lost, leader}), kFailover, kPlan);
   EXPECT_TRUE(v[0].holds) << v[0].detail;
   EXPECT_FALSE(v[1].holds) << "boston leads 12 s after the crash, the window is 11 s";
   leader.within_ms = 12'000;
-  EXPECT_TRUE(judge(with({leader}), kFailover, "p")[0].holds);
+  EXPECT_TRUE(judge(with({leader}), kFailover, kPlan)[0].holds);
 }
 
 TEST(Runner, NewLeaderMeansADifferentOne) {
   const Timeline back = {{0, "leader", "cluster", "atlanta (term 1)"},
                          {10'000, "leader", "cluster", "none"},
                          {20'000, "leader", "cluster", "atlanta (term 3)"}};
-  EXPECT_FALSE(judge(with({expect("leader", ExpectMode::kBecomes, "new", 10'000)}), back, "p")[0].holds);
+  EXPECT_FALSE(judge(with({expect("leader", ExpectMode::kBecomes, "new", 10'000)}), back, kPlan)[0].holds);
 }
 
 TEST(Runner, StaysIsBrokenByAnyChangeInTheWindow) {
   Expectation up = expect("service", ExpectMode::kStays, "up");
   up.subject = "web";
-  EXPECT_FALSE(judge(with({up}), kFailover, "p")[0].holds);
+  EXPECT_FALSE(judge(with({up}), kFailover, kPlan)[0].holds);
   up.after_ms = 30'000;
-  EXPECT_TRUE(judge(with({up}), kFailover, "p")[0].holds);
+  EXPECT_TRUE(judge(with({up}), kFailover, kPlan)[0].holds);
   up.after_ms = 0;
   up.until_ms = 9'999;
-  EXPECT_TRUE(judge(with({up}), kFailover, "p")[0].holds);
+  EXPECT_TRUE(judge(with({up}), kFailover, kPlan)[0].holds);
 }
 
 TEST(Runner, AvailabilityPercentage) {
   Expectation pct = expect("service", ExpectMode::kAvailableAtLeast, "");
   pct.subject = "web";
   pct.min_percent = 80;
-  const auto v = judge(with({pct}), kFailover, "p");
+  const auto v = judge(with({pct}), kFailover, kPlan);
   EXPECT_TRUE(v[0].holds) << v[0].detail;  // down 20 s of 100 s
   EXPECT_NE(v[0].detail.find("80000 of 100000"), std::string::npos) << v[0].detail;
   pct.min_percent = 81;
-  EXPECT_FALSE(judge(with({pct}), kFailover, "p")[0].holds);
+  EXPECT_FALSE(judge(with({pct}), kFailover, kPlan)[0].holds);
 }
 
-TEST(Runner, KnownFailuresApplyOnlyToTheirPlans) {
+TEST(Runner, KnownFailuresApplyToAPlansContentNotItsName) {
   Expectation e = expect("quorum", ExpectMode::kStays, "held");
-  e.xfail_plans = {"runbook"};
+  e.xfail_plans = {"default", "00000000000000ff"};
   e.why = "because";
-  const auto on_runbook = judge(with({e}), kFailover, "runbook");
-  EXPECT_FALSE(on_runbook[0].holds);
-  EXPECT_TRUE(on_runbook[0].known_failure);
-  EXPECT_STREQ(verdict_label(on_runbook[0]), "XFAIL");
+  const PlanIdentity builtin("openclaw-swarm", "1111111111111111", {"default"});
+  const auto on_builtin = judge(with({e}), kFailover, builtin);
+  EXPECT_FALSE(on_builtin[0].holds);
+  EXPECT_TRUE(on_builtin[0].known_failure);
+  EXPECT_STREQ(verdict_label(on_builtin[0]), "XFAIL");
   RunResult r;
-  r.verdicts = on_runbook;
-  EXPECT_TRUE(r.pass());
-  r.verdicts = judge(with({e}), kFailover, "other");
-  EXPECT_FALSE(r.pass());
+  r.verdicts = on_builtin;
+  EXPECT_FALSE(r.pass()) << "a known failure is not a pass";
+  EXPECT_EQ(r.outcome(), Outcome::kKnownFailure);
+  EXPECT_EQ(r.known_failures(), std::vector<std::string>{"quorum held"});
+  const PlanIdentity by_digest("mine", "00000000000000ff");
+  r.verdicts = judge(with({e}), kFailover, by_digest);
+  EXPECT_EQ(r.outcome(), Outcome::kKnownFailure) << "declared by digest";
+  // The same name with other text (an edited copy of the default plan) is judged on its own.
+  const PlanIdentity edited("openclaw-swarm", "2222222222222222");
+  r.verdicts = judge(with({e}), kFailover, edited);
+  EXPECT_EQ(r.outcome(), Outcome::kFail);
   EXPECT_STREQ(verdict_label(r.verdicts[0]), "FAIL");
+  const PlanIdentity unknown_text("openclaw-swarm");
+  r.verdicts = judge(with({e}), kFailover, unknown_text);
+  EXPECT_EQ(r.outcome(), Outcome::kFail) << "no text, no known failure";
 }
 
 TEST(Runner, ContainsMatchesSubstrings) {
   const Timeline t = {{5, "task", "openclaw", "slot 1: pending: no suitable node (x)"}};
   Expectation e = expect("task", ExpectMode::kBecomes, "no suitable node");
   e.subject = "openclaw";
-  EXPECT_FALSE(judge(with({e}), t, "p")[0].holds);
+  EXPECT_FALSE(judge(with({e}), t, kPlan)[0].holds);
   e.contains = true;
-  EXPECT_TRUE(judge(with({e}), t, "p")[0].holds);
+  EXPECT_TRUE(judge(with({e}), t, kPlan)[0].holds);
 }
 
 TEST(Runner, PlacementInvariant) {
   Expectation e = expect("placement", ExpectMode::kStays, "respected");
-  EXPECT_TRUE(judge(with({e}), kFailover, "p")[0].holds);
+  EXPECT_TRUE(judge(with({e}), kFailover, kPlan)[0].holds);
   Timeline broken = kFailover;
   broken.push_back({40'000, "invariant", "openclaw", "placed on boston against its constraints"});
-  EXPECT_FALSE(judge(with({e}), broken, "p")[0].holds);
+  EXPECT_FALSE(judge(with({e}), broken, kPlan)[0].holds);
 }
 
 TEST(Runner, Metrics) {
@@ -175,10 +188,10 @@ TEST(Runner, ExpectationsOpenWhenTheirActionLanded) {
   dashboard.subject = "captain-captain";
   dashboard.within_ms = 0;
   const Scenario s = demotion({accepted, dashboard});
-  const auto on_time = judge(s, kLateDemotion, "p");
+  const auto on_time = judge(s, kLateDemotion, kPlan);
   EXPECT_FALSE(on_time[0].holds) << "judged from the scenario's 10 s, the answer came 300 ms late";
   EXPECT_TRUE(on_time[1].holds) << "and the dashboard reads up from an observation before the demotion";
-  const auto landed = judge(s, kLateDemotion, "p", {11'500});
+  const auto landed = judge(s, kLateDemotion, kPlan, {11'500});
   EXPECT_TRUE(landed[0].holds) << landed[0].detail;
   EXPECT_FALSE(landed[1].holds) << "judged once the demotion was observed: " << landed[1].detail;
 }
