@@ -122,6 +122,32 @@ Action parse_action(const Field& f, const Plan& plan) {
   return a;
 }
 
+// The states a check can be in; text checks (task, api, action) take any text.
+void check_state(const Field& f, const Expectation& e, const Plan& plan) {
+  const Field state = f.child(e.mode == ExpectMode::kStays ? "stays" : "becomes");
+  auto one_of = [&](std::initializer_list<const char*> states) {
+    std::string list;
+    for (const char* x : states) {
+      if (e.state == x) return;
+      list += std::string(list.empty() ? "" : ", ") + x;
+    }
+    state.fail("'" + e.state + "' is not a state of check '" + e.check + "'; expected " + list);
+  };
+  if (e.check == "quorum") one_of({"held", "lost"});
+  if (e.check == "node") one_of({"ready", "down", "unknown"});
+  if (e.check == "service" || e.check == "dashboard") one_of({"up", "down"});
+  if (e.check == "placement") {
+    if (e.mode != ExpectMode::kStays) f.child("becomes").fail("placement is judged with stays: respected");
+    one_of({"respected"});
+  }
+  if (e.check == "leader" && e.state != "none" && e.state != "new" && plan.node_index(e.state) < 0) {
+    std::string nodes;
+    for (const NodeSpec& n : plan.nodes) nodes += ", " + n.name;
+    state.fail("'" + e.state + "' is not a state of check 'leader'; expected none, new" + nodes);
+  }
+  if (e.state.empty()) state.fail("the state is empty");
+}
+
 Expectation parse_expectation(const Field& f, const Plan& plan) {
   f.only_keys({"name", "check", "subject", "becomes", "stays", "available_pct_at_least",
                "contains", "after", "within", "until", "why", "fails_on_plan"});
@@ -164,7 +190,13 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
       f.child("available_pct_at_least").fail("only a service or the dashboard has an availability");
     }
   }
-  if (f.child("contains").present()) e.contains = f.child("contains").as_bool();
+  if (e.mode != ExpectMode::kAvailableAtLeast) check_state(f, e, plan);
+  if (f.child("contains").present()) {
+    e.contains = f.child("contains").as_bool();
+    if (e.contains && e.check != "task" && e.check != "api" && e.check != "action") {
+      f.child("contains").fail("contains goes with the checks that compare text: task, api, action");
+    }
+  }
   if (f.child("after").present()) e.after_ms = f.child("after").as_duration_ms();
   if (f.child("within").present()) e.within_ms = f.child("within").as_duration_ms();
   if (f.child("until").present()) e.until_ms = f.child("until").as_duration_ms();

@@ -31,6 +31,11 @@ TEST(Scenario, EveryBuiltInParsesAgainstTheDefaultPlan) {
     EXPECT_EQ(s.value().name, f.name) << "a built-in scenario is named after its file";
     EXPECT_FALSE(s.value().expectations.empty()) << f.name;
     EXPECT_FALSE(s.value().description.empty()) << f.name;
+    for (const Expectation& e : s.value().expectations) {
+      for (const std::string& p : e.xfail_plans) {
+        EXPECT_FALSE(builtin_plan(p).empty()) << f.name << ": a known failure on '" << p << "', no such built-in plan";
+      }
+    }
   }
 }
 
@@ -142,6 +147,36 @@ TEST(Scenario, DescribeNamesTheAction) {
   b.node = "boston";
   b.port = 2377;
   EXPECT_EQ(b.describe(), "block-port boston 2377/tcp");
+}
+
+}  // namespace
+}  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+TEST(Scenario, EveryExpectedStateIsChecked) {
+  const InputError holds = error_of("name: x\nexpect:\n  - {check: quorum, stays: holds}\n");
+  EXPECT_EQ(holds.line, 3);
+  EXPECT_EQ(holds.field, "expect[0].stays");
+  EXPECT_EQ(holds.message, "'holds' is not a state of check 'quorum'; expected held, lost");
+  EXPECT_EQ(error_of("name: x\nexpect:\n  - {check: node, subject: boston, becomes: Down}\n").message,
+            "'Down' is not a state of check 'node'; expected ready, down, unknown");
+  EXPECT_EQ(error_of("name: x\nexpect:\n  - {check: service, subject: openclaw, becomes: running}\n").message,
+            "'running' is not a state of check 'service'; expected up, down");
+  EXPECT_NE(error_of("name: x\nexpect:\n  - {check: leader, becomes: paris}\n")
+                .message.find("expected none, new, atlanta, boston, chicago, denver"),
+            std::string::npos);
+  EXPECT_EQ(error_of("name: x\nexpect:\n  - {check: placement, becomes: respected}\n").field, "expect[0].becomes");
+  EXPECT_EQ(error_of("name: x\nexpect:\n  - {check: quorum, becomes: held, contains: true}\n").field,
+            "expect[0].contains");
+  EXPECT_EQ(error_of("name: x\nexpect:\n  - {check: api, subject: chicago, becomes: ''}\n").message,
+            "the state is empty");
+}
+
+TEST(Scenario, KnownFailuresNameABuiltInPlanOrADigest) {
+  EXPECT_EQ(error_of("name: x\nexpect:\n  - {check: quorum, stays: held, why: w, fails_on_plan: [My Plan]}\n").message,
+            "'My Plan' is neither a built-in plan's name nor a plan's digest (16 hex digits, as reports print it)");
 }
 
 }  // namespace
