@@ -571,7 +571,7 @@ int cmd_recover(const LiveArgs& a) {
 
 int run_live(const LiveArgs& a) {
   try {
-    if (a.args.empty()) throw Failure{2, "usage: clawsim live status|drill|recover ..."};
+    if (a.args.empty()) throw Failure{2, "usage: clawsim live status|apply|drill|recover --inventory FILE ..."};
     const std::string& what = a.args[0];
     if (what == "status" && a.args.size() == 1) return cmd_status(a);
     if (what == "drill") return cmd_drill(a);

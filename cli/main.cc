@@ -1,6 +1,9 @@
 // clawsim's command line: a thin shell that reads files, parses options, runs the model and
 // writes reports. Everything it decides is decided in model/ and sim/.
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <string_view>
+#include <vector>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -159,6 +162,55 @@ PlanArgs plan_args(const po::variables_map& vm) {
   return a;
 }
 
+// The options each command reads. An option a command does not read is an error, not a
+// silent no-op: `scenario --sarif F` would otherwise exit 0 and write nothing.
+struct CommandOptions {
+  std::string_view command;
+  std::vector<std::string_view> options;
+};
+
+const std::vector<CommandOptions>& command_options() {
+  static const std::vector<CommandOptions> table = {
+      {"scenarios", {}},
+      {"plan", {}},
+      {"scenario", {"plan", "seed", "runs", "json", "verbose"}},
+      {"validate", {"plan", "seed", "json", "verbose", "depth", "seeds", "sarif", "static-only", "rules"}},
+      {"check-change", {"plan", "seed", "json", "verbose", "then-scenario"}},
+      {"live status", {"inventory", "plan"}},
+      {"live apply", {"inventory", "plan", "execute", "accept", "journal"}},
+      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json"}},
+      {"live recover", {"inventory", "journal"}},
+  };
+  return table;
+}
+
+void check_options(const po::variables_map& vm, const std::string& command) {
+  const auto entry = std::find_if(command_options().begin(), command_options().end(),
+                                  [&](const CommandOptions& c) { return c.command == command; });
+  if (entry == command_options().end()) return;  // an unknown command is reported as such
+  for (const auto& [name, value] : vm) {
+    if (name == "args" || name == "help" || value.defaulted()) continue;
+    if (std::find(entry->options.begin(), entry->options.end(), name) == entry->options.end()) {
+      std::string accepted;
+      for (std::string_view o : entry->options) accepted += std::string(accepted.empty() ? "" : ", ") + "--" + std::string(o);
+      throw UsageError{command + " does not use --" + name + " (it takes " +
+                       (accepted.empty() ? std::string("no options") : accepted) + ")"};
+    }
+  }
+  if (command == "validate" && vm.count("static-only") && (vm.count("depth") || vm.count("seeds"))) {
+    throw UsageError{"validate --static-only sweeps no faults: --depth and --seeds do not apply"};
+  }
+  const auto given = std::count_if(vm.begin(), vm.end(), [](const auto& o) {
+    return o.first != "args" && o.first != "help" && !o.second.defaulted();
+  });
+  if (command == "validate" && vm.count("rules") && given > 1) {
+    throw UsageError{"validate --rules lists the rule catalogue and takes no other option"};
+  }
+  if (command == "scenario" && vm.count("verbose") && vm["runs"].as<int>() > 1) {
+    throw UsageError{"scenario --verbose shows one run's timeline; --runs prints distributions"};
+  }
+}
+
 int run(int argc, char** argv) {
   po::options_description opts;
   opts.add_options()("help,h", "")("plan", po::value<std::string>(), "")(
@@ -186,6 +238,7 @@ int run(int argc, char** argv) {
     return args.empty() && !vm.count("help") ? kExitUsage : kExitPass;
   }
   const std::string& command = args[0];
+  check_options(vm, command == "live" && args.size() > 1 ? "live " + args[1] : command);
   if (command == "scenarios" && args.size() == 1) return cmd_scenarios();
   if (command == "plan" && args.size() == 2 && args[1] == "default") {
     std::cout << default_plan_text();
