@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cli/cli_io.h"
+#include "gameday/trend.h"
 #include "live/live_driver.h"
 #include "model/lint.h"
 #include "model/observed_plan.h"
@@ -191,12 +192,13 @@ std::string compare_metrics(const RunResult& observed, const std::vector<RunResu
   return out;
 }
 
-int cmd_drill(const LiveArgs& a) {
-  if (a.args.size() != 2) throw Failure{2, "usage: clawsim live drill SCENARIO --inventory FILE"};
+// One drill, start to end; `record` gets its verdict and every measure beside the prediction.
+int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   LiveCluster cluster(load_inventory(a));
   const cli::LoadedPlan loaded = load_plan(a);
   const Plan& plan = *loaded.plan;
-  const Scenario scenario = cli::load_scenario(a.args[1], plan);
+  const Scenario scenario = cli::load_scenario(ref, plan);
+  record.drill = scenario.name;
   ClusterState before;
   std::string error;
   // 1. preflight: every action must be one we can perform and undo; the cluster healthy
@@ -282,8 +284,20 @@ int cmd_drill(const LiveArgs& a) {
     j["prediction"] = distributions_json(predicted);
     std::ofstream(a.json) << j.dump(2) << "\n";
   }
+  record.measures = compare_with_prediction(observed, distributions(predicted), driver.max_sample_gap_ms() + 1000);
+  record.verdict = driver.aborted() ? "aborted" : to_string(observed.outcome());
+  if (!undone || !restored) record.verdict = "fail";
+  record.detail = driver.aborted() ? driver.abort_reason()
+                  : !restored      ? "the cluster is not back to its pre-drill state"
+                                   : verdict_text(observed);
   if (observed.outcome() == Outcome::kFail || driver.aborted() || !undone || !restored || outside) return 1;
   return observed.outcome() == Outcome::kKnownFailure ? cli::kExitKnownFailure : 0;
+}
+
+int cmd_drill(const LiveArgs& a) {
+  if (a.args.size() != 2) throw Failure{2, "usage: clawsim live drill SCENARIO --inventory FILE"};
+  DrillRecord record;
+  return drill(a, a.args[1], record);
 }
 
 // As a shell word: plain when it is safe, otherwise in single quotes.
@@ -568,6 +582,23 @@ int cmd_recover(const LiveArgs& a) {
 }
 
 }  // namespace
+
+int run_live_drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
+  record.drill = ref;
+  try {
+    return drill(a, ref, record);
+  } catch (const Failure& f) {
+    record.verdict = "refused";
+    record.detail = f.message;
+    std::cerr << "clawsim: " << f.message << "\n";
+    return f.code;
+  } catch (const cli::UsageError& e) {
+    record.verdict = "refused";
+    record.detail = e.message;
+    std::cerr << "clawsim: " << e.message << "\n";
+    return cli::kExitUsage;
+  }
+}
 
 int run_live(const LiveArgs& a) {
   try {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "gameday/records.h"
+
 namespace clawsim {
 
 struct LiveArgs {
@@ -20,5 +22,9 @@ struct LiveArgs {
 };
 
 int run_live(const LiveArgs& args);
+
+// `live drill` for a game day: runs the drill `ref` with every safety of `live drill` and fills
+// `record` (a preflight refusal included); returns the drill's exit code.
+int run_live_drill(const LiveArgs& args, const std::string& ref, DrillRecord& record);
 
 }  // namespace clawsim

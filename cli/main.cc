@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/cli_io.h"
+#include "cli/gameday_commands.h"
 #include "cli/live_commands.h"
 #include "cli/plan_commands.h"
 #include "model/plan_yaml.h"
@@ -48,6 +49,9 @@ commands:
   live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
   live recover              undo what an interrupted drill left (--journal FILE)
+  gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
+  gameday schedule FILE     write its systemd service and timer (--output DIR), print a crontab line
+  gameday history FILE      its past runs, the trend of every measure, regressions (exit 1)
 
 options:
   --plan FILE     a plan (YAML or JSON) instead of the default one
@@ -63,6 +67,11 @@ options:
   --inventory F   live: how to reach the nodes (YAML)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
+  --simulate      gameday run: the drills in the model only
+  --now           gameday run: ignore the window and the blackouts
+  --report DIR    gameday run: write the day's report.json there
+  --output DIR    gameday schedule: where to write the units
+  --drill NAME    gameday history: only this drill
   --execute       live apply: run the commands instead of printing them
   --accept NAME   live apply: go ahead although the plan breaks this validate rule (a rule
                   id) or objective (its name); repeat for each
@@ -180,6 +189,9 @@ const std::vector<CommandOptions>& command_options() {
       {"live apply", {"inventory", "plan", "execute", "accept", "journal"}},
       {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json"}},
       {"live recover", {"inventory", "journal"}},
+      {"gameday run", {"simulate", "now", "report"}},
+      {"gameday schedule", {"output"}},
+      {"gameday history", {"drill", "json"}},
   };
   return table;
 }
@@ -221,7 +233,9 @@ int run(int argc, char** argv) {
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
-      "then-scenario", po::value<std::string>(), "")(
+      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")(
+      "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
+      "drill", po::value<std::string>(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
   po::positional_options_description pos;
   pos.add("args", -1);
@@ -238,7 +252,8 @@ int run(int argc, char** argv) {
     return args.empty() && !vm.count("help") ? kExitUsage : kExitPass;
   }
   const std::string& command = args[0];
-  check_options(vm, command == "live" && args.size() > 1 ? "live " + args[1] : command);
+  const bool has_sub = (command == "live" || command == "gameday") && args.size() > 1;
+  check_options(vm, has_sub ? command + " " + args[1] : command);
   if (command == "scenarios" && args.size() == 1) return cmd_scenarios();
   if (command == "plan" && args.size() == 2 && args[1] == "default") {
     std::cout << default_plan_text();
@@ -265,6 +280,18 @@ int run(int argc, char** argv) {
     if (vm.count("json")) live.json = vm["json"].as<std::string>();
     live.execute = vm.count("execute") > 0;
     return run_live(live);
+  }
+  if (command == "gameday") {
+    GameDayArgs g;
+    g.args.assign(args.begin() + 1, args.end());
+    g.argv0 = argv[0];
+    g.simulate = vm.count("simulate") > 0;
+    g.now = vm.count("now") > 0;
+    if (vm.count("json")) g.json = vm["json"].as<std::string>();
+    if (vm.count("report")) g.report = vm["report"].as<std::string>();
+    if (vm.count("output")) g.output = vm["output"].as<std::string>();
+    if (vm.count("drill")) g.drill = vm["drill"].as<std::string>();
+    return cmd_gameday(g);
   }
   throw UsageError{"unknown command '" + command + "' (or wrong arguments); see clawsim --help"};
 }

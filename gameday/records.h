@@ -1,0 +1,38 @@
+// What a game-day run leaves behind, as plain data: the run, each drill's verdict and each
+// measured duration beside the model's prediction. history/ stores it; trend.h judges it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/time.h"
+
+namespace clawsim {
+
+struct MeasureRecord {
+  std::string metric;
+  DurationMs observed_ms = 0;
+  std::optional<DurationMs> predicted_min_ms, predicted_median_ms, predicted_max_ms;
+  bool inside = true;  // observed within the model's window (and its tolerance)
+};
+
+struct DrillRecord {
+  std::string drill;
+  std::string verdict;  // pass | known_failure | fail | aborted | refused
+  std::string detail;
+  std::vector<MeasureRecord> measures;
+};
+
+struct RunRecord {
+  std::int64_t id = 0;
+  std::string gameday;
+  std::string started_at, ended_at;  // ISO 8601, UTC
+  std::string mode;                  // live | simulate
+  std::string clawsim_version, plan_digest, docker_version;
+  std::string outcome;  // pass | fail | running (never finished: the process died)
+  std::vector<DrillRecord> drills;
+};
+
+}  // namespace clawsim

@@ -1,0 +1,136 @@
+// The game-day file, its schedule and window, and the trend of its measures.
+#include "gameday/gameday.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "gameday/trend.h"
+
+namespace clawsim {
+namespace {
+
+std::string example() {
+  std::ifstream in(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/gamedays/monthly-failover.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+InputError error_of(const std::string& text) {
+  Result<GameDay> r = parse_gameday(text, "g.yaml");
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? InputError{} : r.error();
+}
+
+TEST(GameDay, TheExampleParses) {
+  Result<GameDay> g = parse_gameday(example(), "monthly-failover.yaml");
+  ASSERT_TRUE(g.ok()) << g.error().to_string();
+  const GameDay& d = g.value();
+  EXPECT_EQ(d.name, "monthly-failover");
+  EXPECT_EQ(d.drills, (std::vector<std::string>{"leader-demotion", "trusted-node-drain", "leader-crash"}));
+  EXPECT_EQ(d.schedule, "Mon *-*-1..7 10:00");
+  ASSERT_TRUE(d.window);
+  EXPECT_EQ(d.window->days, (std::vector<int>{1, 2, 3, 4}));
+  EXPECT_EQ(d.window->start_minute, 9 * 60);
+  EXPECT_EQ(d.window->end_minute, 16 * 60);
+  EXPECT_EQ(d.window->timezone, "Europe/Berlin");
+  ASSERT_EQ(d.blackout.size(), 1U);
+  EXPECT_EQ(d.blackout[0].to, "2027-01-05");
+  EXPECT_TRUE(d.stop_on_failure);
+  EXPECT_EQ(d.max_duration_ms, 30 * 60'000);
+}
+
+TEST(GameDay, BadInputNamesLineAndField) {
+  const InputError unknown = error_of("name: g\ndrills: [leader-crash]\nschedul: daily\n");
+  EXPECT_EQ(unknown.line, 3);
+  EXPECT_NE(unknown.message.find("schedul"), std::string::npos) << unknown.message;
+  const InputError schedule = error_of("name: g\ndrills: [leader-crash]\nschedule: \"Mon *-*-1..7 25:00\"\n");
+  EXPECT_EQ(schedule.field, "schedule");
+  EXPECT_EQ(schedule.message, "not a systemd OnCalendar expression: hour '25' is out of range 0..23");
+  EXPECT_EQ(error_of("name: g\ndrills: [x]\nwindow: {hours: 16:00-09:00}\n").field, "window.hours");
+  EXPECT_EQ(error_of("name: g\ndrills: [x]\nwindow: {days: [Moonday]}\n").field, "window.days");
+  EXPECT_EQ(error_of("name: g\ndrills: [x]\nblackout: [2026-13-01]\n").field, "blackout[0]");
+  EXPECT_EQ(error_of("name: g\ndrills: []\n").field, "drills");
+  EXPECT_EQ(error_of("name: g\ndrills: [x]\nnotify: {webhook: ftp://x}\n").field, "notify.webhook");
+  EXPECT_EQ(error_of("name: g\ndrills: [x]\nnotify: {webhook: 'http://x', on: [sometimes]}\n").field, "notify.on");
+  EXPECT_EQ(error_of("name: g\ndrills: [x]\nlimits: {allow: [everything]}\n").field, "limits.allow");
+  EXPECT_EQ(error_of("name: 'a b'\ndrills: [x]\n").field, "name");
+}
+
+TEST(GameDay, CalendarExpressions) {
+  for (const char* ok : {"daily", "weekly", "Mon *-*-1..7 10:00", "Mon..Fri 09:30", "*-*-* 00/2:00",
+                         "Sat,Sun 2027-01-* 03:00:00", "monthly", "*:0/15", "Mon 10:00 Europe/Berlin"}) {
+    EXPECT_EQ(check_calendar(ok), "") << ok;
+  }
+  EXPECT_NE(check_calendar("Moonday 10:00"), "");
+  EXPECT_NE(check_calendar("*-*-32 10:00"), "");
+  EXPECT_NE(check_calendar("10:61"), "");
+  EXPECT_NE(check_calendar("every day"), "");
+  EXPECT_NE(check_calendar(""), "");
+}
+
+TEST(GameDay, WindowAndBlackout) {
+  GameDay d = parse_gameday(example(), "g").value();
+  const LocalTime monday_ten{2026, 12, 7, 1, 10, 0};
+  EXPECT_EQ(why_not_now(d, monday_ten), "");
+  const LocalTime friday_ten{2026, 12, 4, 5, 10, 0};
+  EXPECT_EQ(why_not_now(d, friday_ten),
+            "outside the window Mon,Tue,Wed,Thu 09:00-16:00 Europe/Berlin (now 2026-12-04 10:00 (Fri))");
+  const LocalTime monday_four{2026, 12, 7, 1, 16, 0};
+  EXPECT_NE(why_not_now(d, monday_four), "") << "the window's end is exclusive";
+  const LocalTime in_blackout{2026, 12, 21, 1, 10, 0};
+  EXPECT_EQ(why_not_now(d, in_blackout).rfind("in the blackout 2026-12-20..2027-01-05", 0), 0U);
+}
+
+TEST(GameDay, CrontabSaysWhatTheTimerDoes) {
+  GameDay d = parse_gameday(example(), "g").value();
+  std::string why;
+  // cron ORs the day of the month and the day of the week: the first Monday needs a test.
+  EXPECT_EQ(crontab_line(d, "clawsim gameday run g.yaml", why),
+            "0 10 1-7 * * case \"$(date +\\%w)\" in 1) clawsim gameday run g.yaml;; esac");
+  d.schedule = "Mon..Fri 09:30";
+  EXPECT_EQ(crontab_line(d, "x", why), "30 9 * * 1,2,3,4,5 x");
+  d.schedule = "daily";
+  EXPECT_EQ(crontab_line(d, "date +%F", why), "0 0 * * * date +\\%F");
+  d.schedule = "*:0/15";
+  EXPECT_EQ(crontab_line(d, "x", why), "");
+  EXPECT_NE(why.find("repetition"), std::string::npos) << why;
+}
+
+TEST(GameDay, SystemdUnits) {
+  const GameDay d = parse_gameday(example(), "g").value();
+  const SystemdUnits u = systemd_units(d, "/usr/bin/clawsim gameday run /etc/clawsim/g.yaml");
+  EXPECT_EQ(u.timer_name, "clawsim-gameday-monthly-failover.timer");
+  EXPECT_NE(u.timer.find("OnCalendar=Mon *-*-1..7 10:00\n"), std::string::npos);
+  EXPECT_NE(u.timer.find("Persistent=true\n"), std::string::npos);
+  EXPECT_NE(u.timer.find("RandomizedDelaySec="), std::string::npos);
+  EXPECT_NE(u.service.find("Type=oneshot\nExecStart=/usr/bin/clawsim gameday run /etc/clawsim/g.yaml\n"),
+            std::string::npos);
+}
+
+RunRecord run_with(DurationMs leader_ms, bool inside = true) {
+  MeasureRecord m{"leader_elected_ms", leader_ms, 8'000, 12'000, 27'000, inside};
+  return RunRecord{0, "g", "", "", "live", "", "", "", "pass", {DrillRecord{"leader-crash", "pass", "", {m}}}};
+}
+
+TEST(Trend, ARegressionIsOutsideTheModelOrWorseThanTheMedianByAMargin) {
+  std::vector<RunRecord> runs = {run_with(12'000), run_with(13'000), run_with(11'000)};
+  std::vector<Trend> t = trends(runs);
+  ASSERT_EQ(t.size(), 1U);
+  EXPECT_EQ(t[0].previous_ms, (std::vector<DurationMs>{12'000, 13'000}));
+  EXPECT_EQ(t[0].regression, "");
+  runs.push_back(run_with(20'000));
+  t = trends(runs);
+  EXPECT_EQ(*t[0].previous_median_ms, 12'000);
+  EXPECT_EQ(t[0].regression, "worse than the median of the last 3 runs (12.000s) by 8.000s");
+  runs.back() = run_with(14'500);
+  EXPECT_EQ(trends(runs)[0].regression, "") << "within 25% of the median";
+  runs.back() = run_with(30'000, false);
+  EXPECT_EQ(trends(runs)[0].regression, "outside the model's window 8.000s..27.000s");
+  EXPECT_TRUE(trends(runs, "other-drill").empty());
+}
+
+}  // namespace
+}  // namespace clawsim

@@ -1,0 +1,93 @@
+// The history store on a real SQLite file.
+#include "history/history_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace clawsim {
+namespace {
+
+class History : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("clawsim-history-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "h.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+DrillRecord drill(const std::string& name, DurationMs ms) {
+  return DrillRecord{name, "pass", "ok", {MeasureRecord{"leader_elected_ms", ms, 8'000, 12'000, 27'000, true},
+                                          MeasureRecord{"downtime_ms.web", 0, std::nullopt, std::nullopt,
+                                                        std::nullopt, true}}};
+}
+
+TEST_F(History, RunsDrillsAndMeasuresSurviveReopening) {
+  std::string error;
+  {
+    auto store = HistoryStore::open(path_, error);
+    ASSERT_TRUE(store) << error;
+    EXPECT_EQ(store->schema_version(), HistoryStore::kSchemaVersion);
+    RunRecord run{0, "g", "2026-12-02T10:00:00Z", "", "live", "0.1.0", "abcd", "20.10.24", "", {}};
+    ASSERT_TRUE(store->begin_run(run, error)) << error;
+    EXPECT_EQ(run.id, 1);
+    ASSERT_TRUE(store->add_drill(run.id, 0, drill("leader-crash", 12'345), error)) << error;
+    ASSERT_TRUE(store->end_run(run.id, "2026-12-02T10:05:00Z", "pass", error)) << error;
+  }
+  auto store = HistoryStore::open(path_, error);
+  ASSERT_TRUE(store) << error;
+  const std::vector<RunRecord> runs = store->runs("g", error);
+  ASSERT_EQ(runs.size(), 1U) << error;
+  EXPECT_EQ(runs[0].outcome, "pass");
+  EXPECT_EQ(runs[0].docker_version, "20.10.24");
+  ASSERT_EQ(runs[0].drills.size(), 1U);
+  ASSERT_EQ(runs[0].drills[0].measures.size(), 2U);
+  const MeasureRecord& m = runs[0].drills[0].measures[1];
+  EXPECT_EQ(m.metric, "leader_elected_ms");
+  EXPECT_EQ(m.observed_ms, 12'345);
+  EXPECT_EQ(m.predicted_median_ms, 12'000);
+  EXPECT_FALSE(runs[0].drills[0].measures[0].predicted_min_ms) << "no prediction is NULL, not 0";
+  EXPECT_TRUE(store->runs("other", error).empty());
+}
+
+TEST_F(History, ARunThatNeverEndedKeepsWhatItCommitted) {
+  std::string error;
+  {
+    auto store = HistoryStore::open(path_, error);
+    RunRecord run{0, "g", "t0", "", "live", "0.1.0", "abcd", "", "", {}};
+    ASSERT_TRUE(store->begin_run(run, error));
+    ASSERT_TRUE(store->add_drill(run.id, 0, drill("leader-demotion", 1'000), error));
+    // the process dies here: no end_run
+  }
+  auto store = HistoryStore::open(path_, error);
+  const auto runs = store->runs("g", error);
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_EQ(runs[0].outcome, "running");
+  EXPECT_EQ(runs[0].drills.size(), 1U);
+}
+
+TEST_F(History, ASchemaNewerThanThisClawsimIsRefused) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  std::string error;
+  EXPECT_FALSE(HistoryStore::open(path_, error));
+  EXPECT_NE(error.find("newer than this clawsim's"), std::string::npos) << error;
+}
+
+TEST_F(History, AnUnwritablePlaceIsAnError) {
+  std::string error;
+  EXPECT_FALSE(HistoryStore::open((dir_ / "missing" / "h.db").string(), error));
+  EXPECT_NE(error.find("missing"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace clawsim
