@@ -272,6 +272,10 @@ int cmd_gameday(const GameDayArgs& a) {
       live.inventory = g.path(day.inventory);
       live.plan = g.path(day.plan);
       live.allow = day.allow;
+      // Each drill's journal beside the history, named for the run: `live recover` finds it there.
+      live.journal = (std::filesystem::path(history_path(g)).parent_path() /
+                      (day.name + "-run" + std::to_string(run.id) + "-" + std::to_string(i + 1) + ".journal"))
+                         .string();
       code = run_live_drill(live, drill_ref(g, i), record);
     }
     failed = failed || (code != cli::kExitPass && code != cli::kExitKnownFailure) || record.verdict == "fail";

@@ -169,25 +169,22 @@ std::string shape(const ClusterState& s) {
   return out;
 }
 
-std::string compare_metrics(const RunResult& observed, const std::vector<RunResult>& predicted,
-                            DurationMs tolerance_ms, bool& outside) {
-  std::string out = "prediction (" + std::to_string(predicted.size()) +
-                    " simulated runs) vs observed (tolerance " + format_time(tolerance_ms) +
-                    ": the longest gap between two observations)\n";
-  const auto dists = distributions(predicted);
-  for (const auto& [name, value] : observed.metrics) {
-    const auto d = std::find_if(dists.begin(), dists.end(), [&](const Distribution& x) { return x.metric == name; });
-    std::string verdict = "not predicted";
-    if (d != dists.end()) {
-      // An observed duration is only known to the resolution of the sampling.
-      const bool in = value >= d->min - tolerance_ms && value <= d->max + tolerance_ms;
-      verdict = in ? "within" : "OUTSIDE";
-      outside = outside || !in;
-      out += "  " + name + ": observed " + format_time(value) + ", predicted " + format_time(d->min) +
-             ".." + format_time(d->max) + " (median " + format_time(d->median) + "): " + verdict + "\n";
-    } else {
-      out += "  " + name + ": observed " + format_time(value) + ": " + verdict + "\n";
+// The observed durations beside the model's range. An observed duration is known to the
+// resolution of the sampling: each period it adds up is uncertain by one gap between two
+// observations, so a sum of k periods is compared with k gaps of tolerance.
+std::string compare_metrics(const std::vector<MeasureRecord>& measures, std::size_t runs, DurationMs gap_ms,
+                            bool& outside) {
+  std::string out = "prediction (" + std::to_string(runs) + " simulated runs) vs observed (tolerance " +
+                    format_time(gap_ms) + " per period measured: the longest gap between two observations)\n";
+  for (const MeasureRecord& m : measures) {
+    if (!m.predicted_min_ms) {
+      out += "  " + m.metric + ": observed " + format_time(m.observed_ms) + ": not predicted\n";
+      continue;
     }
+    outside = outside || !m.inside;
+    out += "  " + m.metric + ": observed " + format_time(m.observed_ms) + ", predicted " +
+           format_time(*m.predicted_min_ms) + ".." + format_time(*m.predicted_max_ms) + " (median " +
+           format_time(*m.predicted_median_ms) + "): " + (m.inside ? "within" : "OUTSIDE") + "\n";
   }
   return out;
 }
@@ -273,7 +270,9 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   // 5. report
   std::cout << report_text(observed, scenario, false);
   bool outside = false;
-  std::cout << "\n" << compare_metrics(observed, predicted, driver.max_sample_gap_ms() + 1000, outside);
+  const DurationMs gap = driver.max_sample_gap_ms() + 1000;
+  record.measures = compare_with_prediction(observed, distributions(predicted), gap);
+  std::cout << "\n" << compare_metrics(record.measures, predicted.size(), gap, outside);
   if (driver.aborted()) std::cout << "\nABORTED: " << driver.abort_reason() << "\n";
   std::cout << (restored ? "cluster restored to its pre-drill state\n"
                          : "WARNING: the cluster is not back to its pre-drill state\n");
@@ -284,12 +283,17 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     j["prediction"] = distributions_json(predicted);
     std::ofstream(a.json) << j.dump(2) << "\n";
   }
-  record.measures = compare_with_prediction(observed, distributions(predicted), driver.max_sample_gap_ms() + 1000);
   record.verdict = driver.aborted() ? "aborted" : to_string(observed.outcome());
   if (!undone || !restored) record.verdict = "fail";
   record.detail = driver.aborted() ? driver.abort_reason()
                   : !restored      ? "the cluster is not back to its pre-drill state"
                                    : verdict_text(observed);
+  if (outside && !driver.aborted()) {
+    record.verdict = "fail";
+    for (const MeasureRecord& m : record.measures) {
+      if (!m.inside) record.detail += "; outside the model's window: " + m.metric;
+    }
+  }
   if (observed.outcome() == Outcome::kFail || driver.aborted() || !undone || !restored || outside) return 1;
   return observed.outcome() == Outcome::kKnownFailure ? cli::kExitKnownFailure : 0;
 }

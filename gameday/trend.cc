@@ -19,7 +19,9 @@ std::vector<MeasureRecord> compare_with_prediction(const RunResult& observed,
       m.predicted_min_ms = d->min;
       m.predicted_median_ms = d->median;
       m.predicted_max_ms = d->max;
-      m.inside = value >= d->min - tolerance_ms && value <= d->max + tolerance_ms;
+      const auto k = observed.periods.find(name);
+      const DurationMs tolerance = tolerance_ms * std::max(1, k == observed.periods.end() ? 1 : k->second);
+      m.inside = value >= d->min - tolerance && value <= d->max + tolerance;
     }
     out.push_back(std::move(m));
   }

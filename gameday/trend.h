@@ -30,8 +30,8 @@ struct Trend {
 };
 
 // Each measured duration of `observed` beside the model's distribution of it: inside when it
-// lies within [min - tolerance, max + tolerance] (the tolerance is the resolution of the
-// observation: 0 in the model).
+// lies within [min - tolerance, max + tolerance]. `tolerance_ms` is the resolution of one
+// observed period (0 in the model); a metric summed over k periods gets k times it.
 std::vector<MeasureRecord> compare_with_prediction(const RunResult& observed,
                                                    const std::vector<Distribution>& predicted,
                                                    DurationMs tolerance_ms);

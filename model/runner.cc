@@ -226,8 +226,10 @@ std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
 }
 
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
-                                          const std::vector<TimeMs>& landed) {
+                                          const std::vector<TimeMs>& landed,
+                                          std::map<std::string, int>* periods) {
   std::map<std::string, DurationMs> m;
+  std::map<std::string, int> counted;
   const bool has_fault = !scenario.timeline.empty();
   const TimeMs fault = !has_fault ? 0 : landed.empty() ? scenario.timeline[0].at_ms : landed[0];
   std::string leader_at_fault = "none";
@@ -241,6 +243,7 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       const std::string name = state_of(c);
       if (has_fault && name == "none" && leaderless_since < 0) {
         leaderless_since = std::max(c.t_ms, fault);
+        ++counted["leaderless_ms"];
       } else if (has_fault && name != "none" && leaderless_since >= 0) {
         if (c.t_ms > fault) m["leaderless_ms"] += c.t_ms - leaderless_since;
         leaderless_since = -1;
@@ -268,6 +271,7 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
         service_down_since.erase(it);
       } else if (!up && it == service_down_since.end()) {
         service_down_since[c.subject] = c.t_ms;
+        ++counted[key];
       }
     }
   }
@@ -276,6 +280,7 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   for (const auto& [service, since] : service_down_since) {
     m["downtime_ms." + service] += scenario.duration_ms - since;
   }
+  if (periods) *periods = std::move(counted);
   return m;
 }
 
@@ -327,7 +332,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
   driver.advance_to(scenario.duration_ms);
   collect();
   r.verdicts = judge(scenario, r.timeline, plan, observed_after);
-  r.metrics = measure(scenario, r.timeline, acted);
+  r.metrics = measure(scenario, r.timeline, acted, &r.periods);
   r.fingerprint = timeline_fingerprint(r.timeline);
   return r;
 }

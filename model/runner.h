@@ -50,6 +50,7 @@ struct RunResult {
   Timeline timeline;
   std::vector<Verdict> verdicts;
   std::map<std::string, DurationMs> metrics;  // sorted by name
+  std::map<std::string, int> periods;         // summed metrics: how many periods (see measure)
   std::uint64_t fingerprint = 0;              // hash of the timeline
   Outcome outcome() const;
   bool pass() const { return outcome() == Outcome::kPass; }  // every expectation holds
@@ -70,8 +71,12 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
 // measured from when the first action landed. Empty: every action landed on time.
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
                            const PlanIdentity& plan, const std::vector<TimeMs>& landed = {});
+// `periods`, when given, gets how many separate periods each summed metric adds up
+// (leaderless_ms, downtime_ms.*): each period's two ends are only known to the resolution of the
+// observations, so a sum of k periods is uncertain by k sampling gaps.
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
-                                          const std::vector<TimeMs>& landed = {});
+                                          const std::vector<TimeMs>& landed = {},
+                                          std::map<std::string, int>* periods = nullptr);
 std::uint64_t timeline_fingerprint(const Timeline& timeline);
 
 // "12.345s"

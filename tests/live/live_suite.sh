@@ -204,6 +204,25 @@ wait_ready && { echo "ok   the cluster is back after recover"; passed=$((passed 
 check "recover twice is a no-op" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
 expect_output "nothing left" "nothing to undo"
 
+# a game day of two drills, run twice live: the history keeps both, the trend compares them,
+# and a local webhook receiver gets each day's summary
+wait_ready || true
+sed -e "s#@PLAN@#$plan#g" -e "s#@INVENTORY@#$inv#g" -e "s#@DRILLS@#$drills#g" -e "s#@WORK@#$work#g" \
+  "$root/tests/live/gameday.yaml.in" >"$work/gameday.yaml"
+/usr/bin/python3 "$root/tests/live/webhook_receiver.py" 18089 "$work/webhook.jsonl" 2 1500 &
+receiver=$!
+for n in 1 2; do
+  wait_ready || true
+  check "game day run $n (live)" 0 "$clawsim" gameday run "$work/gameday.yaml" --now --report "$work/gameday-report-$n"
+  expect_output "game day run $n: every drill passed" "game day testbed-gameday: pass"
+done
+check "game day history shows both runs" 0 "$clawsim" gameday history "$work/gameday.yaml"
+expect_output "two runs" "game day testbed-gameday: 2 run(s)"
+expect_output "the trend beside the runs before" ", before "
+sed -n '/^trend/,$p' "$work/out" | sed 's/^/     /'
+wait "$receiver"
+check "the webhook received both summaries" 0 test "$(grep -c '"text": *"clawsim game day testbed-gameday' "$work/webhook.jsonl" 2>/dev/null)" = 2
+
 # a worker leaves and rejoins: the model's answers beside Docker's (last: it leaves a Down entry)
 wait_ready || true
 "$clawsim" check-change "$root/tests/live/leave-rejoin.change" --plan "$plan" >"$work/model.out" 2>&1

@@ -196,6 +196,25 @@ TEST(Runner, ExpectationsOpenWhenTheirActionLanded) {
   EXPECT_FALSE(landed[1].holds) << "judged once the demotion was observed: " << landed[1].detail;
 }
 
+TEST(Runner, SummedMetricsCountTheirPeriods) {
+  const Timeline twice = {
+      {0, "leader", "cluster", "atlanta (term 1)"},
+      {0, "service", "web", "up"},
+      {10'000, "action", "partition", "ok"},
+      {12'000, "leader", "cluster", "none"},
+      {12'000, "service", "web", "down: the swarm has no leader"},
+      {20'000, "leader", "cluster", "boston (term 2)"},
+      {20'000, "service", "web", "up"},
+      {50'000, "leader", "cluster", "none"},
+      {60'000, "leader", "cluster", "boston (term 3)"},
+  };
+  std::map<std::string, int> periods;
+  const auto m = measure(demotion({}), twice, {}, &periods);
+  EXPECT_EQ(m.at("leaderless_ms"), 18'000);
+  EXPECT_EQ(periods.at("leaderless_ms"), 2) << "two leaderless periods, each known to a sampling gap";
+  EXPECT_EQ(periods.at("downtime_ms.web"), 1);
+}
+
 TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
   const Scenario s = demotion({});
   EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_ms"), 1'500);

@@ -4,7 +4,7 @@
 # starting with a temporary policy-rc.d: the testbed runs its own copies inside namespaces.
 set -euo pipefail
 PKGS=(docker.io containerd runc tini openssh-server openssh-client busybox-static iptables
-  iproute2 util-linux kmod nfs-ganesha nfs-ganesha-vfs libnfs-utils tar coreutils)
+  iproute2 util-linux kmod nfs-ganesha nfs-ganesha-vfs libnfs-utils tar coreutils python3)
 missing=()
 declare -A st=()
 while read -r name status; do st[$name]=$status; done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PKGS[@]}" 2>/dev/null || true)
