@@ -17,7 +17,16 @@ std::string read_file(const std::string& path) {
   if (!in) throw UsageError{path + ": cannot read the file"};
   std::ostringstream text;
   text << in.rdbuf();
-  return text.str();
+  std::string out = text.str();
+  // A UTF-8 byte-order mark (some Windows editors write one) is not part of the text.
+  if (out.rfind("\xEF\xBB\xBF", 0) == 0) out.erase(0, 3);
+  return out;
+}
+
+std::string json_text(const nlohmann::ordered_json& j) {
+  // Text from the input is echoed into reports; a byte that is not UTF-8 becomes U+FFFD rather
+  // than aborting the report.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 void write_output(const std::string& path, const std::string& text) {

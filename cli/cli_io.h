@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,8 @@ inline constexpr int kExitUsage = 2;
 // Every expectation that failed is a known failure of this plan (XFAIL): the cluster is still
 // broken as known, nothing new broke. Not a pass.
 inline constexpr int kExitKnownFailure = 3;
+// A bug in clawsim (an exception nobody expected): sysexits' EX_SOFTWARE.
+inline constexpr int kExitInternal = 70;
 
 // Bad input or usage: printed as "clawsim: MESSAGE", exit code 2.
 struct UsageError {
@@ -26,6 +29,8 @@ struct UsageError {
 };
 
 std::string read_file(const std::string& path);
+// A report as JSON text (indented, one trailing newline); bytes that are not UTF-8 are replaced.
+std::string json_text(const nlohmann::ordered_json& j);
 // Writes `text` to `path`, or to standard output for "-".
 void write_output(const std::string& path, const std::string& text);
 // FNV-1a of the text, as 16 hex digits.

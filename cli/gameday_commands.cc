@@ -207,7 +207,7 @@ int cmd_gameday(const GameDayArgs& a) {
       j["runs"] = nlohmann::ordered_json::array();
       for (const RunRecord& r : runs) j["runs"].push_back(run_json(r, {}));
       j["trend"] = run_json(runs.empty() ? RunRecord{} : runs.back(), trend)["regressions"];
-      cli::write_output(a.json, j.dump(2) + "\n");
+      cli::write_output(a.json, cli::json_text(j));
       if (a.json == "-") return cli::kExitPass;
     }
     std::cout << "game day " << day.name << ": " << runs.size() << " run(s) in " << history_path(g) << "\n";
@@ -302,7 +302,7 @@ int cmd_gameday(const GameDayArgs& a) {
     nlohmann::ordered_json body = report;
     body["text"] = "clawsim game day " + day.name + " run #" + std::to_string(run.id) + ": " + run.outcome +
                    (regressed ? " (regressions: see the trend)" : "");
-    const WebhookResult sent = post_webhook(day.webhook, body.dump());
+    const WebhookResult sent = post_webhook(day.webhook, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     report["notification"] = {{"delivered", sent.delivered}, {"attempts", sent.attempts}, {"error", sent.error}};
     std::cout << (sent.delivered ? "notified " + day.webhook + "\n"
                                  : "WARNING: the notification failed after " + std::to_string(sent.attempts) +
@@ -310,7 +310,7 @@ int cmd_gameday(const GameDayArgs& a) {
   }
   if (!a.report.empty()) {
     std::filesystem::create_directories(a.report);
-    cli::write_output(a.report + "/report.json", report.dump(2) + "\n");
+    cli::write_output(a.report + "/report.json", cli::json_text(report));
   }
   if (failed || regressed) return cli::kExitFail;
   return known ? cli::kExitKnownFailure : cli::kExitPass;

@@ -281,7 +281,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     j["aborted"] = driver.aborted() ? driver.abort_reason() : "";
     j["restored"] = restored;
     j["prediction"] = distributions_json(predicted);
-    std::ofstream(a.json) << j.dump(2) << "\n";
+    cli::write_output(a.json, cli::json_text(j));
   }
   record.verdict = driver.aborted() ? "aborted" : to_string(observed.outcome());
   if (!undone || !restored) record.verdict = "fail";

@@ -30,6 +30,7 @@ namespace {
 using cli::kExitFail;
 using cli::kExitPass;
 using cli::kExitUsage;
+using cli::kExitInternal;
 using cli::LoadedPlan;
 using cli::UsageError;
 using cli::read_file;
@@ -79,7 +80,7 @@ options:
 
 exit codes: 0 every expectation holds (validate, check-change: no errors), 1 one fails,
             2 bad input or usage, 3 the only failures are the plan's known ones (XFAIL):
-            the cluster is broken as known, nothing else broke
+            the cluster is broken as known, nothing else broke; 70 an internal error
 )";
 
 LoadedPlan load_plan(const po::variables_map& vm) {
@@ -132,7 +133,7 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   if (runs < 1) throw UsageError{"--runs must be at least 1"};
   if (runs == 1) {
     const RunResult r = run_once(scenario, plan, seed);
-    if (vm.count("json")) write_output(vm["json"].as<std::string>(), report_json(r).dump(2) + "\n");
+    if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(report_json(r)));
     if (!vm.count("json") || vm["json"].as<std::string>() != "-") {
       std::cout << report_text(r, scenario, vm.count("verbose") > 0);
     }
@@ -150,7 +151,7 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   }
   if (!failing.empty()) std::cout << "\nfailing seeds:" << failing << "\n";
   if (vm.count("json")) {
-    write_output(vm["json"].as<std::string>(), distributions_json(results).dump(2) + "\n");
+    write_output(vm["json"].as<std::string>(), cli::json_text(distributions_json(results)));
   }
   const RunCounts counts = count_runs(results);
   return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
@@ -302,7 +303,11 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const UsageError& e) {
-    std::cerr << "clawsim: " << e.message << "\n";
+    std::cerr << "clawsim: " << InputError::printable(e.message) << "\n";
     return kExitUsage;
+  } catch (const std::exception& e) {  // a bug: say so plainly rather than abort
+    std::cerr << "clawsim: internal error: " << InputError::printable(e.what())
+              << " (please report it with the command and its input)\n";
+    return kExitInternal;
   }
 }

@@ -145,7 +145,7 @@ int cmd_check_change(const PlanArgs& a) {
     pass = pass && run.pass();
     json["verdict"] = pass ? "pass" : "fail";
   }
-  if (!a.json.empty()) cli::write_output(a.json, json.dump(2) + "\n");
+  if (!a.json.empty()) cli::write_output(a.json, cli::json_text(json));
   if (a.json != "-") std::cout << text;
   return pass ? cli::kExitPass : cli::kExitFail;
 }
@@ -169,8 +169,8 @@ int cmd_validate(const PlanArgs& a) {
     report.sweep = sweep_faults(loaded.plan, sweep_settings(a, plan));
     report.objectives = judge_objectives(plan, report.sweep);
   }
-  if (!a.json.empty()) cli::write_output(a.json, validation_json(report).dump(2) + "\n");
-  if (!a.sarif.empty()) cli::write_output(a.sarif, validation_sarif(report).dump(2) + "\n");
+  if (!a.json.empty()) cli::write_output(a.json, cli::json_text(validation_json(report)));
+  if (!a.sarif.empty()) cli::write_output(a.sarif, cli::json_text(validation_sarif(report)));
   if (a.json != "-" && a.sarif != "-") std::cout << validation_text(report, a.verbose);
   return report.pass() ? cli::kExitPass : cli::kExitFail;
 }

@@ -29,7 +29,7 @@ bool Journal::append(const JournalEntry& e, std::string& error) {
   nlohmann::ordered_json j{{"id", e.id},           {"status", e.status}, {"action", e.action},
                            {"node", e.node},       {"command", e.command},
                            {"undo_node", e.undo_node}, {"undo", e.undo}};
-  const std::string line = j.dump() + "\n";
+  const std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::size_t written = 0;
   while (written < line.size()) {
     const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);

@@ -45,6 +45,9 @@ NodeSpec parse_node(const Field& f) {
   n.name = f.child("name").as_string();
   n.id = f.child("id").present() ? f.child("id").as_string() : n.name;
   n.address = f.child("address").as_string();
+  if (!is_ipv4_address(n.address)) {
+    f.child("address").fail("'" + n.address + "' is not an IPv4 address (the address the node advertises, e.g. 10.0.0.1)");
+  }
   n.role = parse_role(f.child("role"));
   if (f.child("availability").present()) n.availability = parse_availability(f.child("availability"));
   n.labels = parse_string_map(f.child("labels"));
@@ -363,6 +366,9 @@ Plan parse_plan_fields(const Field& root) {
   if (root.child("description").present()) plan.description = root.child("description").as_string();
   if (root.child("admin_address").present()) {
     plan.admin_address = root.child("admin_address").as_string();
+    if (!is_ipv4_address(plan.admin_address)) {
+      root.child("admin_address").fail("'" + plan.admin_address + "' is not an IPv4 address");
+    }
   }
   const Field nodes = root.child("nodes");
   plan.nodes_line = nodes.line();

@@ -240,7 +240,13 @@ Scenario parse_fields(const Field& root, const std::string& file, const Plan& pl
   }
   s.name = root.child("name").as_string();
   if (root.child("description").present()) s.description = root.child("description").as_string();
-  if (root.child("duration").present()) s.duration_ms = root.child("duration").as_duration_ms();
+  if (root.child("duration").present()) {
+    s.duration_ms = root.child("duration").as_duration_ms();
+    if (s.duration_ms > kMaxScenarioDurationMs) {
+      root.child("duration").fail("at most 1000h (about 2 s of simulation per run); split a longer "
+                                  "rehearsal into scenarios");
+    }
+  }
   if (root.child("observe_interval").present()) {
     s.observe_interval_ms = root.child("observe_interval").as_duration_ms();
     if (s.observe_interval_ms <= 0) root.child("observe_interval").fail("must be positive");

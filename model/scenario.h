@@ -80,6 +80,9 @@ struct Expectation {
   int line = 0;
 };
 
+// The longest scenario: a 1000 h run takes about 2 s to simulate.
+inline constexpr DurationMs kMaxScenarioDurationMs = 1000LL * 3'600'000;
+
 struct Scenario {
   std::string name;
   // Settings the scenario runs with instead of the plan's (its `plan:` section): a drill may

@@ -33,17 +33,19 @@ std::size_t Field::size() const {
 }
 
 void Field::expect_map() const {
+  if (!present()) fail("missing: expected a mapping (key: value)");
   if (!node_.IsMap()) fail("expected a mapping (key: value)");
 }
 
 void Field::expect_sequence() const {
+  if (!present()) fail("missing: expected a list");
   if (!node_.IsSequence()) fail("expected a list");
 }
 
 void Field::only_keys(std::initializer_list<std::string_view> allowed) const {
   expect_map();
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("(not a name)");
     bool known = false;
     for (std::string_view a : allowed) known = known || key == a;
     if (known) continue;
@@ -57,6 +59,7 @@ void Field::only_keys(std::initializer_list<std::string_view> allowed) const {
 std::string Field::as_string() const {
   if (!present()) fail("missing value");
   if (!node_.IsScalar()) fail("expected a single value (a string)");
+  if (!InputError::valid_utf8(node_.Scalar())) fail("the value is not valid UTF-8 text");
   return node_.Scalar();
 }
 

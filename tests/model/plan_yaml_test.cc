@@ -183,3 +183,39 @@ TEST(PlanYaml, FirewallOnUnknownNode) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+// Hostile inputs that once crashed, hung or spoke without a line (each fed exactly).
+TEST(PlanYamlHostile, APlanWithoutNodesNamesTheField) {
+  const InputError e = error_of("name: p\n");
+  EXPECT_EQ(e.field, "nodes");
+  EXPECT_EQ(e.message, "missing: expected a list");
+  EXPECT_EQ(e.line, 1);
+}
+
+TEST(PlanYamlHostile, AnAddressMustBeIPv4) {
+  const InputError e = error_of("nodes: [{name: a, address: x, role: manager}]\nfirewall:\n  - {on: [a], run: [\"ufw --force enable\"]}\n");
+  EXPECT_EQ(e.field, "nodes[0].address");
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(error_of("admin_address: x\nnodes: [{name: a, address: 10.0.0.1, role: manager}]\n").field,
+            "admin_address");
+}
+
+TEST(PlanYamlHostile, TextThatIsNotUtf8IsBadInput) {
+  const InputError raw = error_of(std::string("name: ") + '\xC1' + "\nnodes: [{name: a, address: 10.0.0.1, role: manager}]\n");
+  EXPECT_EQ(raw.field, "name");
+  EXPECT_EQ(raw.message, "the value is not valid UTF-8 text");
+}
+
+TEST(PlanYamlHostile, ErrorsAreOneLineOfValidText) {
+  const InputError e{"f.yaml", 2, "duration", std::string("got '\r\n") + '\0' + '\xC1' + "'"};
+  EXPECT_EQ(e.to_string(), "f.yaml:2: duration: got '\\r\\n\\x00\\xc1'");
+  EXPECT_TRUE(InputError::valid_utf8("Zürich ✓"));
+  EXPECT_FALSE(InputError::valid_utf8("\xC0\xAF"));  // an overlong '/'
+  EXPECT_FALSE(InputError::valid_utf8("\xED\xA0\x80"));  // a surrogate
+}
+
+}  // namespace
+}  // namespace clawsim

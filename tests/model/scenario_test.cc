@@ -181,3 +181,16 @@ TEST(Scenario, KnownFailuresNameABuiltInPlanOrADigest) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+TEST(ScenarioHostile, ADurationHasALimit) {
+  EXPECT_EQ(error_of("name: x\nduration: 999999999h\n").field, "duration");
+  EXPECT_EQ(error_of("name: x\nduration: 9223372036854775807ms\n").field, "duration");
+  EXPECT_EQ(error_of("name: x\nduration: \"\\r\\n\"\n").to_string(),
+            "s.yaml:2: duration: expected a duration such as 500ms, 30s, 2m or a number of milliseconds, got '\\r\\n'");
+}
+
+}  // namespace
+}  // namespace clawsim
