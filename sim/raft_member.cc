@@ -237,14 +237,22 @@ void RaftMember::step_follower(const RaftMsg& msg) {
 
 // The leader's log wins: a follower takes the leader's last (index, term), which is what log
 // matching and truncation of a divergent suffix amount to for a payload-free log.
+//
+// Messages can arrive out of order (a link's latency changes in flight), so an older append of
+// the same term may come after a newer one. etcd answers an append below its commit index with
+// that index and changes nothing; an older append of the same leader's log (same last term,
+// lower index) is already contained in ours. Neither moves the log backwards.
 void RaftMember::handle_append(const RaftMsg& msg) {
-  last_index_ = msg.index;
-  last_term_ = msg.log_term;
-  commit_ = std::max(commit_, std::min(msg.commit, last_index_));
+  const bool stale = msg.index < commit_ || (msg.log_term == last_term_ && msg.index < last_index_);
+  if (!stale) {
+    last_index_ = msg.index;
+    last_term_ = msg.log_term;
+    commit_ = std::max(commit_, std::min(msg.commit, last_index_));
+  }
   RaftMsg resp;
   resp.type = RaftMsgType::kAppResp;
   resp.to = msg.from;
-  resp.index = last_index_;
+  resp.index = msg.index < commit_ ? commit_ : last_index_;
   send(resp);
 }
 

@@ -244,3 +244,43 @@ TEST(RaftMember, ForceNewClusterLeadsAlone) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+// Issue: a stale append moved a follower's log backwards. Deliver an append with (index 5,
+// commit 5), then an older one of the same term with index 3 (reordered in flight).
+TEST(RaftMember, AStaleAppendNeverMovesTheLogBackwards) {
+  RaftMember follower(1, 0b11, RaftConfig{10, 1, true}, 7);
+  RaftMsg newer;
+  newer.type = RaftMsgType::kApp;
+  newer.from = 0;
+  newer.to = 1;
+  newer.term = 1;
+  newer.index = 5;
+  newer.log_term = 1;
+  newer.commit = 5;
+  follower.step(newer);
+  ASSERT_EQ(follower.last_index(), 5U);
+  ASSERT_EQ(follower.commit(), 5U);
+  follower.clear_outbox();
+  RaftMsg older = newer;
+  older.index = 3;
+  older.commit = 3;
+  follower.step(older);
+  EXPECT_EQ(follower.last_index(), 5U) << "the log does not move backwards";
+  EXPECT_EQ(follower.commit(), 5U);
+  EXPECT_LE(follower.commit(), follower.last_index());
+  ASSERT_EQ(follower.outbox().size(), 1U);
+  EXPECT_EQ(follower.outbox()[0].index, 5U) << "etcd answers a stale append with its commit index";
+  // A newer leader's log (a later term) still wins, above the commit index.
+  RaftMsg next_term = newer;
+  next_term.term = 2;
+  next_term.index = 6;
+  next_term.log_term = 2;
+  follower.step(next_term);
+  EXPECT_EQ(follower.last_index(), 6U);
+}
+
+}  // namespace
+}  // namespace clawsim
