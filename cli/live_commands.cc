@@ -545,8 +545,13 @@ int cmd_apply(const LiveArgs& a) {
       return 1;
     }
     entry.status = "done";
-    (void)journal.append(entry, error);
     done.push_back(entry);
+    if (!journal.append(entry, error)) {
+      std::cout << "        the journal cannot record this step (" << error << "); stopping; undoing what was done\n";
+      undo_steps(cluster, journal, done);
+      wait_restored(cluster, s);
+      return 1;
+    }
     std::string differs = "not observed";
     ClusterState now;
     for (int t = 0; t < kStepWaitSeconds / 2 && !differs.empty(); ++t) {

@@ -487,12 +487,20 @@ std::string LiveDriver::apply(const Action& a) {
     const std::string r = run_step(step);
     const bool ok = step_succeeded(r);
     entry.status = ok ? "done" : "failed";
-    (void)journal_.append(entry, error);
     if (!entry.undo.empty()) outstanding_.push_back(entry);
+    // The undo is durable already ("planned"); an outcome that cannot be written stops the
+    // drill, and the rollback (or `live recover`) runs that undo.
+    if (!journal_.append(entry, error)) {
+      abort("the journal cannot record the outcome of " + a.describe() + ": " + error);
+      return error;
+    }
     if (heals && ok) {
       JournalEntry resolved = *heals;
       resolved.status = "resolved";
-      (void)journal_.append(resolved, error);
+      if (!journal_.append(resolved, error)) {
+        abort("the journal cannot record that " + a.describe() + " healed an earlier fault: " + error);
+        return error;
+      }
       outstanding_.erase(std::find_if(outstanding_.begin(), outstanding_.end(),
                                       [&](const JournalEntry& e) { return e.id == resolved.id; }));
     }
@@ -524,7 +532,10 @@ bool LiveDriver::rollback(std::vector<std::string>& log) {
     log.push_back("undo " + e.action + ": " + e.undo + ": " + r);
     if (step_succeeded(r)) {
       e.status = "undone";
-      (void)journal_.append(e, error);
+      if (!journal_.append(e, error)) {
+        log.push_back("WARNING: the journal cannot record this undo (" + error +
+                      "); `live recover` would run it again");
+      }
     } else {
       all = false;
     }
