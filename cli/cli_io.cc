@@ -6,6 +6,7 @@
 
 #include "model/digest.h"
 #include "model/plan_yaml.h"
+#include "model/suggest.h"
 #include "model/report.h"
 #include "model/scenario.h"
 #include "scenarios/embedded.h"
@@ -55,7 +56,10 @@ Scenario load_scenario(const std::string& ref, const Plan& plan) {
   if (text.empty()) {
     if (ref.find('/') == std::string::npos && ref.find(".y") == std::string::npos &&
         ref.find(".json") == std::string::npos) {
-      throw UsageError{"unknown scenario '" + ref + "'; `clawsim scenarios` lists the built-in ones"};
+      std::vector<std::string> names;
+      for (const EmbeddedFile& f : builtin_scenarios()) names.emplace_back(f.name);
+      throw UsageError{"unknown scenario '" + ref + "'" + did_you_mean(ref, names) +
+                       "; `clawsim scenarios` lists the built-in ones"};
     }
     file = ref;
     text = read_file(ref);

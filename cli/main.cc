@@ -18,6 +18,7 @@
 #include "model/report.h"
 #include "model/runner.h"
 #include "model/scenario.h"
+#include "model/suggest.h"
 #include "scenarios/embedded.h"
 #include "sim/rng.h"
 #include "sim/sim_driver.h"
@@ -41,7 +42,7 @@ const char* const kUsage = R"(usage: clawsim COMMAND [options]
 
 commands:
   scenarios                 list the built-in scenarios
-  plan default              print the embedded default plan (the runbook's cluster) as YAML
+  plan NAME                 print a built-in plan as YAML (default: the runbook's cluster)
   scenario NAME|FILE.yaml   run a scenario in the simulator and judge its expectations
   validate                  check the plan: static rules, then every single fault in the model
   validate --rules          the rule catalogue
@@ -76,7 +77,8 @@ options:
   --execute       live apply: run the commands instead of printing them
   --accept NAME   live apply: go ahead although the plan breaks this validate rule (a rule
                   id) or objective (its name); repeat for each
-  -h, --help      this text
+  -h, --help      this text; COMMAND --help: that command's, with an example
+  --version       clawsim's version
 
 exit codes: 0 every expectation holds (validate, check-change: no errors), 1 one fails,
             2 bad input or usage, 3 the only failures are the plan's known ones (XFAIL):
@@ -224,9 +226,95 @@ void check_options(const po::variables_map& vm, const std::string& command) {
   }
 }
 
+// Each command's own usage, with an example: `clawsim COMMAND --help`, or the command alone.
+std::string_view command_help(std::string_view topic) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kHelp = {
+      {"scenario", R"(usage: clawsim scenario NAME|FILE.yaml [--plan FILE] [--seed N] [--runs N] [--json FILE] [--verbose]
+
+Runs a scenario in the model and judges its expectations. NAME is a built-in scenario
+(clawsim scenarios lists them); FILE a scenario of your own.
+
+  clawsim scenario leader-crash --seed 7
+  clawsim scenario leader-crash --runs 1000 --plan my-plan.yaml
+
+exit: 0 every expectation holds, 1 one fails, 2 bad input, 3 only the plan's known failures
+)"},
+      {"plan", R"(usage: clawsim plan NAME
+
+Prints a built-in plan as YAML: default (the runbook's cluster), corrected-firewall,
+recommended, before-ha.
+
+  clawsim plan default > my-plan.yaml
+)"},
+      {"scenarios", R"(usage: clawsim scenarios
+
+Lists the built-in scenarios, one line each.
+)"},
+      {"validate", R"(usage: clawsim validate [--plan FILE] [--depth 1|2] [--seeds N] [--seed N] [--json FILE]
+                        [--sarif FILE] [--static-only] [--verbose] | --rules
+
+Checks a plan: the static rules, then every single fault (--depth 2: every pair) in the model,
+judged against the plan's objectives.
+
+  clawsim validate --plan my-plan.yaml --sarif validate.sarif
+
+exit: 0 no errors and every objective holds, 1 otherwise, 2 bad input
+)"},
+      {"check-change", R"(usage: clawsim check-change CHANGE [--plan FILE] [--seed N] [--json FILE] [--then-scenario NAME]
+
+Replays the commands of a change (docker node|service|swarm, ufw; or YAML) on the plan, step by
+step, with Docker's answers, the quorum margin and what is down after each.
+
+  clawsim check-change scenarios/changes/runbook-ha-promote.change --plan scenarios/plans/before-ha.yaml
+
+exit: 0 the change passes, 1 it does not, 2 bad input
+)"},
+      {"live", R"(usage: clawsim live status|apply|drill|recover --inventory FILE [options]
+
+  clawsim live status  --inventory inv.yaml [--plan FILE]
+  clawsim live apply   --inventory inv.yaml [--plan FILE] [--execute] [--accept NAME]... [--journal FILE]
+  clawsim live drill   NAME|FILE --inventory inv.yaml [--plan FILE] [--allow quorum-loss]
+                       [--accept RULE]... [--journal FILE] [--json FILE]
+  clawsim live recover --journal FILE --inventory inv.yaml
+)"},
+      {"live apply", R"(usage: clawsim live apply --inventory FILE [--plan FILE] [--execute] [--accept NAME]... [--journal FILE]
+
+Converges the cluster to the plan. The plan is judged as validate judges it and the steps are
+replayed in the model on the cluster as observed; the dry run shows each step's prediction.
+--execute runs them one at a time, each undo journaled first, and undoes everything when the
+cluster leaves the prediction. --accept NAME goes ahead despite that validate error (a rule id)
+or failed objective (its name).
+
+  clawsim live apply --inventory inv.yaml --plan my-plan.yaml
+)"},
+      {"live drill", R"(usage: clawsim live drill NAME|FILE --inventory FILE [--plan FILE] [--allow quorum-loss]
+                          [--accept RULE]... [--journal FILE] [--json FILE]
+
+Runs a scenario on the real cluster: preflight, lock, journal, guards, undo, verify; the
+observed durations beside the model's prediction from the cluster as observed.
+
+  clawsim live drill tests/live/drills/leader-demotion.yaml --inventory inv.yaml
+)"},
+      {"gameday", R"(usage: clawsim gameday run|schedule|history FILE [options]
+
+  clawsim gameday run FILE [--simulate] [--now] [--report DIR]
+  clawsim gameday schedule FILE --output DIR
+  clawsim gameday history FILE [--drill NAME] [--json FILE]
+
+  clawsim gameday run scenarios/gamedays/monthly-failover.yaml --simulate --now
+)"},
+  };
+  for (const auto& [name, text] : kHelp) {
+    if (name == topic) return text;
+  }
+  const auto space = topic.find(' ');
+  if (space != std::string_view::npos) return command_help(topic.substr(0, space));
+  return {};
+}
+
 int run(int argc, char** argv) {
   po::options_description opts;
-  opts.add_options()("help,h", "")("plan", po::value<std::string>(), "")(
+  opts.add_options()("help,h", "")("version", "")("plan", po::value<std::string>(), "")(
       "seed", po::value<std::uint64_t>(), "")("runs", po::value<int>()->default_value(1), "")(
       "json", po::value<std::string>(), "")("verbose", "")(
       "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
@@ -248,16 +336,38 @@ int run(int argc, char** argv) {
     throw UsageError{e.what()};
   }
   const auto& args = vm["args"].as<std::vector<std::string>>();
+  if (vm.count("version")) {
+    std::cout << "clawsim " << CLAWSIM_VERSION << "\n";
+    return kExitPass;
+  }
+  const std::string topic = args.empty() ? ""
+                            : (args[0] == "live" || args[0] == "gameday") && args.size() > 1 ? args[0] + " " + args[1]
+                                                                                              : args[0];
   if (vm.count("help") || args.empty()) {
-    std::cout << kUsage;
+    const std::string_view help = command_help(topic);
+    std::cout << (help.empty() ? std::string_view(kUsage) : help);
     return args.empty() && !vm.count("help") ? kExitUsage : kExitPass;
   }
   const std::string& command = args[0];
+  // A command without its argument: that command's usage, not "unknown command".
+  if ((command == "scenario" || command == "plan" || command == "check-change" || command == "live" ||
+       command == "gameday") && args.size() == 1) {
+    std::cerr << command_help(command);
+    return kExitUsage;
+  }
   const bool has_sub = (command == "live" || command == "gameday") && args.size() > 1;
   check_options(vm, has_sub ? command + " " + args[1] : command);
   if (command == "scenarios" && args.size() == 1) return cmd_scenarios();
-  if (command == "plan" && args.size() == 2 && args[1] == "default") {
-    std::cout << default_plan_text();
+  if (command == "plan" && args.size() == 2) {
+    const std::string_view text = builtin_plan(args[1]);
+    if (text.empty()) {
+      std::vector<std::string> names;
+      for (const EmbeddedFile& f : builtin_plans()) names.emplace_back(f.name);
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw UsageError{"no built-in plan '" + args[1] + "'" + did_you_mean(args[1], names) + "; the built-in plans: " + list};
+    }
+    std::cout << text;
     return kExitPass;
   }
   if (command == "scenario" && args.size() == 2) return cmd_scenario(args[1], vm);

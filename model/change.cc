@@ -8,6 +8,7 @@
 
 #include "model/change_internal.h"
 #include "model/change_lexer.h"
+#include "model/suggest.h"
 #include "model/constraint.h"
 #include "model/firewall.h"
 #include "model/yaml_fields.h"
@@ -83,7 +84,8 @@ std::string resolve_node(const Ctx& ctx, const std::string& name, const Where& w
   for (const NodeSpec& n : ctx.plan.nodes) {
     if (n.id == name) return n.name;
   }
-  fail(w, "unknown node '" + name + "' (nodes: " + join(node_names(ctx.plan)) + ")");
+  fail(w, "unknown node '" + name + "'" + did_you_mean(name, node_names(ctx.plan)) + " (nodes: " +
+              join(node_names(ctx.plan)) + ")");
 }
 
 }  // namespace
@@ -120,7 +122,7 @@ std::string resolve_service(const Ctx& ctx, const std::string& name, const Where
   if (const auto removed = ctx.removed_on.find(plain); removed != ctx.removed_on.end()) {
     message += ": it was removed on line " + std::to_string(removed->second);
   }
-  fail(w, message + " (services: " + join(ctx.services) + ")");
+  fail(w, message + did_you_mean(plain, ctx.services) + " (services: " + join(ctx.services) + ")");
 }
 
 // swarmkit's isValidDNSName: letters and digits, '-' and '_' only between them.

@@ -7,11 +7,24 @@
 
 #include "model/digest.h"
 #include "model/plan_yaml.h"
+#include "model/suggest.h"
 #include "model/yaml_fields.h"
 
 namespace clawsim {
 
 namespace {
+
+std::vector<std::string> node_names(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const NodeSpec& n : plan.nodes) out.push_back(n.name);
+  return out;
+}
+
+std::vector<std::string> service_names(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const ServiceSpec& s : plan.services) out.push_back(s.name);
+  return out;
+}
 
 constexpr std::array<std::pair<ActionKind, const char*>, 21> kActionNames{{
     {ActionKind::kCrashNode, "crash-node"},       {ActionKind::kRestartNode, "restart-node"},
@@ -42,7 +55,7 @@ void check_node_ref(const Field& f, const std::string& ref, const Plan& plan) {
            "'; expected a node name or one of @leader, @follower, @worker, @nfs-server, "
            "@dashboard, @crashed");
   }
-  if (plan.node_index(ref) < 0) f.fail("unknown node '" + ref + "'");
+  if (plan.node_index(ref) < 0) f.fail("unknown node '" + ref + "'" + did_you_mean(ref, node_names(plan)));
 }
 
 bool needs_node(ActionKind k) {
@@ -107,7 +120,7 @@ Action parse_action(const Field& f, const Plan& plan) {
   if (a.kind == ActionKind::kServiceUpdate) {
     a.service = f.child("service").as_string();
     if (plan.service_index(a.service) < 0) {
-      f.child("service").fail("unknown service '" + a.service + "'");
+      f.child("service").fail("unknown service '" + a.service + "'" + did_you_mean(a.service, service_names(plan)));
     }
     a.constraint_add = f.child("constraint_add").as_string_list();
     for (const std::string& c : a.constraint_add) {
@@ -168,10 +181,10 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
     f.child("subject").fail("check '" + e.check + "' needs a subject");
   }
   if (node_subject && plan.node_index(e.subject) < 0) {
-    f.child("subject").fail("unknown node '" + e.subject + "'");
+    f.child("subject").fail("unknown node '" + e.subject + "'" + did_you_mean(e.subject, node_names(plan)));
   }
   if (service_subject && plan.service_index(e.subject) < 0) {
-    f.child("subject").fail("unknown service '" + e.subject + "'");
+    f.child("subject").fail("unknown service '" + e.subject + "'" + did_you_mean(e.subject, service_names(plan)));
   }
   if (e.check == "dashboard") e.subject = plan.dashboard_service;
   const int modes = (f.child("becomes").present() ? 1 : 0) + (f.child("stays").present() ? 1 : 0) +

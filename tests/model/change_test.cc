@@ -504,8 +504,8 @@ TEST(ChangeErrors, UnknownNodeNamesFileLineFieldAndTheNodes) {
       "ha.change");
   EXPECT_EQ(
       e.to_string(),
-      "ha.change:7: docker node demote: unknown node 'bostn' (nodes: atlanta, boston, chicago, "
-      "denver)");
+      "ha.change:7: docker node demote: unknown node 'bostn' (did you mean 'boston'?) (nodes: "
+      "atlanta, boston, chicago, denver)");
 }
 
 TEST(ChangeErrors, UnknownNodeInThePrompt) {
