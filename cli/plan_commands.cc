@@ -42,8 +42,13 @@ std::string change_text(const ChangeReport& r, const std::string& plan_name) {
                     " before the next\n\nbefore: " + describe(r.before_quorum) + "\n";
   for (const std::string& d : r.before_down) out += "        down: " + d + "\n";
   int errors = 0;
-  for (const Finding& f : r.before_findings) errors += !f.waived && f.severity == Severity::kError;
-  out += "        validate: " + std::to_string(errors) + " error(s) before the change\n";
+  std::string named;
+  for (const Finding& f : r.before_findings) {
+    if (f.waived || f.severity != Severity::kError) continue;
+    ++errors;
+    named += "          " + f.rule + ": " + f.message + "\n";
+  }
+  out += "        validate: " + std::to_string(errors) + " error(s) before the change" + (errors ? ":\n" : "\n") + named;
   for (std::size_t i = 0; i < r.steps.size(); ++i) {
     const StepReport& s = r.steps[i];
     out += "\nstep " + std::to_string(i + 1) + "  line " + std::to_string(s.step.line) + "  " +

@@ -36,16 +36,17 @@ constexpr std::string_view kDefaultSwarmPort = "2377";
 constexpr std::string_view kConstraintHint =
     "a placement constraint such as 'node.role == manager'";
 constexpr const char* kNotACommand =
-    "not a docker or ufw command; clawsim cannot judge it: remove it or comment it out with #";
+    "not a docker, ufw or `systemctl stop|start|restart docker` command; clawsim cannot judge it: "
+    "remove it or comment it out with #";
 
 // clang-format off
-constexpr std::array<std::pair<ChangeKind, const char*>, 12> kKindNames{{
+constexpr std::array<std::pair<ChangeKind, const char*>, 13> kKindNames{{
     {ChangeKind::kNodePromote, "node-promote"}, {ChangeKind::kNodeDemote, "node-demote"},
     {ChangeKind::kNodeUpdate, "node-update"}, {ChangeKind::kNodeRm, "node-rm"},
     {ChangeKind::kServiceCreate, "service-create"}, {ChangeKind::kServiceUpdate, "service-update"},
     {ChangeKind::kServiceRm, "service-rm"}, {ChangeKind::kForceNewCluster, "force-new-cluster"},
     {ChangeKind::kSwarmJoin, "swarm-join"}, {ChangeKind::kSwarmLeave, "swarm-leave"},
-    {ChangeKind::kUfw, "ufw"}, {ChangeKind::kRead, "read"}}};
+    {ChangeKind::kUfw, "ufw"}, {ChangeKind::kDaemon, "daemon"}, {ChangeKind::kRead, "read"}}};
 // clang-format on
 
 bool all_digits(std::string_view s) {
@@ -679,6 +680,28 @@ void ufw_command(Ctx& ctx, const Command& cmd, std::size_t i, const Target& on, 
   }
 }
 
+// `systemctl stop|start|restart docker[.service]` (or `service docker stop|start|restart`): the
+// node's docker daemon, on the node it is typed on (`all$`: every node, one step each).
+void daemon_command(Ctx& ctx, const Command& cmd, std::size_t i, const Target& on, ChangeStep base) {
+  const std::vector<std::string>& w = cmd.words;
+  const bool systemctl = change_detail::is_program(w[i], "systemctl");
+  const std::string verb = i + (systemctl ? 1 : 2) < w.size() ? w[i + (systemctl ? 1 : 2)] : "";
+  const std::string unit = i + (systemctl ? 2 : 1) < w.size() ? w[i + (systemctl ? 2 : 1)] : "";
+  const Where where = ctx.where(cmd.line, w[i]);
+  if (unit != "docker" && unit != "docker.service") fail(where, kNotACommand);
+  if (verb != "stop" && verb != "start" && verb != "restart") {
+    fail(where, "'" + verb + "' docker: clawsim replays stop, start and restart");
+  }
+  if (w.size() != i + 3) fail(where, "expected `" + w[i] + " " + (systemctl ? verb + " " + unit : unit + " " + verb) + "` and nothing more");
+  if (on.nodes.empty()) fail_needs_node(ctx, where, "write `NODE$ sudo systemctl " + verb + " docker`");
+  base.kind = ChangeKind::kDaemon;
+  base.daemon_action = verb;
+  for (const std::string& node : on.nodes) {
+    base.on_node = node;
+    ctx.steps.push_back(base);
+  }
+}
+
 // NODE$ (a hostname or id), or a bare $.
 bool is_prompt(const std::string& word) {
   return word.ends_with('$') && std::all_of(word.begin(), word.end() - 1, [](char c) {
@@ -721,6 +744,9 @@ void run_command(Ctx& ctx, const Command& cmd, Target on, const YamlSource* yaml
                                            "pipes, &&, ;, & or $(...))");
   }
   if (is_program(program, "ufw")) return ufw_command(ctx, cmd, i, on, std::move(base), yaml);
+  if (is_program(program, "systemctl") || is_program(program, "service")) {
+    return daemon_command(ctx, cmd, i, on, std::move(base));
+  }
   if (!is_program(program, "docker")) fail(ctx.where(cmd.line, program), kNotACommand);
   if (on.all) {
     fail(ctx.where(cmd.line, "prompt"),

@@ -30,6 +30,7 @@ enum class ChangeKind {
   kSwarmJoin,        // docker swarm join --token T ADDR:PORT (on the node it is typed on)
   kSwarmLeave,       // docker swarm leave [--force] (on the node it is typed on)
   kUfw,              // ufw ... (on the node it is typed on)
+  kDaemon,           // systemctl stop|start|restart docker (on the node it is typed on)
   kRead,             // docker node ls|inspect|ps, service ls|ps|inspect|logs, swarm join-token,
                      // ufw status: changes nothing; kept so the report can show it
 };
@@ -63,6 +64,7 @@ struct ChangeStep {
 
   std::string ufw_command;   // ufw: the ufw command line ("ufw allow from ... "), for
                              // apply_ufw_command; `ufw` is typed on `on_node`
+  std::string daemon_action; // daemon: stop | start | restart (docker's daemon on `on_node`)
 };
 
 struct ChangeSet {

@@ -100,6 +100,7 @@ void apply_to_plan(Plan& plan, const ChangeStep& step) {
       plan.firewall.push_back(std::move(fw));
       break;
     }
+    case ChangeKind::kDaemon:     // the daemon comes back as it was: nothing in the plan changes
     case ChangeKind::kNodeRm:     // the node object goes; the machine and its firewall stay
     case ChangeKind::kSwarmLeave:  // the node's entry stays (Down) until `docker node rm`
     case ChangeKind::kRead:

@@ -101,7 +101,16 @@ Action parse_action(const Field& f, const Plan& plan) {
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const Field group = groups.item(g);
       a.groups.push_back(group.as_string_list());
-      for (const std::string& ref : a.groups.back()) check_node_ref(group, ref, plan);
+      for (const std::string& ref : a.groups.back()) {
+        check_node_ref(group, ref, plan);
+        for (std::size_t other = 0; other + 1 < a.groups.size(); ++other) {
+          const auto& earlier = a.groups[other];
+          if (std::find(earlier.begin(), earlier.end(), ref) != earlier.end()) {
+            group.fail("'" + ref + "' is in groups " + std::to_string(other) + " and " + std::to_string(g) +
+                       ": a partition's groups do not overlap (a node is on one side)");
+          }
+        }
+      }
     }
     if (a.groups.empty()) groups.fail("a partition needs at least one group of nodes");
   }

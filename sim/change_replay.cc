@@ -128,6 +128,19 @@ std::string perform(SimCluster& cluster, const ChangeStep& s) {
     case ChangeKind::kSwarmJoin: return cluster.join(node, s.join_as == "manager");
     case ChangeKind::kSwarmLeave: return cluster.leave(node, s.force);
     case ChangeKind::kUfw: return cluster.apply_ufw(node, s.ufw_command);
+    case ChangeKind::kDaemon: {  // systemctl is silent; a restart is a stop, then a start
+      Action a;
+      a.node = s.on_node;
+      if (s.daemon_action != "start") {
+        a.kind = ActionKind::kStopDaemon;
+        if (const std::string r = cluster.apply(a); r != "ok") return r;
+      }
+      if (s.daemon_action != "stop") {
+        a.kind = ActionKind::kStartDaemon;
+        return cluster.apply(a);
+      }
+      return "ok";
+    }
     case ChangeKind::kRead:  // a docker read needs a manager; `ufw status` answers anywhere
       if (!s.ufw_command.empty()) return "ok";
       if (const int via = via_of(cluster, s); via >= 0) return cluster.api_answer(via, false);

@@ -16,7 +16,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 using Strings = std::vector<std::string>;
 
 constexpr const char* kNotACommand =
-    "not a docker or ufw command; clawsim cannot judge it: remove it or comment it out with #";
+    "not a docker, ufw or `systemctl stop|start|restart docker` command; clawsim cannot judge it: "
+    "remove it or comment it out with #";
 
 Plan default_plan() { return parse_plan(default_plan_text(), "default-plan.yaml").value(); }
 
@@ -609,7 +610,7 @@ TEST(ChangeErrors, OtherProgramsAreNotSkipped) {
   EXPECT_EQ(e.line, 2);
   EXPECT_EQ(e.field, "rsync");
   EXPECT_EQ(e.message, kNotACommand);
-  EXPECT_EQ(error_of("sudo systemctl restart docker").field, "systemctl");
+  EXPECT_EQ(error_of("sudo systemctl restart docker").field, "systemctl") << "typed on which node?";
   EXPECT_EQ(error_of("curl -fsSL https://example.com").field, "curl");
   EXPECT_EQ(error_of("sudo ufw-docker install").field, "ufw-docker");
   EXPECT_EQ(error_of("ADMIN_IP=\"192.0.2.10\"").field, "ADMIN_IP=192.0.2.10");

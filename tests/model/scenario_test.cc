@@ -194,3 +194,15 @@ TEST(ScenarioHostile, ADurationHasALimit) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+TEST(ScenarioHostile, PartitionGroupsDoNotOverlap) {
+  const InputError e = error_of("name: x\ntimeline:\n  - {at: 1s, do: partition, groups: [[atlanta, boston], [boston, chicago]]}\n");
+  EXPECT_EQ(e.field, "timeline[0].groups[1]");
+  EXPECT_EQ(e.message, "'boston' is in groups 0 and 1: a partition's groups do not overlap (a node is on one side)");
+}
+
+}  // namespace
+}  // namespace clawsim

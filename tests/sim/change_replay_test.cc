@@ -136,3 +136,35 @@ TEST(ChangeReplay, SameSeedSameReport) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+// `systemctl stop docker` on the trusted node is replayed as the model's daemon stop: the node
+// goes Down and its pinned services wait; `start` brings them back.
+TEST(ChangeReplay, SystemctlStopsAndStartsTheDaemon) {
+  const ChangeReport r = replay("chicago$ sudo systemctl stop docker\nchicago$ sudo systemctl start docker\n");
+  ASSERT_EQ(r.steps.size(), 2U);
+  EXPECT_EQ(r.steps[0].step.kind, ChangeKind::kDaemon);
+  EXPECT_EQ(r.steps[0].answer, "ok");
+  bool openclaw_down = false;
+  for (const std::string& d : r.steps[0].down) openclaw_down = openclaw_down || d.rfind("openclaw:", 0) == 0;
+  EXPECT_TRUE(openclaw_down) << "the gateway is down while its node's daemon is";
+  for (const std::string& d : r.steps[1].down) EXPECT_NE(d.rfind("openclaw:", 0), 0U) << d;
+}
+
+TEST(ChangeReplay, SystemctlNeedsANodeAndDocker) {
+  const auto plan = before_ha();
+  const Result<ChangeSet> no_node = parse_change("sudo systemctl restart docker\n", "c.change", *plan);
+  ASSERT_FALSE(no_node.ok());
+  const Result<ChangeSet> other = parse_change("chicago$ systemctl restart nginx\n", "c.change", *plan);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message.find("systemctl stop|start|restart docker"), std::string::npos)
+      << other.error().message;
+  const Result<ChangeSet> all = parse_change("all$ service docker restart\n", "c.change", *plan);
+  ASSERT_TRUE(all.ok()) << all.error().to_string();
+  EXPECT_EQ(all.value().steps.size(), plan->nodes.size()) << "all$: one step per node";
+}
+
+}  // namespace
+}  // namespace clawsim
