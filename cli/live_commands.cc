@@ -203,7 +203,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     const std::string why = live_cannot_perform(act, cluster.inventory());
     if (!why.empty()) throw Failure{2, scenario.file + ":" + std::to_string(act.line) + ": " + act.describe() + ": " + why};
   }
-  if (!cluster.observe(before, error)) throw Failure{1, "preflight: " + error};
+  if (!cluster.observe(before, error)) throw Failure{2, "preflight: cannot observe the cluster: " + error};
   std::string why;
   if (!healthy(before, why)) throw Failure{1, "preflight: the cluster is not healthy: " + why};
   for (const PlanDifference& d : diff_plan(plan, before)) std::cout << "note: " << describe(d) << "\n";
@@ -230,6 +230,23 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     throw Failure{1, "preflight: the model predicts quorum loss in " + std::to_string(quorum_losses) +
                          " of " + std::to_string(predicted.size()) +
                          " runs of this drill; refusing (pass --allow quorum-loss to run it anyway)"};
+  }
+  if (a.dry_run) {
+    const CommandResult lock_free = cluster.run(0, "test ! -e /tmp/clawsim-drill.lock");
+    std::cout << "\ndry run: preflight passed (connected, host keys verified, cluster healthy, the model's "
+                 "prediction within what is allowed); the drill lock on "
+              << cluster.inventory().nodes[0].name << " is " << (lock_free.ok() ? "free" : "HELD by another drill")
+              << "\n\nthe model's prediction over " << predicted.size() << " runs\n"
+              << distributions_text(predicted) << "\nwhat would run (references resolved now), each undo journaled first\n";
+    Journal unused;
+    LiveDriver driver(cluster, plan, unused, LiveGuards{}, scenario.observe_interval_ms);
+    for (const Action& act : scenario.timeline) {
+      std::cout << "  at " << format_time(act.at_ms) << "  " << act.describe() << "\n";
+      for (const std::string& line : driver.dry_run(act)) std::cout << "        " << line << "\n";
+    }
+    std::cout << "no fault was injected\n";
+    record.verdict = "dry-run";
+    return lock_free.ok() ? 0 : 1;
   }
   // 2. journal and lock
   const std::string journal_path =
@@ -301,7 +318,17 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
 int cmd_drill(const LiveArgs& a) {
   if (a.args.size() != 2) throw Failure{2, "usage: clawsim live drill SCENARIO --inventory FILE"};
   DrillRecord record;
-  return drill(a, a.args[1], record);
+  try {
+    return drill(a, a.args[1], record);
+  } catch (const Failure& f) {
+    // --json always writes its file: a refused drill says why in it.
+    if (!a.json.empty()) {
+      nlohmann::ordered_json j = {{"schema_version", kReportSchemaVersion}, {"scenario", a.args[1]},
+                                  {"verdict", "refused"}, {"error", f.message}, {"exit_code", f.code}};
+      cli::write_output(a.json, cli::json_text(j));
+    }
+    throw;
+  }
 }
 
 // As a shell word: plain when it is safe, otherwise in single quotes.

@@ -17,6 +17,7 @@ struct LiveArgs {
   std::vector<std::string> accept;  // apply: validate errors (rule ids) and objectives accepted
   std::string json;
   bool execute = false;  // apply: run the steps (default: print them)
+  bool dry_run = false;  // drill: preflight and the commands that would run, no fault
   bool seed_given = false;
   unsigned long long seed = 1;
 };

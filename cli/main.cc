@@ -69,6 +69,8 @@ options:
   --inventory F   live: how to reach the nodes (YAML)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
+  --dry-run       live drill: the preflight, the prediction and the commands that would run,
+                  with their undo; no fault injected
   --simulate      gameday run: the drills in the model only
   --now           gameday run: ignore the window and the blackouts
   --report DIR    gameday run: write the day's report.json there
@@ -190,7 +192,7 @@ const std::vector<CommandOptions>& command_options() {
       {"check-change", {"plan", "seed", "json", "verbose", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
       {"live apply", {"inventory", "plan", "execute", "accept", "journal"}},
-      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json"}},
+      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run"}},
       {"live recover", {"inventory", "journal"}},
       {"gameday run", {"simulate", "now", "report"}},
       {"gameday schedule", {"output"}},
@@ -322,7 +324,7 @@ int run(int argc, char** argv) {
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
-      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")(
+      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")(
       "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
       "drill", po::value<std::string>(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
@@ -390,6 +392,7 @@ int run(int argc, char** argv) {
     if (vm.count("accept")) live.accept = vm["accept"].as<std::vector<std::string>>();
     if (vm.count("json")) live.json = vm["json"].as<std::string>();
     live.execute = vm.count("execute") > 0;
+    live.dry_run = vm.count("dry-run") > 0;
     return run_live(live);
   }
   if (command == "gameday") {

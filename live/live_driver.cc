@@ -447,6 +447,22 @@ std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string
 }
 
 // "ok", or for `docker node demote/promote` Docker's own words, or why the step failed.
+std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
+  std::string why_not;
+  const std::vector<Step> steps = steps_for(action, why_not);
+  if (!why_not.empty()) return {"cannot: " + why_not};
+  const Inventory& inv = cluster_.inventory();
+  auto where = [&](int node) {
+    return node >= 0 ? "on " + inv.nodes[static_cast<std::size_t>(node)].name : std::string("docker, via the leader");
+  };
+  std::vector<std::string> out;
+  for (const Step& s : steps) {
+    out.push_back(where(s.node) + ": " + s.command +
+                  (s.undo.empty() ? "" : "; undo " + where(s.undo_node) + ": " + s.undo));
+  }
+  return out;
+}
+
 std::string LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
   if (step.node >= 0) {

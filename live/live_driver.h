@@ -42,6 +42,11 @@ class LiveDriver final : public ClusterDriver {
   ClusterState observe() const override { return last_; }
   Timeline take_changes() override;
 
+  // What apply(action) would run now, each command with its undo, and runs nothing: one line
+  // per command ("on boston: COMMAND; undo: ..."), or why it cannot be done. References such as
+  // @leader are resolved against the latest observation.
+  std::vector<std::string> dry_run(const Action& action) const;
+
   bool aborted() const { return !abort_reason_.empty(); }
   // The longest time between two observations: the resolution of every measured duration.
   DurationMs max_sample_gap_ms() const { return max_sample_gap_ms_; }
