@@ -7,12 +7,14 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "cli/cli_io.h"
 #include "cli/gameday_commands.h"
 #include "cli/live_commands.h"
+#include "live/live_driver.h"
 #include "cli/plan_commands.h"
 #include "model/plan_yaml.h"
 #include "model/report.h"
@@ -41,7 +43,7 @@ using cli::load_scenario;
 const char* const kUsage = R"(usage: clawsim COMMAND [options]
 
 commands:
-  scenarios                 list the built-in scenarios
+  scenarios                 list the built-in scenarios (--inventory F: which can run live there)
   plan NAME                 print a built-in plan as YAML (default: the runbook's cluster)
   scenario NAME|FILE.yaml   run a scenario in the simulator and judge its expectations
   validate                  check the plan: static rules, then every single fault in the model
@@ -110,12 +112,34 @@ RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64
   return r;
 }
 
-int cmd_scenarios() {
+// With an inventory, each scenario also says whether `live drill` can run it there, and why not.
+int cmd_scenarios(const po::variables_map& vm) {
+  std::optional<Inventory> inventory;
+  if (vm.count("inventory")) {
+    const std::string path = vm["inventory"].as<std::string>();
+    const auto slash = path.rfind('/');
+    Result<Inventory> inv = parse_inventory(read_file(path), path, slash == std::string::npos ? "." : path.substr(0, slash));
+    if (!inv) throw UsageError{inv.error().to_string()};
+    inventory = std::move(inv).value();
+  }
   for (const EmbeddedFile& f : builtin_scenarios()) {
     Result<Plan> plan = parse_plan(default_plan_text(), "default-plan.yaml");
     Result<Scenario> s = parse_scenario(f.text, std::string(f.name) + ".yaml", plan.value());
     std::string line = std::string(f.name);
     line.append(line.size() < 24 ? 24 - line.size() : 1, ' ');
+    if (inventory && s) {
+      std::string why;
+      for (const Action& a : s.value().timeline) {
+        if (why.empty()) why = live_cannot_perform(a, *inventory);
+        if (!why.empty()) {
+          why = a.describe() + ": " + why;
+          break;
+        }
+      }
+      line += why.empty() ? "live: yes   " : "live: no    ";
+      std::cout << line << (why.empty() ? s.value().description.substr(0, s.value().description.find('.') + 1) : why) << "\n";
+      continue;
+    }
     std::cout << line << (s ? s.value().description.substr(0, s.value().description.find('.') + 1)
                             : "(does not parse: " + s.error().to_string() + ")")
               << "\n";
@@ -185,7 +209,7 @@ struct CommandOptions {
 
 const std::vector<CommandOptions>& command_options() {
   static const std::vector<CommandOptions> table = {
-      {"scenarios", {}},
+      {"scenarios", {"inventory"}},
       {"plan", {}},
       {"scenario", {"plan", "seed", "runs", "json", "verbose"}},
       {"validate", {"plan", "seed", "json", "verbose", "depth", "seeds", "sarif", "static-only", "rules"}},
@@ -359,7 +383,7 @@ int run(int argc, char** argv) {
   }
   const bool has_sub = (command == "live" || command == "gameday") && args.size() > 1;
   check_options(vm, has_sub ? command + " " + args[1] : command);
-  if (command == "scenarios" && args.size() == 1) return cmd_scenarios();
+  if (command == "scenarios" && args.size() == 1) return cmd_scenarios(vm);
   if (command == "plan" && args.size() == 2) {
     const std::string_view text = builtin_plan(args[1]);
     if (text.empty()) {
