@@ -1,5 +1,6 @@
 #include "cli/cli_io.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -22,6 +23,12 @@ std::string read_file(const std::string& path) {
   // A UTF-8 byte-order mark (some Windows editors write one) is not part of the text.
   if (out.rfind("\xEF\xBB\xBF", 0) == 0) out.erase(0, 3);
   return out;
+}
+
+void make_directory(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) throw UsageError{path + ": cannot create the directory: " + ec.message()};
 }
 
 std::string json_text(const nlohmann::ordered_json& j) {

@@ -31,6 +31,8 @@ struct UsageError {
 std::string read_file(const std::string& path);
 // A report as JSON text (indented, one trailing newline); bytes that are not UTF-8 are replaced.
 std::string json_text(const nlohmann::ordered_json& j);
+// Creates the directory (and its parents) for --report; a usage error when it cannot.
+void make_directory(const std::string& path);
 // Writes `text` to `path`, or to standard output for "-".
 void write_output(const std::string& path, const std::string& text);
 // FNV-1a of the text, as 16 hex digits.

@@ -18,6 +18,7 @@
 #include "model/report.h"
 #include "model/runner.h"
 #include "notify/webhook.h"
+#include "report/junit.h"
 #include "scenarios/embedded.h"
 #include "sim/sim_driver.h"
 
@@ -311,6 +312,7 @@ int cmd_gameday(const GameDayArgs& a) {
   if (!a.report.empty()) {
     std::filesystem::create_directories(a.report);
     cli::write_output(a.report + "/report.json", cli::json_text(report));
+    cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(run)}));
   }
   if (failed || regressed) return cli::kExitFail;
   return known ? cli::kExitKnownFailure : cli::kExitPass;

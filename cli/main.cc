@@ -21,6 +21,7 @@
 #include "model/runner.h"
 #include "model/scenario.h"
 #include "model/suggest.h"
+#include "report/junit.h"
 #include "scenarios/embedded.h"
 #include "sim/rng.h"
 #include "sim/sim_driver.h"
@@ -75,7 +76,7 @@ options:
                   with their undo; no fault injected
   --simulate      gameday run: the drills in the model only
   --now           gameday run: ignore the window and the blackouts
-  --report DIR    gameday run: write the day's report.json there
+  --report DIR    scenario, validate, gameday run: write report.json and junit.xml there
   --output DIR    gameday schedule: where to write the units
   --drill NAME    gameday history: only this drill
   --execute       live apply: run the commands instead of printing them
@@ -162,6 +163,12 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   if (runs == 1) {
     const RunResult r = run_once(scenario, plan, seed);
     if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(report_json(r)));
+    if (vm.count("report")) {
+      const std::string dir = vm["report"].as<std::string>();
+      cli::make_directory(dir);
+      write_output(dir + "/report.json", cli::json_text(report_json(r)));
+      write_output(dir + "/junit.xml", junit_xml({junit_suite(r)}));
+    }
     if (!vm.count("json") || vm["json"].as<std::string>() != "-") {
       std::cout << report_text(r, scenario, vm.count("verbose") > 0);
     }
@@ -193,6 +200,7 @@ PlanArgs plan_args(const po::variables_map& vm) {
   if (vm.count("depth")) a.depth = vm["depth"].as<int>();
   if (vm.count("seeds")) a.seeds = vm["seeds"].as<int>();
   if (vm.count("seed")) a.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("report")) a.report = vm["report"].as<std::string>();
   if (vm.count("then-scenario")) a.then_scenario = vm["then-scenario"].as<std::string>();
   a.static_only = vm.count("static-only") > 0;
   a.list_rules = vm.count("rules") > 0;
@@ -211,8 +219,8 @@ const std::vector<CommandOptions>& command_options() {
   static const std::vector<CommandOptions> table = {
       {"scenarios", {"inventory"}},
       {"plan", {}},
-      {"scenario", {"plan", "seed", "runs", "json", "verbose"}},
-      {"validate", {"plan", "seed", "json", "verbose", "depth", "seeds", "sarif", "static-only", "rules"}},
+      {"scenario", {"plan", "seed", "runs", "json", "verbose", "report"}},
+      {"validate", {"plan", "seed", "json", "verbose", "depth", "seeds", "sarif", "static-only", "rules", "report"}},
       {"check-change", {"plan", "seed", "json", "verbose", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
       {"live apply", {"inventory", "plan", "execute", "accept", "journal"}},
@@ -246,6 +254,9 @@ void check_options(const po::variables_map& vm, const std::string& command) {
   });
   if (command == "validate" && vm.count("rules") && given > 1) {
     throw UsageError{"validate --rules lists the rule catalogue and takes no other option"};
+  }
+  if (command == "scenario" && vm.count("report") && vm["runs"].as<int>() > 1) {
+    throw UsageError{"scenario --report writes one run's report; --runs prints distributions (--json FILE keeps them)"};
   }
   if (command == "scenario" && vm.count("verbose") && vm["runs"].as<int>() > 1) {
     throw UsageError{"scenario --verbose shows one run's timeline; --runs prints distributions"};

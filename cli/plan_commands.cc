@@ -8,6 +8,7 @@
 #include "model/report.h"
 #include "model/runner.h"
 #include "model/validation_report.h"
+#include "report/junit.h"
 #include "sim/change_replay.h"
 #include "sim/fault_sweep.h"
 #include "sim/sim_driver.h"
@@ -176,6 +177,11 @@ int cmd_validate(const PlanArgs& a) {
   }
   if (!a.json.empty()) cli::write_output(a.json, cli::json_text(validation_json(report)));
   if (!a.sarif.empty()) cli::write_output(a.sarif, cli::json_text(validation_sarif(report)));
+  if (!a.report.empty()) {
+    cli::make_directory(a.report);
+    cli::write_output(a.report + "/report.json", cli::json_text(validation_json(report)));
+    cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(plan.name, report.objectives)}));
+  }
   if (a.json != "-" && a.sarif != "-") std::cout << validation_text(report, a.verbose);
   return report.pass() ? cli::kExitPass : cli::kExitFail;
 }

@@ -12,6 +12,7 @@ struct PlanArgs {
   std::string change;       // check-change: the change file
   std::string json;         // write the report as JSON here ("-" = standard output)
   std::string sarif;        // validate: write SARIF here
+  std::string report;       // validate: write report.json and junit.xml in this directory
   std::string then_scenario;  // check-change: a scenario to run on the end state
   int depth = 1;
   int seeds = 5;

@@ -1,0 +1,113 @@
+#include "report/junit.h"
+
+#include <cstdio>
+
+namespace clawsim {
+
+namespace {
+
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 has no place for other control characters.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+}  // namespace
+
+std::string junit_xml(const std::vector<JUnitSuite>& suites) {
+  std::size_t tests = 0, failures = 0, skipped = 0;
+  for (const JUnitSuite& s : suites) {
+    for (const JUnitCase& c : s.cases) {
+      ++tests;
+      failures += c.failure ? 1U : 0U;
+      skipped += c.skipped ? 1U : 0U;
+    }
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"clawsim\" tests=\"" +
+                    std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" +
+                    std::to_string(skipped) + "\">\n";
+  for (const JUnitSuite& s : suites) {
+    std::size_t f = 0, k = 0;
+    double total = 0;
+    for (const JUnitCase& c : s.cases) {
+      f += c.failure ? 1U : 0U;
+      k += c.skipped ? 1U : 0U;
+      total += c.seconds;
+    }
+    out += "  <testsuite name=\"" + escaped(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
+           "\" failures=\"" + std::to_string(f) + "\" errors=\"0\" skipped=\"" + std::to_string(k) +
+           "\" time=\"" + seconds(total) + "\">\n";
+    for (const JUnitCase& c : s.cases) {
+      out += "    <testcase classname=\"" + escaped(c.classname) + "\" name=\"" + escaped(c.name) +
+             "\" time=\"" + seconds(c.seconds) + "\"";
+      if (!c.failure && !c.skipped && c.output.empty()) {
+        out += "/>\n";
+        continue;
+      }
+      out += ">\n";
+      if (c.failure) out += "      <failure message=\"" + escaped(*c.failure) + "\"/>\n";
+      if (c.skipped) out += "      <skipped message=\"" + escaped(*c.skipped) + "\"/>\n";
+      if (!c.output.empty()) out += "      <system-out>" + escaped(c.output) + "</system-out>\n";
+      out += "    </testcase>\n";
+    }
+    out += "  </testsuite>\n";
+  }
+  return out + "</testsuites>\n";
+}
+
+JUnitSuite junit_suite(const RunResult& run) {
+  JUnitSuite s{"scenario " + run.scenario + " (plan " + run.plan_name + ", seed " + std::to_string(run.seed) + ")", {}};
+  for (const Verdict& v : run.verdicts) {
+    JUnitCase c{run.scenario, v.name, 0, std::nullopt, std::nullopt, v.detail};
+    if (!v.holds && v.known_failure) c.skipped = "known failure of this plan: " + v.why;
+    if (!v.holds && !v.known_failure) c.failure = v.detail;
+    s.cases.push_back(std::move(c));
+  }
+  return s;
+}
+
+JUnitSuite junit_suite(const std::string& plan_name, const std::vector<ObjectiveVerdict>& objectives) {
+  JUnitSuite s{"validate " + plan_name, {}};
+  for (const ObjectiveVerdict& v : objectives) {
+    JUnitCase c{"objectives", v.name, 0, std::nullopt, std::nullopt,
+                "judged on " + std::to_string(v.judged) + " fault outcomes"};
+    if (!v.holds) c.failure = v.failures.empty() ? "does not hold" : v.failures.front();
+    s.cases.push_back(std::move(c));
+  }
+  return s;
+}
+
+JUnitSuite junit_suite(const RunRecord& run) {
+  JUnitSuite s{"game day " + run.gameday + " run #" + std::to_string(run.id) + " (" + run.mode + ")", {}};
+  for (const DrillRecord& d : run.drills) {
+    JUnitCase c{run.gameday, d.drill, 0, std::nullopt, std::nullopt, d.detail};
+    if (d.verdict == "known_failure") c.skipped = "known failure of this plan: " + d.detail;
+    if (d.verdict == "skipped") c.skipped = d.detail;
+    if (d.verdict == "fail" || d.verdict == "aborted" || d.verdict == "refused") c.failure = d.verdict + ": " + d.detail;
+    s.cases.push_back(std::move(c));
+  }
+  return s;
+}
+
+}  // namespace clawsim
