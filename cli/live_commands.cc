@@ -196,6 +196,18 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   const Plan& plan = *loaded.plan;
   const Scenario scenario = cli::load_scenario(ref, plan);
   record.drill = scenario.name;
+  const std::string journal_path =
+      a.journal.empty() ? "clawsim-drill-" + scenario.name + "-" + std::to_string(std::time(nullptr)) + ".journal"
+                        : a.journal;
+  // Every remote command, from the preflight on, to the audit log beside the journal.
+  std::string audit_error;
+  const std::unique_ptr<AuditLog> audit =
+      a.dry_run && a.log_file.empty() ? nullptr
+                                      : AuditLog::open(a.log_file.empty() ? journal_path + ".audit.log" : a.log_file,
+                                                       a.verbose, audit_error);
+  if (!audit && !audit_error.empty()) throw Failure{2, audit_error};
+  cluster.set_audit(audit.get());
+  if (audit) audit->note("drill " + scenario.name + " on plan " + plan.name + " (" + loaded.digest + ")");
   ClusterState before;
   std::string error;
   // 1. preflight: every action must be one we can perform and undo; the cluster healthy
@@ -249,12 +261,10 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     return lock_free.ok() ? 0 : 1;
   }
   // 2. journal and lock
-  const std::string journal_path =
-      a.journal.empty() ? "clawsim-drill-" + scenario.name + "-" + std::to_string(std::time(nullptr)) + ".journal"
-                        : a.journal;
   Journal journal;
   if (!journal.open(journal_path, error)) throw Failure{2, error};
   std::cout << "journal " << journal_path << " (clawsim live recover --journal " << journal_path << ")\n";
+  if (audit) std::cout << "audit log " << audit->path() << "\n";
   const std::string lock = "mkdir /tmp/clawsim-drill.lock";
   JournalEntry lock_entry{0, "planned", "drill lock", 0, lock, 0, "rmdir /tmp/clawsim-drill.lock"};
   if (!journal.append(lock_entry, error)) throw Failure{2, error};
@@ -552,6 +562,12 @@ int cmd_apply(const LiveArgs& a) {
   Journal journal;
   if (!journal.open(journal_path, error)) throw Failure{2, error};
   std::cout << "\njournal " << journal_path << " (clawsim live recover --journal " << journal_path << ")\n";
+  const std::unique_ptr<AuditLog> audit =
+      AuditLog::open(a.log_file.empty() ? journal_path + ".audit.log" : a.log_file, a.verbose, error);
+  if (!audit) throw Failure{2, error};
+  cluster.set_audit(audit.get());
+  audit->note("apply plan " + plan.name);
+  std::cout << "audit log " << audit->path() << "\n";
   std::vector<JournalEntry> done;
   ClusterState before = s;
   for (std::size_t i = 0; i < p.todo.steps.size(); ++i) {

@@ -18,6 +18,8 @@ struct LiveArgs {
   std::string json;
   bool execute = false;  // apply: run the steps (default: print them)
   bool dry_run = false;  // drill: preflight and the commands that would run, no fault
+  std::string log_file;  // drill, apply: the audit log (default: beside the journal)
+  bool verbose = false;  // the audit log also records every observation
   bool seed_given = false;
   unsigned long long seed = 1;
 };

@@ -72,6 +72,8 @@ options:
   --inventory F   live: how to reach the nodes (YAML)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
+  --log-file F    live drill, apply: the audit log of every remote command (default: beside the
+                  journal, created 0600; --verbose adds every observation)
   --dry-run       live drill: the preflight, the prediction and the commands that would run,
                   with their undo; no fault injected
   --simulate      gameday run: the drills in the model only
@@ -223,8 +225,8 @@ const std::vector<CommandOptions>& command_options() {
       {"validate", {"plan", "seed", "json", "verbose", "depth", "seeds", "sarif", "static-only", "rules", "report"}},
       {"check-change", {"plan", "seed", "json", "verbose", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
-      {"live apply", {"inventory", "plan", "execute", "accept", "journal"}},
-      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run"}},
+      {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose"}},
+      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose"}},
       {"live recover", {"inventory", "journal"}},
       {"gameday run", {"simulate", "now", "report"}},
       {"gameday schedule", {"output"}},
@@ -359,7 +361,7 @@ int run(int argc, char** argv) {
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
-      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")(
+      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("log-file", po::value<std::string>(), "")(
       "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
       "drill", po::value<std::string>(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
@@ -428,6 +430,8 @@ int run(int argc, char** argv) {
     if (vm.count("json")) live.json = vm["json"].as<std::string>();
     live.execute = vm.count("execute") > 0;
     live.dry_run = vm.count("dry-run") > 0;
+    live.verbose = vm.count("verbose") > 0;
+    if (vm.count("log-file")) live.log_file = vm["log-file"].as<std::string>();
     return run_live(live);
   }
   if (command == "gameday") {

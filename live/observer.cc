@@ -1,6 +1,7 @@
 #include "live/observer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -203,6 +204,17 @@ CommandResult LiveCluster::run(int node, const std::string& command, DurationMs 
 
 CommandResult LiveCluster::run_in(Pool& pool, int node, const std::string& command,
                                   DurationMs timeout_ms) {
+  const auto started = std::chrono::steady_clock::now();
+  CommandResult r = run_once_in(pool, node, command, timeout_ms);
+  if (audit_) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    audit_->command(inventory_.nodes[static_cast<std::size_t>(node)].name, command, r, ms.count());
+  }
+  return r;
+}
+
+CommandResult LiveCluster::run_once_in(Pool& pool, int node, const std::string& command,
+                                       DurationMs timeout_ms) {
   auto& session = pool[static_cast<std::size_t>(node)];
   const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
   for (int attempt = 0; attempt < 2; ++attempt) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "live/audit.h"
 #include "live/inventory.h"
 #include "live/ssh.h"
 #include "model/cluster_state.h"
@@ -56,14 +57,18 @@ class LiveCluster {
   // Each node's ufw as read on it (`ufw status verbose`, `ufw show added`; a node without ufw
   // has none). False with `error` naming the node that could not be read.
   bool observe_firewalls(std::vector<ObservedFirewall>& out, std::string& error);
+  // Every command from now on goes to this audit log too (nullptr: none). Not owned.
+  void set_audit(AuditLog* audit) { audit_ = audit; }
   // Can `node` open a TCP connection to address:port now? (bash's /dev/tcp, 2 s bound)
   bool tcp_reachable(int node, const std::string& address, int port);
 
  private:
   using Pool = std::vector<std::unique_ptr<SshSession>>;
   CommandResult run_in(Pool& pool, int node, const std::string& command, DurationMs timeout_ms);
+  CommandResult run_once_in(Pool& pool, int node, const std::string& command, DurationMs timeout_ms);
 
   Inventory inventory_;
+  AuditLog* audit_ = nullptr;
   Pool sessions_;
   Pool probe_sessions_;
 };
