@@ -273,6 +273,7 @@ int cmd_gameday(const GameDayArgs& a) {
       live.inventory = g.path(day.inventory);
       live.plan = g.path(day.plan);
       live.allow = day.allow;
+      if (!a.report.empty()) live.report = a.report + "/drill-" + std::to_string(i + 1);
       // Each drill's journal beside the history, named for the run: `live recover` finds it there.
       live.journal = (std::filesystem::path(history_path(g)).parent_path() /
                       (day.name + "-run" + std::to_string(run.id) + "-" + std::to_string(i + 1) + ".journal"))

@@ -15,6 +15,8 @@
 
 #include "cli/cli_io.h"
 #include "gameday/trend.h"
+#include "report/html.h"
+#include "report/junit.h"
 #include "live/live_driver.h"
 #include "model/lint.h"
 #include "model/observed_plan.h"
@@ -303,6 +305,21 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   if (driver.aborted()) std::cout << "\nABORTED: " << driver.abort_reason() << "\n";
   std::cout << (restored ? "cluster restored to its pre-drill state\n"
                          : "WARNING: the cluster is not back to its pre-drill state\n");
+  if (!a.report.empty()) {
+    cli::make_directory(a.report);
+    auto j = report_json(observed);
+    j["prediction"] = distributions_json(predicted);
+    cli::write_output(a.report + "/report.json", cli::json_text(j));
+    cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(observed)}));
+    HtmlReportInput html;
+    html.run = &observed;
+    html.scenario = &scenario;
+    html.command = "clawsim live drill " + ref + " --inventory " + a.inventory + (a.plan.empty() ? "" : " --plan " + a.plan);
+    html.prediction = distributions(predicted);
+    html.tolerance_ms = gap;
+    html.live = true;
+    cli::write_output(a.report + "/report.html", html_report(html));
+  }
   if (!a.json.empty()) {
     auto j = report_json(observed);
     j["aborted"] = driver.aborted() ? driver.abort_reason() : "";

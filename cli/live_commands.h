@@ -19,6 +19,7 @@ struct LiveArgs {
   bool execute = false;  // apply: run the steps (default: print them)
   bool dry_run = false;  // drill: preflight and the commands that would run, no fault
   std::string log_file;  // drill, apply: the audit log (default: beside the journal)
+  std::string report;    // drill: report.json, junit.xml and report.html in this directory
   bool verbose = false;  // the audit log also records every observation
   bool seed_given = false;
   unsigned long long seed = 1;

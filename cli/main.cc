@@ -21,6 +21,7 @@
 #include "model/runner.h"
 #include "model/scenario.h"
 #include "model/suggest.h"
+#include "report/html.h"
 #include "report/junit.h"
 #include "scenarios/embedded.h"
 #include "sim/rng.h"
@@ -78,7 +79,8 @@ options:
                   with their undo; no fault injected
   --simulate      gameday run: the drills in the model only
   --now           gameday run: ignore the window and the blackouts
-  --report DIR    scenario, validate, gameday run: write report.json and junit.xml there
+  --report DIR    scenario, validate, live drill, gameday run: write report.json and junit.xml
+                  there (scenario and live drill: report.html too)
   --output DIR    gameday schedule: where to write the units
   --drill NAME    gameday history: only this drill
   --execute       live apply: run the commands instead of printing them
@@ -170,6 +172,12 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
       cli::make_directory(dir);
       write_output(dir + "/report.json", cli::json_text(report_json(r)));
       write_output(dir + "/junit.xml", junit_xml({junit_suite(r)}));
+      HtmlReportInput html;
+      html.run = &r;
+      html.scenario = &scenario;
+      html.command = "clawsim scenario " + ref + " --seed " + std::to_string(seed) +
+                     (vm.count("plan") ? " --plan " + vm["plan"].as<std::string>() : "");
+      write_output(dir + "/report.html", html_report(html));
     }
     if (!vm.count("json") || vm["json"].as<std::string>() != "-") {
       std::cout << report_text(r, scenario, vm.count("verbose") > 0);
@@ -226,7 +234,7 @@ const std::vector<CommandOptions>& command_options() {
       {"check-change", {"plan", "seed", "json", "verbose", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
       {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose"}},
-      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose"}},
+      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "report"}},
       {"live recover", {"inventory", "journal"}},
       {"gameday run", {"simulate", "now", "report"}},
       {"gameday schedule", {"output"}},
@@ -432,6 +440,7 @@ int run(int argc, char** argv) {
     live.dry_run = vm.count("dry-run") > 0;
     live.verbose = vm.count("verbose") > 0;
     if (vm.count("log-file")) live.log_file = vm["log-file"].as<std::string>();
+    if (vm.count("report")) live.report = vm["report"].as<std::string>();
     return run_live(live);
   }
   if (command == "gameday") {

@@ -4,6 +4,18 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/cmake/install-deps.sh"
+# Tools the tests use as a person or a CI system would: a real browser for the HTML reports,
+# an XML parser for JUnit, systemd-analyze for the game-day units.
+test_tools=(chromium libxml2-utils systemd)
+missing=()
+for p in "${test_tools[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})) && [ "$(id -u)" -eq 0 ]; then
+  echo "installing for the tests: ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 cmake --preset ci -S "$root"
 cmake --build "$root/build/ci" -j "$(nproc)"
 ctest --test-dir "$root/build/ci" --output-on-failure -j "$(nproc)"

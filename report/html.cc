@@ -1,0 +1,231 @@
+#include "report/html.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace clawsim {
+
+namespace {
+
+constexpr int kWidth = 1100;
+constexpr int kLabel = 190;
+constexpr int kLane = 24;
+constexpr int kAxis = 28;
+
+std::string esc(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+struct Change1 {
+  TimeMs t;
+  std::string state, detail;
+};
+
+struct Lane {
+  std::string label;
+  std::string css;  // lane class: leader, quorum, node, service
+  std::vector<Change1> changes;
+};
+
+std::string first_word(const std::string& detail) {
+  const auto end = detail.find_first_of(" :(");
+  return detail.substr(0, end);
+}
+
+// A colour for the leader lane by name (none: the "bad" colour).
+std::string leader_colour(const std::string& name) {
+  if (name == "none" || name.empty()) return "#d64545";
+  static const char* kPalette[] = {"#3b7dd8", "#8e5bd6", "#2a9d8f", "#c27c0e", "#5a6b7b", "#b5489a"};
+  std::size_t h = 0;
+  for (char c : name) h = h * 31 + static_cast<unsigned char>(c);
+  return kPalette[h % (sizeof kPalette / sizeof kPalette[0])];
+}
+
+std::string state_colour(const std::string& css, const std::string& state) {
+  if (css == "leader") return leader_colour(state);
+  if (state == "held" || state == "up" || state == "ready" || state == "active") return "#3aa657";
+  if (state == "unknown" || state == "pause") return "#e0a100";
+  if (state == "drain") return "#7d8fa3";
+  return "#d64545";
+}
+
+std::vector<Lane> lanes_of(const RunResult& run) {
+  std::vector<Lane> lanes = {{"leader", "leader", {}}, {"quorum", "quorum", {}}};
+  std::map<std::string, std::size_t> node_lane, availability_lane, service_lane;
+  std::vector<Lane> nodes, services;
+  for (const Change& c : run.timeline) {
+    if (c.kind == "leader") {
+      lanes[0].changes.push_back({c.t_ms, c.detail.substr(0, c.detail.find(" (")), c.detail});
+    } else if (c.kind == "quorum") {
+      lanes[1].changes.push_back({c.t_ms, c.detail, c.detail});
+    } else if (c.kind == "node" || c.kind == "availability") {
+      auto& index = c.kind == "node" ? node_lane : availability_lane;
+      if (!index.count(c.subject)) {
+        index[c.subject] = nodes.size();
+        nodes.push_back({c.kind == "node" ? c.subject : c.subject + " (availability)", "node", {}});
+      }
+      nodes[index[c.subject]].changes.push_back({c.t_ms, first_word(c.detail), c.detail});
+    } else if (c.kind == "service") {
+      if (!service_lane.count(c.subject)) {
+        service_lane[c.subject] = services.size();
+        services.push_back({c.subject, "service", {}});
+      }
+      services[service_lane[c.subject]].changes.push_back({c.t_ms, first_word(c.detail), c.detail});
+    }
+  }
+  std::stable_sort(nodes.begin(), nodes.end(), [](const Lane& a, const Lane& b) { return a.label < b.label; });
+  lanes.insert(lanes.end(), nodes.begin(), nodes.end());
+  lanes.insert(lanes.end(), services.begin(), services.end());
+  return lanes;
+}
+
+std::string timeline_svg(const RunResult& run, const Scenario& scenario) {
+  const std::vector<Lane> lanes = lanes_of(run);
+  const double span = static_cast<double>(std::max<DurationMs>(run.duration_ms, 1));
+  const double plot = kWidth - kLabel - 34;  // room for the last tick's label
+  auto x = [&](TimeMs t) { return kLabel + plot * static_cast<double>(std::clamp<TimeMs>(t, 0, run.duration_ms)) / span; };
+  const int height = kAxis + static_cast<int>(lanes.size()) * kLane + 10;
+  std::string svg = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(kWidth) +
+                    "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(kWidth) + " " +
+                    std::to_string(height) + "\" role=\"img\" aria-label=\"timeline\">\n";
+  // Quorum lost: shaded across every lane.
+  for (const Lane& l : lanes) {
+    if (l.css != "quorum") continue;
+    for (std::size_t i = 0; i < l.changes.size(); ++i) {
+      if (l.changes[i].state != "lost") continue;
+      const TimeMs end = i + 1 < l.changes.size() ? l.changes[i + 1].t : run.duration_ms;
+      svg += "<rect class=\"no-quorum\" x=\"" + num(x(l.changes[i].t)) + "\" y=\"" + std::to_string(kAxis - 4) +
+             "\" width=\"" + num(std::max(1.0, x(end) - x(l.changes[i].t))) + "\" height=\"" +
+             std::to_string(static_cast<int>(lanes.size()) * kLane + 4) +
+             "\" fill=\"#d64545\" opacity=\"0.08\"><title>no quorum</title></rect>\n";
+    }
+  }
+  // Axis: a tick every tenth of the run.
+  for (int k = 0; k <= 10; ++k) {
+    const TimeMs t = run.duration_ms * k / 10;
+    svg += "<line x1=\"" + num(x(t)) + "\" y1=\"" + std::to_string(kAxis - 6) + "\" x2=\"" + num(x(t)) + "\" y2=\"" +
+           std::to_string(height - 6) + "\" stroke=\"#e3e6ea\"/>\n<text x=\"" + num(x(t)) + "\" y=\"14\" class=\"tick\">" +
+           esc(format_time(t)) + "</text>\n";
+  }
+  for (std::size_t li = 0; li < lanes.size(); ++li) {
+    const Lane& l = lanes[li];
+    const int y = kAxis + static_cast<int>(li) * kLane;
+    svg += "<g class=\"lane lane-" + l.css + "\" data-lane=\"" + esc(l.label) + "\">\n<text x=\"4\" y=\"" +
+           std::to_string(y + 16) + "\" class=\"label\">" + esc(l.label) + "</text>\n";
+    for (std::size_t i = 0; i < l.changes.size(); ++i) {
+      const TimeMs from = l.changes[i].t;
+      const TimeMs to = i + 1 < l.changes.size() ? l.changes[i + 1].t : run.duration_ms;
+      if (to < from) continue;
+      svg += "<rect class=\"segment\" x=\"" + num(x(from)) + "\" y=\"" + std::to_string(y + 3) + "\" width=\"" +
+             num(std::max(1.0, x(to) - x(from))) + "\" height=\"" + std::to_string(kLane - 6) + "\" fill=\"" +
+             state_colour(l.css, l.changes[i].state) + "\"><title>" + esc(l.label + ": " + l.changes[i].detail) +
+             " (" + esc(format_time(from)) + " to " + esc(format_time(to)) + ")</title></rect>\n";
+      if (l.css == "leader" && x(to) - x(from) > 60) {
+        svg += "<text x=\"" + num(x(from) + 4) + "\" y=\"" + std::to_string(y + 16) + "\" class=\"inlabel\">" +
+               esc(l.changes[i].state) + "</text>\n";
+      }
+    }
+    svg += "</g>\n";
+  }
+  // Faults: a dashed line at each action, labelled.
+  for (const Change& c : run.timeline) {
+    if (c.kind != "action") continue;
+    svg += "<g class=\"fault\"><line x1=\"" + num(x(c.t_ms)) + "\" y1=\"" + std::to_string(kAxis - 6) + "\" x2=\"" +
+           num(x(c.t_ms)) + "\" y2=\"" + std::to_string(height - 6) +
+           "\" stroke=\"#222\" stroke-dasharray=\"4 3\"/><title>" + esc(format_time(c.t_ms) + " " + c.subject + ": " + c.detail) +
+           "</title></g>\n";
+  }
+  (void)scenario;
+  return svg + "</svg>\n";
+}
+
+// The model's window [min, max] with its median, and the observed value, on one scale.
+std::string window_svg(const Distribution& d, DurationMs observed, DurationMs tolerance, bool inside) {
+  const double top = static_cast<double>(std::max({d.max + tolerance, observed, DurationMs{1}})) * 1.1;
+  auto x = [&](DurationMs v) { return 6 + 288.0 * static_cast<double>(std::max<DurationMs>(v, 0)) / top; };
+  std::string s = "<svg class=\"window\" xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"22\">";
+  s += "<rect x=\"" + num(x(d.min - tolerance)) + "\" y=\"8\" width=\"" +
+       num(std::max(1.0, x(d.max + tolerance) - x(d.min - tolerance))) + "\" height=\"6\" fill=\"#cfd8e3\"/>";
+  s += "<rect x=\"" + num(x(d.min)) + "\" y=\"6\" width=\"" + num(std::max(1.0, x(d.max) - x(d.min))) +
+       "\" height=\"10\" fill=\"#7d9cc4\"/>";
+  s += "<line x1=\"" + num(x(d.median)) + "\" y1=\"4\" x2=\"" + num(x(d.median)) + "\" y2=\"18\" stroke=\"#24364b\"/>";
+  s += "<circle cx=\"" + num(x(observed)) + "\" cy=\"11\" r=\"5\" fill=\"" + (inside ? "#3aa657" : "#d64545") + "\"/>";
+  return s + "</svg>";
+}
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2733;max-width:1160px}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px}
+.meta{color:#56657a} code{background:#f2f4f7;padding:1px 4px;border-radius:3px}
+.badge{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600}
+.pass{background:#3aa657}.fail{background:#d64545}.known_failure{background:#e0a100}
+table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #e3e6ea;padding:5px 8px;text-align:left;vertical-align:top}
+th{font-weight:600;color:#56657a}
+.PASS,.XPASS{color:#2d8a47;font-weight:600}.FAIL{color:#c23434;font-weight:600}.XFAIL{color:#a87400;font-weight:600}
+svg.timeline{border:1px solid #e3e6ea;border-radius:4px;background:#fff}
+svg .label{font-size:12px;fill:#1d2733} svg .tick{font-size:10px;fill:#56657a;text-anchor:middle}
+svg .inlabel{font-size:11px;fill:#fff} .legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;vertical-align:-1px}
+)";
+
+}  // namespace
+
+std::string html_report(const HtmlReportInput& in) {
+  const RunResult& r = *in.run;
+  const Scenario& s = *in.scenario;
+  const std::string outcome = to_string(r.outcome());
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clawsim: " + esc(r.scenario) +
+                    "</title><style>" + kStyle + "</style></head><body>\n";
+  out += "<h1>" + esc(r.scenario) + " <span class=\"badge " + outcome + "\">" + esc(verdict_text(r).substr(0, verdict_text(r).find(" ("))) +
+         "</span></h1>\n<p>" + esc(s.description) + "</p>\n<p class=\"meta\">" + (in.live ? "live drill" : "simulated run") +
+         " on plan <b>" + esc(r.plan_name) + "</b> (digest <code>" + esc(r.plan_digest) + "</code>)" +
+         (in.live ? "" : ", seed " + std::to_string(r.seed)) + ", " + esc(format_time(r.duration_ms)) +
+         "</p>\n<p class=\"meta\">reproduce: <code>" + esc(in.command) + "</code></p>\n";
+  out += "<h2>Timeline</h2>\n<p class=\"legend\"><span style=\"background:#3aa657\"></span>up / ready / quorum held"
+         "<span style=\"background:#e0a100\"></span>unknown / paused<span style=\"background:#7d8fa3\"></span>drained"
+         "<span style=\"background:#d64545\"></span>down / no leader / quorum lost; dashed: an action</p>\n";
+  out += timeline_svg(r, s);
+  out += "<h2>Expectations</h2>\n<table><tr><th>verdict</th><th>expectation</th><th>seen</th></tr>\n";
+  for (const Verdict& v : r.verdicts) {
+    out += "<tr><td class=\"" + std::string(verdict_label(v)) + "\">" + verdict_label(v) + "</td><td>" + esc(v.name) +
+           (v.why.empty() ? "" : "<br><small class=\"meta\">" + esc(v.why) + "</small>") + "</td><td>" + esc(v.detail) +
+           "</td></tr>\n";
+  }
+  out += "</table>\n<h2>Measured durations</h2>\n<table><tr><th>metric</th><th>" + std::string(in.live ? "observed" : "value") +
+         "</th>" + (in.prediction.empty() ? "" : "<th>the model's window (min..max, median; observed dot)</th>") + "</tr>\n";
+  for (const auto& [name, value] : r.metrics) {
+    out += "<tr><td>" + esc(name) + "</td><td>" + esc(format_time(value)) + "</td>";
+    if (!in.prediction.empty()) {
+      const auto d = std::find_if(in.prediction.begin(), in.prediction.end(), [&](const Distribution& x) { return x.metric == name; });
+      if (d == in.prediction.end()) {
+        out += "<td>not predicted</td>";
+      } else {
+        const bool inside = value >= d->min - in.tolerance_ms && value <= d->max + in.tolerance_ms;
+        out += "<td>" + window_svg(*d, value, in.tolerance_ms, inside) + " " + esc(format_time(d->min)) + ".." +
+               esc(format_time(d->max)) + " (" + esc(format_time(d->median)) + ") " + (inside ? "within" : "<b>OUTSIDE</b>") +
+               "</td>";
+      }
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n<p class=\"meta\">fingerprint <code>" + hex64(r.fingerprint) + "</code></p>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace clawsim

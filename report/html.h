@@ -1,0 +1,28 @@
+// The report people read: one self-contained HTML page (no external assets) with an SVG
+// timeline, a lane per node (Ready / Unknown / Down, drained), per service (up / down, with the
+// reason on hover) and for the leader and the quorum, the faults marked; for a live drill the
+// model's predicted window drawn against each observed duration; below, the expectations with
+// their verdicts, the seed and the exact command that reproduces the run. Pure formatting.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/report.h"
+#include "model/runner.h"
+#include "model/scenario.h"
+
+namespace clawsim {
+
+struct HtmlReportInput {
+  const RunResult* run = nullptr;
+  const Scenario* scenario = nullptr;
+  std::string command;                    // the command that reproduces the run
+  std::vector<Distribution> prediction;  // a live drill: the model's distribution of each metric
+  DurationMs tolerance_ms = 0;            // ... and the observation's resolution
+  bool live = false;
+};
+
+std::string html_report(const HtmlReportInput& in);
+
+}  // namespace clawsim
