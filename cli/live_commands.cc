@@ -313,7 +313,6 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(observed)}));
     HtmlReportInput html;
     html.run = &observed;
-    html.scenario = &scenario;
     html.command = "clawsim live drill " + ref + " --inventory " + a.inventory + (a.plan.empty() ? "" : " --plan " + a.plan);
     html.prediction = distributions(predicted);
     html.tolerance_ms = gap;

@@ -23,6 +23,7 @@
 #include "model/suggest.h"
 #include "report/html.h"
 #include "report/junit.h"
+#include "report/markdown.h"
 #include "scenarios/embedded.h"
 #include "sim/rng.h"
 #include "sim/sim_driver.h"
@@ -55,6 +56,7 @@ commands:
   live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
   live recover              undo what an interrupted drill left (--journal FILE)
+  report FILE.json          render a saved run report again (--html|--junit|--markdown OUT; "-": stdout)
   gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
   gameday schedule FILE     write its systemd service and timer (--output DIR), print a crontab line
   gameday history FILE      its past runs, the trend of every measure, regressions (exit 1)
@@ -174,7 +176,6 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
       write_output(dir + "/junit.xml", junit_xml({junit_suite(r)}));
       HtmlReportInput html;
       html.run = &r;
-      html.scenario = &scenario;
       html.command = "clawsim scenario " + ref + " --seed " + std::to_string(seed) +
                      (vm.count("plan") ? " --plan " + vm["plan"].as<std::string>() : "");
       write_output(dir + "/report.html", html_report(html));
@@ -237,6 +238,7 @@ const std::vector<CommandOptions>& command_options() {
       {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "report"}},
       {"live recover", {"inventory", "journal"}},
       {"gameday run", {"simulate", "now", "report"}},
+      {"report", {"html", "junit", "markdown"}},
       {"gameday schedule", {"output"}},
       {"gameday history", {"drill", "json"}},
   };
@@ -369,7 +371,8 @@ int run(int argc, char** argv) {
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
-      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("log-file", po::value<std::string>(), "")(
+      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
+      "junit", po::value<std::string>(), "")("markdown", po::value<std::string>(), "")("log-file", po::value<std::string>(), "")(
       "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
       "drill", po::value<std::string>(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
@@ -442,6 +445,35 @@ int run(int argc, char** argv) {
     if (vm.count("log-file")) live.log_file = vm["log-file"].as<std::string>();
     if (vm.count("report")) live.report = vm["report"].as<std::string>();
     return run_live(live);
+  }
+  if (command == "report" && args.size() == 2) {
+    const std::string file = args[1];
+    const auto j = nlohmann::ordered_json::parse(cli::read_file(file), nullptr, false);
+    if (j.is_discarded()) throw UsageError{file + ": not JSON"};
+    const Result<RunResult> run = run_from_json(j, file);
+    if (!run) throw UsageError{run.error().to_string()};
+    const std::vector<Distribution> prediction =
+        j.contains("prediction") ? distributions_from_json(j["prediction"]) : std::vector<Distribution>{};
+    int written = 0;
+    if (vm.count("html")) {
+      HtmlReportInput html;
+      html.run = &run.value();
+      html.prediction = prediction;
+      html.live = run.value().seed == 0 && !prediction.empty();
+      html.command = "clawsim report " + file + " --html " + vm["html"].as<std::string>();
+      write_output(vm["html"].as<std::string>(), html_report(html));
+      ++written;
+    }
+    if (vm.count("junit")) {
+      write_output(vm["junit"].as<std::string>(), junit_xml({junit_suite(run.value())}));
+      ++written;
+    }
+    if (vm.count("markdown")) {
+      write_output(vm["markdown"].as<std::string>(), markdown_report(run.value(), prediction));
+      ++written;
+    }
+    if (written == 0) throw UsageError{"clawsim report FILE.json needs --html OUT, --junit OUT or --markdown OUT"};
+    return kExitPass;
   }
   if (command == "gameday") {
     GameDayArgs g;

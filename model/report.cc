@@ -16,6 +16,7 @@ nlohmann::ordered_json report_json(const RunResult& r) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
   j["scenario"] = r.scenario;
+  j["description"] = r.description;
   j["seed"] = r.seed;
   j["plan"] = {{"name", r.plan_name}, {"digest", r.plan_digest}};
   j["duration_ms"] = r.duration_ms;
@@ -35,6 +36,60 @@ nlohmann::ordered_json report_json(const RunResult& r) {
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
   j["fingerprint"] = hex64(r.fingerprint);
   return j;
+}
+
+Result<RunResult> run_from_json(const nlohmann::ordered_json& j, const std::string& file) {
+  auto bad = [&](const std::string& field, const std::string& message) {
+    return InputError{file, 0, field, message};
+  };
+  if (!j.is_object()) return bad("", "not a clawsim report (expected a JSON object)");
+  if (!j.contains("schema_version") || !j["schema_version"].is_number_integer()) {
+    return bad("schema_version", "missing: not a clawsim report");
+  }
+  if (j["schema_version"].get<int>() != kReportSchemaVersion) {
+    return bad("schema_version", "version " + std::to_string(j["schema_version"].get<int>()) +
+                                     "; this clawsim reads version " + std::to_string(kReportSchemaVersion));
+  }
+  if (j.contains("runs")) return bad("runs", "a --runs summary has no single run to render");
+  RunResult r;
+  try {
+    r.scenario = j.at("scenario").get<std::string>();
+    r.description = j.value("description", "");
+    r.seed = j.at("seed").get<std::uint64_t>();
+    r.plan_name = j.at("plan").at("name").get<std::string>();
+    r.plan_digest = j.at("plan").at("digest").get<std::string>();
+    r.duration_ms = j.at("duration_ms").get<DurationMs>();
+    for (const auto& e : j.at("expectations")) {
+      Verdict v;
+      v.name = e.at("name").get<std::string>();
+      v.holds = e.at("holds").get<bool>();
+      v.known_failure = e.at("known_failure").get<bool>();
+      v.detail = e.at("detail").get<std::string>();
+      v.why = e.value("why", "");
+      r.verdicts.push_back(std::move(v));
+    }
+    for (const auto& c : j.at("timeline")) {
+      r.timeline.push_back(Change{c.at("t_ms").get<TimeMs>(), c.at("kind").get<std::string>(),
+                                  c.at("subject").get<std::string>(), c.at("detail").get<std::string>()});
+    }
+    for (const auto& [name, value] : j.at("metrics").items()) r.metrics[name] = value.get<DurationMs>();
+    r.fingerprint = std::stoull(j.at("fingerprint").get<std::string>(), nullptr, 16);
+  } catch (const std::exception& e) {
+    return bad("", std::string("not a clawsim run report: ") + e.what());
+  }
+  return r;
+}
+
+std::vector<Distribution> distributions_from_json(const nlohmann::ordered_json& j) {
+  std::vector<Distribution> out;
+  if (!j.is_object() || !j.contains("metrics") || !j["metrics"].is_object()) return out;
+  for (const auto& [name, d] : j["metrics"].items()) {
+    if (!d.is_object()) continue;
+    out.push_back(Distribution{name, d.value("runs", std::size_t{0}), d.value("min", DurationMs{0}),
+                               d.value("median", DurationMs{0}), d.value("p90", DurationMs{0}),
+                               d.value("p99", DurationMs{0}), d.value("max", DurationMs{0})});
+  }
+  return out;
 }
 
 namespace {
@@ -57,8 +112,9 @@ std::string verdict_text(const RunResult& r) {
     case Outcome::kFail: return "FAIL";
     case Outcome::kKnownFailure: {
       const auto known = r.known_failures();
-      std::string out = "KNOWN FAILURE (" + std::to_string(known.size()) + " expectation" +
-                        (known.size() == 1 ? "" : "s") + " fail as this plan is known to: ";
+      std::string out = "KNOWN FAILURE (" + std::to_string(known.size()) +
+                        (known.size() == 1 ? " expectation fails" : " expectations fail") +
+                        " as this plan is known to: ";
       for (std::size_t i = 0; i < known.size(); ++i) out += (i ? "; " : "") + known[i];
       return out + ")";
     }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/error.h"
 #include "model/runner.h"
 #include "model/scenario.h"
 
@@ -39,5 +40,10 @@ std::string distributions_text(const std::vector<RunResult>& runs);
 nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs);
 
 std::string hex64(std::uint64_t value);
+
+// A saved report read back, to render it again (`clawsim report`): errors name the field.
+Result<RunResult> run_from_json(const nlohmann::ordered_json& j, const std::string& file);
+// The "prediction" of a live drill's report (distributions_json's form), read back.
+std::vector<Distribution> distributions_from_json(const nlohmann::ordered_json& j);
 
 }  // namespace clawsim

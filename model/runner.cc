@@ -308,6 +308,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
   r.plan_name = plan.name;
   r.plan_digest = plan.digest;
   r.scenario = scenario.name;
+  r.description = scenario.description;
   r.duration_ms = scenario.duration_ms;
   auto collect = [&] {
     Timeline t = driver.take_changes();

@@ -43,6 +43,7 @@ const char* to_string(Outcome outcome);  // "pass", "known_failure", "fail"
 
 struct RunResult {
   std::string scenario;
+  std::string description;  // the scenario's, for reports
   std::uint64_t seed = 0;
   std::string plan_name;
   std::string plan_digest;

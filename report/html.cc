@@ -96,7 +96,7 @@ std::vector<Lane> lanes_of(const RunResult& run) {
   return lanes;
 }
 
-std::string timeline_svg(const RunResult& run, const Scenario& scenario) {
+std::string timeline_svg(const RunResult& run) {
   const std::vector<Lane> lanes = lanes_of(run);
   const double span = static_cast<double>(std::max<DurationMs>(run.duration_ms, 1));
   const double plot = kWidth - kLabel - 34;  // room for the last tick's label
@@ -152,7 +152,6 @@ std::string timeline_svg(const RunResult& run, const Scenario& scenario) {
            "\" stroke=\"#222\" stroke-dasharray=\"4 3\"/><title>" + esc(format_time(c.t_ms) + " " + c.subject + ": " + c.detail) +
            "</title></g>\n";
   }
-  (void)scenario;
   return svg + "</svg>\n";
 }
 
@@ -188,19 +187,18 @@ svg .inlabel{font-size:11px;fill:#fff} .legend span{display:inline-block;width:1
 
 std::string html_report(const HtmlReportInput& in) {
   const RunResult& r = *in.run;
-  const Scenario& s = *in.scenario;
   const std::string outcome = to_string(r.outcome());
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clawsim: " + esc(r.scenario) +
                     "</title><style>" + kStyle + "</style></head><body>\n";
   out += "<h1>" + esc(r.scenario) + " <span class=\"badge " + outcome + "\">" + esc(verdict_text(r).substr(0, verdict_text(r).find(" ("))) +
-         "</span></h1>\n<p>" + esc(s.description) + "</p>\n<p class=\"meta\">" + (in.live ? "live drill" : "simulated run") +
+         "</span></h1>\n<p>" + esc(r.description) + "</p>\n<p class=\"meta\">" + (in.live ? "live drill" : "simulated run") +
          " on plan <b>" + esc(r.plan_name) + "</b> (digest <code>" + esc(r.plan_digest) + "</code>)" +
          (in.live ? "" : ", seed " + std::to_string(r.seed)) + ", " + esc(format_time(r.duration_ms)) +
          "</p>\n<p class=\"meta\">reproduce: <code>" + esc(in.command) + "</code></p>\n";
   out += "<h2>Timeline</h2>\n<p class=\"legend\"><span style=\"background:#3aa657\"></span>up / ready / quorum held"
          "<span style=\"background:#e0a100\"></span>unknown / paused<span style=\"background:#7d8fa3\"></span>drained"
          "<span style=\"background:#d64545\"></span>down / no leader / quorum lost; dashed: an action</p>\n";
-  out += timeline_svg(r, s);
+  out += timeline_svg(r);
   out += "<h2>Expectations</h2>\n<table><tr><th>verdict</th><th>expectation</th><th>seen</th></tr>\n";
   for (const Verdict& v : r.verdicts) {
     out += "<tr><td class=\"" + std::string(verdict_label(v)) + "\">" + verdict_label(v) + "</td><td>" + esc(v.name) +

@@ -10,13 +10,11 @@
 
 #include "model/report.h"
 #include "model/runner.h"
-#include "model/scenario.h"
 
 namespace clawsim {
 
 struct HtmlReportInput {
   const RunResult* run = nullptr;
-  const Scenario* scenario = nullptr;
   std::string command;                    // the command that reproduces the run
   std::vector<Distribution> prediction;  // a live drill: the model's distribution of each metric
   DurationMs tolerance_ms = 0;            // ... and the observation's resolution
