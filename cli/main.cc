@@ -6,6 +6,7 @@
 #include <vector>
 #include <fstream>
 #include <iostream>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <random>
@@ -62,7 +63,7 @@ commands:
   gameday history FILE      its past runs, the trend of every measure, regressions (exit 1)
 
 options:
-  --plan FILE     a plan (YAML or JSON) instead of the default one
+  --plan FILE     a plan (YAML or JSON) instead of the default one (default: $CLAWSIM_PLAN)
   --seed N        the run's seed (default: drawn and printed; validate: 1)
   --runs N        repeat over N seeds and print the distribution of each measured duration
   --json FILE     write the report as JSON ("-" for standard output)
@@ -72,7 +73,7 @@ options:
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
   --static-only   validate: the rules only, no fault sweep
   --then-scenario NAME   check-change: run this scenario on the cluster the change leaves
-  --inventory F   live: how to reach the nodes (YAML)
+  --inventory F   live: how to reach the nodes (YAML; default: $CLAWSIM_INVENTORY)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
   --log-file F    live drill, apply: the audit log of every remote command (default: beside the
@@ -96,8 +97,18 @@ exit codes: 0 every expectation holds (validate, check-change: no errors), 1 one
             the cluster is broken as known, nothing else broke; 70 an internal error
 )";
 
+std::string env_or(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// --plan, else $CLAWSIM_PLAN, else "" (the embedded default plan).
+std::string plan_option(const po::variables_map& vm) {
+  return vm.count("plan") ? vm["plan"].as<std::string>() : env_or("CLAWSIM_PLAN");
+}
+
 LoadedPlan load_plan(const po::variables_map& vm) {
-  return cli::load_plan(vm.count("plan") ? vm["plan"].as<std::string>() : "");
+  return cli::load_plan(plan_option(vm));
 }
 
 int exit_code(Outcome outcome) {
@@ -177,7 +188,7 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
       HtmlReportInput html;
       html.run = &r;
       html.command = "clawsim scenario " + ref + " --seed " + std::to_string(seed) +
-                     (vm.count("plan") ? " --plan " + vm["plan"].as<std::string>() : "");
+                     (plan_option(vm).empty() ? "" : " --plan " + plan_option(vm));
       write_output(dir + "/report.html", html_report(html));
     }
     if (!vm.count("json") || vm["json"].as<std::string>() != "-") {
@@ -205,7 +216,7 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
 
 PlanArgs plan_args(const po::variables_map& vm) {
   PlanArgs a;
-  if (vm.count("plan")) a.plan = vm["plan"].as<std::string>();
+  a.plan = plan_option(vm);
   if (vm.count("json")) a.json = vm["json"].as<std::string>();
   if (vm.count("sarif")) a.sarif = vm["sarif"].as<std::string>();
   if (vm.count("depth")) a.depth = vm["depth"].as<int>();
@@ -433,8 +444,8 @@ int run(int argc, char** argv) {
   if (command == "live") {
     LiveArgs live;
     live.args.assign(args.begin() + 1, args.end());
-    if (vm.count("inventory")) live.inventory = vm["inventory"].as<std::string>();
-    if (vm.count("plan")) live.plan = vm["plan"].as<std::string>();
+    live.inventory = vm.count("inventory") ? vm["inventory"].as<std::string>() : env_or("CLAWSIM_INVENTORY");
+    live.plan = plan_option(vm);
     if (vm.count("journal")) live.journal = vm["journal"].as<std::string>();
     if (vm.count("allow")) live.allow = vm["allow"].as<std::vector<std::string>>();
     if (vm.count("accept")) live.accept = vm["accept"].as<std::vector<std::string>>();

@@ -344,3 +344,12 @@ expect_in("${rerendered}" "data-lane=\"chicago (availability)\"")
 run_cli(2 out report ${WORK_DIR}/rep-html/report.json)
 run_cli(2 out report ${WORK_DIR}/runs.json --html ${WORK_DIR}/x.html)
 expect_in("${out}" "a --runs summary has no single run to render")
+
+# $CLAWSIM_PLAN is the default for --plan.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env CLAWSIM_PLAN=${SOURCE_DIR}/scenarios/plans/corrected-firewall.yaml
+                        ${CLAWSIM} scenario leader-crash --seed 1
+                RESULT_VARIABLE env_rc OUTPUT_VARIABLE env_out)
+if(NOT env_rc EQUAL 0)
+  message(FATAL_ERROR "CLAWSIM_PLAN: exit ${env_rc}\n${env_out}")
+endif()
+expect_in("${env_out}" "plan openclaw-swarm-corrected-firewall")
