@@ -28,6 +28,15 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
   return s;
 }
 
+// "downtime: openclaw 1.000s, docker-proxy 1.000s" for services down while the step settled.
+std::string downtime_text(const StepReport& s) {
+  std::string out;
+  for (const auto& [service, ms] : s.downtime_ms) {
+    out += (out.empty() ? "        downtime while it settled: " : ", ") + service + " " + format_time(ms);
+  }
+  return out.empty() ? out : out + "\n";
+}
+
 std::string findings_delta(const StepReport& s) {
   std::string out;
   for (const Finding& f : s.new_findings) {
@@ -60,6 +69,7 @@ std::string change_text(const ChangeReport& r, const std::string& plan_name) {
     }
     if (s.step.kind != ChangeKind::kRead) out += "        then: " + describe(s.quorum) + "\n";
     for (const std::string& d : s.down) out += "        down: " + d + "\n";
+    out += downtime_text(s);
     out += findings_delta(s);
   }
   const std::vector<std::string> on_the_way = r.down_on_the_way();
@@ -109,7 +119,7 @@ nlohmann::ordered_json change_json(const ChangeReport& r) {
                           {"kind", to_string(s.step.kind)}, {"on", s.step.on_node},
                           {"answer", s.answer}, {"refused", s.refused},
                           {"quorum_lost_ms", s.quorum_lost_ms}, {"quorum", quorum_json(s.quorum)},
-                          {"down", s.down}, {"new_findings", added}, {"cleared_findings", cleared}});
+                          {"down", s.down}, {"downtime_ms", s.downtime_ms}, {"new_findings", added}, {"cleared_findings", cleared}});
   }
   return j;
 }

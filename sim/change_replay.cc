@@ -1,6 +1,7 @@
 #include "sim/change_replay.h"
 
 #include <algorithm>
+#include <map>
 
 #include "model/quorum.h"
 #include "sim/sim_cluster.h"
@@ -182,6 +183,29 @@ DurationMs quorum_lost_during(const Timeline& changes, bool held_at_start, TimeM
   return lost;
 }
 
+// How long each service was down while a step settled: those down at its start count from
+// `from`; only services that were down at some point appear.
+std::map<std::string, DurationMs> downtime_during(const Timeline& changes, const std::vector<std::string>& down_at_start,
+                                                  TimeMs from, TimeMs to) {
+  std::map<std::string, TimeMs> since;
+  for (const std::string& d : down_at_start) since[name_of(d)] = from;
+  std::map<std::string, DurationMs> out;
+  for (const Change& c : changes) {
+    if (c.kind != "service") continue;
+    const bool up = c.detail.rfind("up", 0) == 0;
+    const auto it = since.find(c.subject);
+    if (!up && it == since.end()) {
+      since[c.subject] = c.t_ms;
+    } else if (up && it != since.end()) {
+      out[c.subject] += c.t_ms - it->second;
+      since.erase(it);
+    }
+  }
+  for (const auto& [service, t] : since) out[service] += to - t;
+  std::erase_if(out, [](const auto& entry) { return entry.second == 0; });  // flipped at one instant
+  return out;
+}
+
 }  // namespace
 
 int ChangeReport::refused_steps() const {
@@ -278,11 +302,14 @@ ChangeReport replay_change(const std::shared_ptr<const Plan>& plan, const Change
     StepReport r;
     r.step = step;
     const bool quorum_before = cluster.has_quorum();
+    const std::vector<std::string> down_before = down_services(cluster);
     r.answer = perform(cluster, step);
     r.refused = !accepted_answer(r.answer);
     if (!r.refused || step.kind == ChangeKind::kUfw) apply_to_plan(state, step);
     cluster.run_until(t + settings.settle_ms);
-    r.quorum_lost_ms = quorum_lost_during(cluster.take_changes(), quorum_before, t, t + settings.settle_ms);
+    const Timeline changes = cluster.take_changes();
+    r.quorum_lost_ms = quorum_lost_during(changes, quorum_before, t, t + settings.settle_ms);
+    r.downtime_ms = downtime_during(changes, down_before, t, t + settings.settle_ms);
     t += settings.settle_ms;
     r.quorum = margin_of(cluster);
     r.down = down_services(cluster);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct StepReport {
   DurationMs quorum_lost_ms = 0;       // time without a quorum while the step settled
   QuorumMargin quorum;                 // once settled
   std::vector<std::string> down;       // "openclaw: pending: no suitable node (...)"
+  std::map<std::string, DurationMs> downtime_ms;  // services down at some point while it settled
   std::vector<Finding> new_findings;   // rules broken now that were not before this step
   std::vector<Finding> cleared;        // rules broken before this step and no longer
 };

@@ -168,3 +168,19 @@ TEST(ChangeReplay, SystemctlNeedsANodeAndDocker) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+TEST(ChangeReplay, EachStepSaysHowLongServicesWereDownWhileItSettled) {
+  const ChangeReport r = replay("docker node update --availability drain chicago\ndocker node update --availability active chicago\n");
+  ASSERT_EQ(r.steps.size(), 2U);
+  ASSERT_TRUE(r.steps[0].downtime_ms.count("openclaw"));
+  EXPECT_GT(r.steps[0].downtime_ms.at("openclaw"), 50'000) << "down for most of the step's settle";
+  EXPECT_LE(r.steps[0].downtime_ms.at("openclaw"), 60'000);
+  ASSERT_TRUE(r.steps[1].downtime_ms.count("openclaw")) << "still down when the drain is undone";
+  EXPECT_LT(r.steps[1].downtime_ms.at("openclaw"), 10'000) << "and back within seconds";
+}
+
+}  // namespace
+}  // namespace clawsim
