@@ -492,7 +492,13 @@ constexpr int kStepWaitSeconds = 120;  // a promotion can take 30-40 s to become
 // What an apply changes, and what must be back after its undo: roles, availability, labels,
 // the services' specs, and every service that was up running again.
 std::string apply_shape(const ClusterState& s) {
-  std::string out = shape(s);
+  // Not the nodes' status: a node may turn Ready or Unknown on its own while apply runs.
+  std::string out;
+  for (const NodeState& n : s.nodes) {
+    out += n.name + ":" + n.availability + ":" + n.role + ":";
+    for (const auto& [k, v] : n.labels) out += k + "=" + v + ",";
+    out += ";";
+  }
   for (const ServiceState& sv : s.services) {
     std::vector<std::string> cs = sv.constraints;
     for (std::string& c : cs) c.erase(std::remove(c.begin(), c.end(), ' '), c.end());
@@ -512,7 +518,18 @@ void wait_restored(LiveCluster& cluster, const ClusterState& before) {
       missing = error;
       continue;
     }
-    missing = apply_shape(now) == apply_shape(before) ? "" : "its nodes' or services' specs differ";
+    const std::string was = apply_shape(before), is = apply_shape(now);
+    if (was != is) {
+      // Say where: the first part (a node's or a service's) that differs.
+      std::size_t at = 0;
+      while (at < was.size() && at < is.size() && was[at] == is[at]) ++at;
+      const std::size_t start = was.rfind(';', at == 0 ? 0 : at - 1);
+      const std::size_t from = start == std::string::npos ? 0 : start + 1;
+      missing = "was '" + was.substr(from, was.find(';', from) - from) + "', is '" +
+                is.substr(from, is.find(';', from) - from) + "'";
+    } else {
+      missing.clear();
+    }
     for (const ServiceState& b : before.services) {
       for (const ServiceState& n : now.services) {
         if (missing.empty() && b.up && n.name == b.name && !n.up) missing = n.name + " is not back up";
