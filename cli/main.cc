@@ -57,6 +57,7 @@ commands:
   live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
   live recover              undo what an interrupted drill left (--journal FILE)
+  schema NAME               print the JSON Schema of a plan, scenario, inventory, gameday or report
   report FILE.json          render a saved run report again (--html|--junit|--markdown OUT; "-": stdout)
   gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
   gameday schedule FILE     write its systemd service and timer (--output DIR), print a crontab line
@@ -250,6 +251,7 @@ const std::vector<CommandOptions>& command_options() {
       {"live recover", {"inventory", "journal"}},
       {"gameday run", {"simulate", "now", "report"}},
       {"report", {"html", "junit", "markdown"}},
+      {"schema", {}},
       {"gameday schedule", {"output"}},
       {"gameday history", {"drill", "json"}},
   };
@@ -355,6 +357,18 @@ observed durations beside the model's prediction from the cluster as observed.
 
   clawsim live drill tests/live/drills/leader-demotion.yaml --inventory inv.yaml
 )"},
+      {"schema", R"(usage: clawsim schema plan|scenario|inventory|gameday|report
+
+Prints the JSON Schema of that file, for an editor (yaml-language-server) or a CI check.
+
+  clawsim schema plan > plan.schema.json
+)"},
+      {"report", R"(usage: clawsim report FILE.json [--html OUT] [--junit OUT] [--markdown OUT]
+
+Renders a saved run report (scenario --json, --report) again; "-" writes to standard output.
+
+  clawsim report out/report.json --markdown -
+)"},
       {"gameday", R"(usage: clawsim gameday run|schedule|history FILE [options]
 
   clawsim gameday run FILE [--simulate] [--now] [--report DIR]
@@ -412,7 +426,7 @@ int run(int argc, char** argv) {
   const std::string& command = args[0];
   // A command without its argument: that command's usage, not "unknown command".
   if ((command == "scenario" || command == "plan" || command == "check-change" || command == "live" ||
-       command == "gameday") && args.size() == 1) {
+       command == "gameday" || command == "schema" || command == "report") && args.size() == 1) {
     std::cerr << command_help(command);
     return kExitUsage;
   }
@@ -456,6 +470,19 @@ int run(int argc, char** argv) {
     if (vm.count("log-file")) live.log_file = vm["log-file"].as<std::string>();
     if (vm.count("report")) live.report = vm["report"].as<std::string>();
     return run_live(live);
+  }
+  if (command == "schema" && args.size() == 2) {
+    std::vector<std::string> names;
+    for (const EmbeddedFile& f : builtin_schemas()) {
+      if (f.name == args[1]) {
+        std::cout << f.text;
+        return kExitPass;
+      }
+      names.emplace_back(f.name);
+    }
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw UsageError{"no schema '" + args[1] + "'" + did_you_mean(args[1], names) + "; the schemas: " + list};
   }
   if (command == "report" && args.size() == 2) {
     const std::string file = args[1];

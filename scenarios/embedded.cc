@@ -5,7 +5,9 @@
 namespace clawsim {
 
 extern const EmbeddedFile kEmbeddedFiles[];
-extern const std::size_t kEmbeddedFileCount;
+extern const std::size_t kEmbeddedFilesCount;
+extern const EmbeddedFile kSchemaFiles[];
+extern const std::size_t kSchemaFilesCount;
 
 namespace {
 
@@ -19,7 +21,7 @@ struct Catalogue {
 const Catalogue& catalogue() {
   static const Catalogue c = [] {
     Catalogue out;
-    for (std::size_t i = 0; i < kEmbeddedFileCount; ++i) {
+    for (std::size_t i = 0; i < kEmbeddedFilesCount; ++i) {
       const EmbeddedFile& f = kEmbeddedFiles[i];
       if (f.name == kDefaultPlanFile) {
         out.plans.insert(out.plans.begin(), EmbeddedFile{"default", f.text});
@@ -45,6 +47,8 @@ std::string_view find(const std::vector<EmbeddedFile>& files, std::string_view n
 
 std::span<const EmbeddedFile> builtin_scenarios() { return catalogue().scenarios; }
 std::span<const EmbeddedFile> builtin_plans() { return catalogue().plans; }
+std::span<const EmbeddedFile> builtin_schemas() { return {kSchemaFiles, kSchemaFilesCount}; }
+
 std::string_view default_plan_text() { return find(catalogue().plans, "default"); }
 std::string_view builtin_scenario(std::string_view name) { return find(catalogue().scenarios, name); }
 std::string_view builtin_plan(std::string_view name) { return find(catalogue().plans, name); }

@@ -23,6 +23,9 @@ std::string_view default_plan_text();
 // The text of a built-in scenario or plan, or an empty view.
 std::string_view builtin_scenario(std::string_view name);
 std::string_view builtin_plan(std::string_view name);
+// The JSON Schemas of clawsim's files, by name: plan, scenario, inventory, gameday, report.
+std::span<const EmbeddedFile> builtin_schemas();
+
 // The names of the built-in plans whose text has this digest (text_digest): a plan file that is
 // a byte-for-byte copy of one is that plan.
 std::vector<std::string> builtin_plans_with_digest(std::string_view digest);

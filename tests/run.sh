@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/cmake/install-deps.sh"
 # Tools the tests use as a person or a CI system would: a real browser for the HTML reports,
 # an XML parser for JUnit, systemd-analyze for the game-day units.
-test_tools=(chromium libxml2-utils systemd)
+test_tools=(chromium libxml2-utils systemd python3 python3-yaml python3-jsonschema)
 missing=()
 for p in "${test_tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
