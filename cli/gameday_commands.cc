@@ -133,7 +133,8 @@ nlohmann::ordered_json run_json(const RunRecord& run, const std::vector<Trend>& 
   nlohmann::ordered_json j = {{"schema_version", kReportSchemaVersion}, {"gameday", run.gameday},
                               {"run", run.id}, {"mode", run.mode}, {"started_at", run.started_at},
                               {"ended_at", run.ended_at}, {"outcome", run.outcome},
-                              {"clawsim_version", run.clawsim_version}, {"plan_digest", run.plan_digest}};
+                              {"clawsim_version", run.clawsim_version}, {"plan_digest", run.plan_digest},
+                              {"docker_version", run.docker_version}};
   j["drills"] = nlohmann::ordered_json::array();
   for (const DrillRecord& d : run.drills) {
     nlohmann::ordered_json measures = nlohmann::ordered_json::array();
@@ -214,7 +215,7 @@ int cmd_gameday(const GameDayArgs& a) {
     std::cout << "game day " << day.name << ": " << runs.size() << " run(s) in " << history_path(g) << "\n";
     for (const RunRecord& r : runs) {
       std::cout << "  #" << r.id << "  " << r.started_at << "  " << r.mode << "  " << r.outcome << "  plan "
-                << r.plan_digest << "\n";
+                << r.plan_digest << "  docker " << (r.docker_version.empty() ? "?" : r.docker_version) << "\n";
       for (const DrillRecord& d : r.drills) {
         if (a.drill.empty() || a.drill == d.drill) std::cout << "      " << d.drill << ": " << d.verdict << "\n";
       }
@@ -284,6 +285,10 @@ int cmd_gameday(const GameDayArgs& a) {
     known = known || record.verdict == "known_failure";
     std::cout << "  " << record.drill << ": " << record.verdict << (record.detail.empty() ? "" : " (" + record.detail + ")") << "\n";
     if (!store->add_drill(run.id, static_cast<int>(i), record, error)) throw UsageError{"history: " + error};
+    if (run.docker_version.empty() && !record.docker_version.empty()) {
+      run.docker_version = record.docker_version;
+      if (!store->set_docker_version(run.id, run.docker_version, error)) throw UsageError{"history: " + error};
+    }
     run.drills.push_back(std::move(record));
   }
   run.ended_at = utc_now();

@@ -220,6 +220,9 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   if (!cluster.observe(before, error)) throw Failure{2, "preflight: cannot observe the cluster: " + error};
   std::string why;
   if (!healthy(before, why)) throw Failure{1, "preflight: the cluster is not healthy: " + why};
+  if (const CommandResult v = cluster.docker(0, "version --format '{{.Server.Version}}'"); v.ok()) {
+    record.docker_version = v.out.substr(0, v.out.find('\n'));
+  }
   for (const PlanDifference& d : diff_plan(plan, before)) std::cout << "note: " << describe(d) << "\n";
   // The model starts from the cluster as it is, not as the plan wishes it. Where the two differ
   // in a way the model's rules call an error, the drill would rehearse another cluster: refuse.

@@ -23,6 +23,7 @@ struct DrillRecord {
   std::string verdict;  // pass | known_failure | fail | aborted | refused
   std::string detail;
   std::vector<MeasureRecord> measures;
+  std::string docker_version = {};  // live: the cluster's, as the drill's first node reports it
 };
 
 struct RunRecord {

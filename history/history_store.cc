@@ -189,6 +189,18 @@ bool HistoryStore::add_drill(std::int64_t run_id, int position, const DrillRecor
   return exec("COMMIT", error);
 }
 
+bool HistoryStore::set_docker_version(std::int64_t run_id, const std::string& version, std::string& error) {
+  Statement s(db_, "UPDATE runs SET docker_version = ? WHERE id = ?", error);
+  if (!s) return false;
+  s.text(1, version);
+  s.integer(2, run_id);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  return true;
+}
+
 bool HistoryStore::end_run(std::int64_t run_id, const std::string& ended_at, const std::string& outcome,
                            std::string& error) {
   Statement s(db_, "UPDATE runs SET ended_at = ?, outcome = ? WHERE id = ?", error);

@@ -31,6 +31,7 @@ class HistoryStore {
   // Each of these is one transaction; false with `error` when the file refused it.
   bool begin_run(RunRecord& run, std::string& error);  // sets run.id; outcome "running"
   bool add_drill(std::int64_t run_id, int position, const DrillRecord& drill, std::string& error);
+  bool set_docker_version(std::int64_t run_id, const std::string& version, std::string& error);
   bool end_run(std::int64_t run_id, const std::string& ended_at, const std::string& outcome,
                std::string& error);
   // Runs of a game day, oldest first, with their drills and measures.

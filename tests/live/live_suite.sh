@@ -218,6 +218,7 @@ for n in 1 2; do
 done
 check "game day history shows both runs" 0 "$clawsim" gameday history "$work/gameday.yaml"
 expect_output "two runs" "game day testbed-gameday: 2 run(s)"
+expect_output "the cluster's Docker version" "docker 20.10"
 expect_output "the trend beside the runs before" ", before "
 sed -n '/^trend/,$p' "$work/out" | sed 's/^/     /'
 wait "$receiver"
