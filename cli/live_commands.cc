@@ -151,20 +151,6 @@ bool accepted(const LiveArgs& a, const std::string& rule) {
 }
 
 
-// Unwaived errors of `observed` that `plan` does not have (the same rule about the same subject).
-std::vector<Finding> new_errors(const Plan& plan, const Plan& observed) {
-  const std::vector<Finding> had = lint_plan(plan);
-  std::vector<Finding> out;
-  for (const Finding& f : lint_plan(observed)) {
-    if (f.waived || f.severity != Severity::kError) continue;
-    const bool old = std::any_of(had.begin(), had.end(), [&](const Finding& h) {
-      return h.rule == f.rule && h.subject == f.subject && !h.waived;
-    });
-    if (!old) out.push_back(f);
-  }
-  return out;
-}
-
 // The model's prediction for the scenario on this plan, over many seeds.
 std::vector<RunResult> predict(const Plan& plan, const Scenario& s) {
   auto shared = std::make_shared<const Plan>(plan_for(plan, s));
@@ -250,8 +236,9 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   if (!cluster.observe_firewalls(firewalls, error)) throw Failure{2, "preflight: " + error};
   const ObservedPlan as_observed = plan_as_observed(plan, before, firewalls);
   std::vector<std::string> matters;
-  for (const Finding& f : new_errors(plan, as_observed.plan)) {
-    if (!accepted(a, f.rule)) matters.push_back(f.rule + ": " + f.message);
+  // The observed plan keeps the plan's waivers: what it waives is waived in both.
+  for (const Finding& f : new_findings(lint_plan(as_observed.plan), lint_plan(plan))) {
+    if (f.severity == Severity::kError && !accepted(a, f.rule)) matters.push_back(f.rule + ": " + f.message);
   }
   if (!matters.empty()) {
     throw Failure{1, "preflight: the cluster differs from plan " + plan.name +

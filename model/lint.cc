@@ -194,4 +194,16 @@ std::vector<Finding> lint_plan(const Plan& plan) {
   return all;
 }
 
+std::vector<Finding> new_findings(const std::vector<Finding>& now, const std::vector<Finding>& before) {
+  std::vector<Finding> out;
+  for (const Finding& f : now) {
+    if (f.waived) continue;
+    const bool known = std::any_of(before.begin(), before.end(), [&](const Finding& b) {
+      return b.rule == f.rule && b.subject == f.subject;
+    });
+    if (!known) out.push_back(f);
+  }
+  return out;
+}
+
 }  // namespace clawsim

@@ -50,6 +50,10 @@ std::vector<Finding> run_lint_rule(const LintRule& rule, const Plan& plan);
 // finding is itself a warning ("plan.unused-waiver"): it would hide the next real one.
 std::vector<Finding> lint_plan(const Plan& plan);
 
+// The unwaived findings of `now` that `before` does not have. One finding in two plans is the
+// same rule about the same subject (its wording may differ, e.g. the count of managers it names).
+std::vector<Finding> new_findings(const std::vector<Finding>& now, const std::vector<Finding>& before);
+
 // Waivers naming a rule no catalogue entry has, as findings of the rule "plan.unknown-waiver".
 std::vector<Finding> check_waivers(const Plan& plan);
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include "report/markup.h"
+
 namespace clawsim {
 
 namespace {
@@ -12,20 +14,6 @@ constexpr int kWidth = 1100;
 constexpr int kLabel = 190;
 constexpr int kLane = 24;
 constexpr int kAxis = 28;
-
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string num(double v) {
   char buf[32];
@@ -122,24 +110,24 @@ std::string timeline_svg(const RunResult& run) {
     const TimeMs t = run.duration_ms * k / 10;
     svg += "<line x1=\"" + num(x(t)) + "\" y1=\"" + std::to_string(kAxis - 6) + "\" x2=\"" + num(x(t)) + "\" y2=\"" +
            std::to_string(height - 6) + "\" stroke=\"#e3e6ea\"/>\n<text x=\"" + num(x(t)) + "\" y=\"14\" class=\"tick\">" +
-           esc(format_time(t)) + "</text>\n";
+           markup_escaped(format_time(t)) + "</text>\n";
   }
   for (std::size_t li = 0; li < lanes.size(); ++li) {
     const Lane& l = lanes[li];
     const int y = kAxis + static_cast<int>(li) * kLane;
-    svg += "<g class=\"lane lane-" + l.css + "\" data-lane=\"" + esc(l.label) + "\">\n<text x=\"4\" y=\"" +
-           std::to_string(y + 16) + "\" class=\"label\">" + esc(l.label) + "</text>\n";
+    svg += "<g class=\"lane lane-" + l.css + "\" data-lane=\"" + markup_escaped(l.label) + "\">\n<text x=\"4\" y=\"" +
+           std::to_string(y + 16) + "\" class=\"label\">" + markup_escaped(l.label) + "</text>\n";
     for (std::size_t i = 0; i < l.changes.size(); ++i) {
       const TimeMs from = l.changes[i].t;
       const TimeMs to = i + 1 < l.changes.size() ? l.changes[i + 1].t : run.duration_ms;
       if (to < from) continue;
       svg += "<rect class=\"segment\" x=\"" + num(x(from)) + "\" y=\"" + std::to_string(y + 3) + "\" width=\"" +
              num(std::max(1.0, x(to) - x(from))) + "\" height=\"" + std::to_string(kLane - 6) + "\" fill=\"" +
-             state_colour(l.css, l.changes[i].state) + "\"><title>" + esc(l.label + ": " + l.changes[i].detail) +
-             " (" + esc(format_time(from)) + " to " + esc(format_time(to)) + ")</title></rect>\n";
+             state_colour(l.css, l.changes[i].state) + "\"><title>" + markup_escaped(l.label + ": " + l.changes[i].detail) +
+             " (" + markup_escaped(format_time(from)) + " to " + markup_escaped(format_time(to)) + ")</title></rect>\n";
       if (l.css == "leader" && x(to) - x(from) > 60) {
         svg += "<text x=\"" + num(x(from) + 4) + "\" y=\"" + std::to_string(y + 16) + "\" class=\"inlabel\">" +
-               esc(l.changes[i].state) + "</text>\n";
+               markup_escaped(l.changes[i].state) + "</text>\n";
       }
     }
     svg += "</g>\n";
@@ -149,7 +137,7 @@ std::string timeline_svg(const RunResult& run) {
     if (c.kind != "action") continue;
     svg += "<g class=\"fault\"><line x1=\"" + num(x(c.t_ms)) + "\" y1=\"" + std::to_string(kAxis - 6) + "\" x2=\"" +
            num(x(c.t_ms)) + "\" y2=\"" + std::to_string(height - 6) +
-           "\" stroke=\"#222\" stroke-dasharray=\"4 3\"/><title>" + esc(format_time(c.t_ms) + " " + c.subject + ": " + c.detail) +
+           "\" stroke=\"#222\" stroke-dasharray=\"4 3\"/><title>" + markup_escaped(format_time(c.t_ms) + " " + c.subject + ": " + c.detail) +
            "</title></g>\n";
   }
   return svg + "</svg>\n";
@@ -188,35 +176,35 @@ svg .inlabel{font-size:11px;fill:#fff} .legend span{display:inline-block;width:1
 std::string html_report(const HtmlReportInput& in) {
   const RunResult& r = *in.run;
   const std::string outcome = to_string(r.outcome());
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clawsim: " + esc(r.scenario) +
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clawsim: " + markup_escaped(r.scenario) +
                     "</title><style>" + kStyle + "</style></head><body>\n";
-  out += "<h1>" + esc(r.scenario) + " <span class=\"badge " + outcome + "\">" + esc(verdict_text(r).substr(0, verdict_text(r).find(" ("))) +
-         "</span></h1>\n<p>" + esc(r.description) + "</p>\n<p class=\"meta\">" + (in.live ? "live drill" : "simulated run") +
-         " on plan <b>" + esc(r.plan_name) + "</b> (digest <code>" + esc(r.plan_digest) + "</code>)" +
-         (in.live ? "" : ", seed " + std::to_string(r.seed)) + ", " + esc(format_time(r.duration_ms)) +
-         "</p>\n<p class=\"meta\">reproduce: <code>" + esc(in.command) + "</code></p>\n";
+  out += "<h1>" + markup_escaped(r.scenario) + " <span class=\"badge " + outcome + "\">" + markup_escaped(verdict_text(r).substr(0, verdict_text(r).find(" ("))) +
+         "</span></h1>\n<p>" + markup_escaped(r.description) + "</p>\n<p class=\"meta\">" + (in.live ? "live drill" : "simulated run") +
+         " on plan <b>" + markup_escaped(r.plan_name) + "</b> (digest <code>" + markup_escaped(r.plan_digest) + "</code>)" +
+         (in.live ? "" : ", seed " + std::to_string(r.seed)) + ", " + markup_escaped(format_time(r.duration_ms)) +
+         "</p>\n<p class=\"meta\">reproduce: <code>" + markup_escaped(in.command) + "</code></p>\n";
   out += "<h2>Timeline</h2>\n<p class=\"legend\"><span style=\"background:#3aa657\"></span>up / ready / quorum held"
          "<span style=\"background:#e0a100\"></span>unknown / paused<span style=\"background:#7d8fa3\"></span>drained"
          "<span style=\"background:#d64545\"></span>down / no leader / quorum lost; dashed: an action</p>\n";
   out += timeline_svg(r);
   out += "<h2>Expectations</h2>\n<table><tr><th>verdict</th><th>expectation</th><th>seen</th></tr>\n";
   for (const Verdict& v : r.verdicts) {
-    out += "<tr><td class=\"" + std::string(verdict_label(v)) + "\">" + verdict_label(v) + "</td><td>" + esc(v.name) +
-           (v.why.empty() ? "" : "<br><small class=\"meta\">" + esc(v.why) + "</small>") + "</td><td>" + esc(v.detail) +
+    out += "<tr><td class=\"" + std::string(verdict_label(v)) + "\">" + verdict_label(v) + "</td><td>" + markup_escaped(v.name) +
+           (v.why.empty() ? "" : "<br><small class=\"meta\">" + markup_escaped(v.why) + "</small>") + "</td><td>" + markup_escaped(v.detail) +
            "</td></tr>\n";
   }
   out += "</table>\n<h2>Measured durations</h2>\n<table><tr><th>metric</th><th>" + std::string(in.live ? "observed" : "value") +
          "</th>" + (in.prediction.empty() ? "" : "<th>the model's window (min..max, median; observed dot)</th>") + "</tr>\n";
   for (const auto& [name, value] : r.metrics) {
-    out += "<tr><td>" + esc(name) + "</td><td>" + esc(format_time(value)) + "</td>";
+    out += "<tr><td>" + markup_escaped(name) + "</td><td>" + markup_escaped(format_time(value)) + "</td>";
     if (!in.prediction.empty()) {
       const auto d = std::find_if(in.prediction.begin(), in.prediction.end(), [&](const Distribution& x) { return x.metric == name; });
       if (d == in.prediction.end()) {
         out += "<td>not predicted</td>";
       } else {
         const bool inside = value >= d->min - in.tolerance_ms && value <= d->max + in.tolerance_ms;
-        out += "<td>" + window_svg(*d, value, in.tolerance_ms, inside) + " " + esc(format_time(d->min)) + ".." +
-               esc(format_time(d->max)) + " (" + esc(format_time(d->median)) + ") " + (inside ? "within" : "<b>OUTSIDE</b>") +
+        out += "<td>" + window_svg(*d, value, in.tolerance_ms, inside) + " " + markup_escaped(format_time(d->min)) + ".." +
+               markup_escaped(format_time(d->max)) + " (" + markup_escaped(format_time(d->median)) + ") " + (inside ? "within" : "<b>OUTSIDE</b>") +
                "</td>";
       }
     }

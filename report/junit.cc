@@ -2,30 +2,11 @@
 
 #include <cstdio>
 
+#include "report/markup.h"
+
 namespace clawsim {
 
 namespace {
-
-std::string escaped(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 has no place for other control characters.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string seconds(double s) {
   char buf[32];
@@ -55,20 +36,20 @@ std::string junit_xml(const std::vector<JUnitSuite>& suites) {
       k += c.skipped ? 1U : 0U;
       total += c.seconds;
     }
-    out += "  <testsuite name=\"" + escaped(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
+    out += "  <testsuite name=\"" + markup_escaped(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
            "\" failures=\"" + std::to_string(f) + "\" errors=\"0\" skipped=\"" + std::to_string(k) +
            "\" time=\"" + seconds(total) + "\">\n";
     for (const JUnitCase& c : s.cases) {
-      out += "    <testcase classname=\"" + escaped(c.classname) + "\" name=\"" + escaped(c.name) +
+      out += "    <testcase classname=\"" + markup_escaped(c.classname) + "\" name=\"" + markup_escaped(c.name) +
              "\" time=\"" + seconds(c.seconds) + "\"";
       if (!c.failure && !c.skipped && c.output.empty()) {
         out += "/>\n";
         continue;
       }
       out += ">\n";
-      if (c.failure) out += "      <failure message=\"" + escaped(*c.failure) + "\"/>\n";
-      if (c.skipped) out += "      <skipped message=\"" + escaped(*c.skipped) + "\"/>\n";
-      if (!c.output.empty()) out += "      <system-out>" + escaped(c.output) + "</system-out>\n";
+      if (c.failure) out += "      <failure message=\"" + markup_escaped(*c.failure) + "\"/>\n";
+      if (c.skipped) out += "      <skipped message=\"" + markup_escaped(*c.skipped) + "\"/>\n";
+      if (!c.output.empty()) out += "      <system-out>" + markup_escaped(c.output) + "</system-out>\n";
       out += "    </testcase>\n";
     }
     out += "  </testsuite>\n";

@@ -150,24 +150,6 @@ std::string perform(SimCluster& cluster, const ChangeStep& s) {
   return "ok";
 }
 
-// One finding in two plans: the same rule about the same subject (its wording may differ,
-// e.g. the count of managers it names).
-bool same_finding(const Finding& a, const Finding& b) {
-  return a.rule == b.rule && a.subject == b.subject;
-}
-
-// Findings of `now` that `before` does not have.
-std::vector<Finding> added(const std::vector<Finding>& now, const std::vector<Finding>& before) {
-  std::vector<Finding> out;
-  for (const Finding& f : now) {
-    if (f.waived) continue;
-    const bool known = std::any_of(before.begin(), before.end(),
-                                   [&](const Finding& b) { return same_finding(f, b); });
-    if (!known) out.push_back(f);
-  }
-  return out;
-}
-
 DurationMs quorum_lost_during(const Timeline& changes, bool held_at_start, TimeMs from, TimeMs to) {
   DurationMs lost = 0;
   TimeMs since = held_at_start ? -1 : from;
@@ -275,7 +257,7 @@ std::string describe(const QuorumMargin& q) {
 
 int ChangeReport::new_errors() const {
   int n = 0;
-  for (const Finding& f : added(after_findings, before_findings)) n += f.severity == Severity::kError;
+  for (const Finding& f : new_findings(after_findings, before_findings)) n += f.severity == Severity::kError;
   return n;
 }
 
@@ -314,8 +296,8 @@ ChangeReport replay_change(const std::shared_ptr<const Plan>& plan, const Change
     r.quorum = margin_of(cluster);
     r.down = down_services(cluster);
     std::vector<Finding> now = lint_plan(state);
-    r.new_findings = added(now, findings);
-    r.cleared = added(findings, now);
+    r.new_findings = new_findings(now, findings);
+    r.cleared = new_findings(findings, now);
     findings = std::move(now);
     report.steps.push_back(std::move(r));
   }
