@@ -32,12 +32,18 @@ void read_defaults(const Field& f, Defaults& d, const std::string& base_dir) {
 
 void read_commands(const Field& f, NodeCommands& c) {
   if (!f.present()) return;
-  f.only_keys({"docker", "daemon_stop", "daemon_start", "nfs_stop", "nfs_start"});
+  f.only_keys({"docker", "daemon_stop", "daemon_start", "nfs_stop", "nfs_start", "power_off", "power_on"});
   if (f.child("docker").present()) c.docker = f.child("docker").as_string();
   if (f.child("daemon_stop").present()) c.daemon_stop = f.child("daemon_stop").as_string();
   if (f.child("daemon_start").present()) c.daemon_start = f.child("daemon_start").as_string();
   if (f.child("nfs_stop").present()) c.nfs_stop = f.child("nfs_stop").as_string();
   if (f.child("nfs_start").present()) c.nfs_start = f.child("nfs_start").as_string();
+  if (f.child("power_off").present()) c.power_off = f.child("power_off").as_string();
+  if (f.child("power_on").present()) c.power_on = f.child("power_on").as_string();
+  if (c.power_off.empty() != c.power_on.empty()) {
+    f.child(c.power_off.empty() ? "power_off" : "power_on")
+        .fail("power_off and power_on come together: a node powered off must be powered on again");
+  }
 }
 
 Inventory read(const Field& root, const std::string& file, const std::string& base_dir) {

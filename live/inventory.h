@@ -18,6 +18,10 @@ struct NodeCommands {
   std::string daemon_start = "systemctl start docker";
   std::string nfs_stop = "systemctl stop nfs-kernel-server";
   std::string nfs_start = "systemctl start nfs-kernel-server";
+  // Power control, run on this machine (not over SSH: the node is down): a cloud CLI,
+  // ipmitool. Empty: the node cannot be crashed live (crash-node, restart-node).
+  std::string power_off;
+  std::string power_on;
 };
 
 struct InventoryNode {

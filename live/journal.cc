@@ -29,6 +29,7 @@ bool Journal::append(const JournalEntry& e, std::string& error) {
   nlohmann::ordered_json j{{"id", e.id},           {"status", e.status}, {"action", e.action},
                            {"node", e.node},       {"command", e.command},
                            {"undo_node", e.undo_node}, {"undo", e.undo}};
+  if (e.here) j["here"] = true;
   const std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::size_t written = 0;
   while (written < line.size()) {
@@ -72,6 +73,7 @@ bool read_journal(const std::string& path, std::vector<JournalEntry>& entries, s
     e.command = j.value("command", "");
     e.undo_node = j.value("undo_node", -1);
     e.undo = j.value("undo", "");
+    e.here = j.value("here", false);
     entries.push_back(std::move(e));
   }
   return true;

@@ -17,6 +17,7 @@ struct JournalEntry {
   std::string command;
   int undo_node = -1;
   std::string undo;    // "" when the action needs no undo
+  bool here = false;   // command and undo run on this machine (power control), not on the node
 };
 
 class Journal {

@@ -303,7 +303,15 @@ std::string live_cannot_perform(const Action& a, const Inventory& inventory) {
   switch (a.kind) {
     case ActionKind::kCrashNode:
     case ActionKind::kRestartNode:
-      return "crash-node/restart-node need power control of the hosts; use stop-daemon/start-daemon";
+      for (const InventoryNode& n : inventory.nodes) {
+        const bool named = !a.node.empty() && a.node[0] != '@';
+        if ((!named || n.name == a.node) && n.commands.power_off.empty()) {
+          return std::string(to_string(a.kind)) + " needs power control: " + n.name +
+                 " has no power_off/power_on commands in the inventory" +
+                 (named ? "" : " (" + a.node + " may name any node)");
+        }
+      }
+      break;
     case ActionKind::kForceNewCluster:
       return "force-new-cluster cannot be undone; it is not run live";
     case ActionKind::kDegrade:
@@ -349,6 +357,8 @@ std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string
   for (const NodeState& n : last_.nodes) seen = n.name == name ? &n : seen;
   const NodeCommands* cmds = node >= 0 ? &inv.nodes[static_cast<std::size_t>(node)].commands : nullptr;
   switch (a.kind) {
+    case ActionKind::kCrashNode: return {{node, cmds->power_off, node, cmds->power_on, true}};
+    case ActionKind::kRestartNode: return {{node, cmds->power_on, -1, "", true}};
     case ActionKind::kStopDaemon: return {{node, cmds->daemon_stop, node, cmds->daemon_start}};
     case ActionKind::kStartDaemon: return {{node, cmds->daemon_start, -1, ""}};
     case ActionKind::kDemote: return {{-1, "node demote " + q(name), -1, "node promote " + q(name)}};
@@ -452,19 +462,30 @@ std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
   const std::vector<Step> steps = steps_for(action, why_not);
   if (!why_not.empty()) return {"cannot: " + why_not};
   const Inventory& inv = cluster_.inventory();
-  auto where = [&](int node) {
-    return node >= 0 ? "on " + inv.nodes[static_cast<std::size_t>(node)].name : std::string("docker, via the leader");
+  auto where = [&](int node, bool here) {
+    if (node < 0) return std::string("docker, via the leader");
+    const std::string& name = inv.nodes[static_cast<std::size_t>(node)].name;
+    return here ? "here, for " + name : "on " + name;
   };
   std::vector<std::string> out;
   for (const Step& s : steps) {
-    out.push_back(where(s.node) + ": " + s.command +
-                  (s.undo.empty() ? "" : "; undo " + where(s.undo_node) + ": " + s.undo));
+    out.push_back(where(s.node, s.here) + ": " + s.command +
+                  (s.undo.empty() ? "" : "; undo " + where(s.undo_node, s.here) + ": " + s.undo));
   }
   return out;
 }
 
 std::string LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
+  if (step.here) {  // power control: on this machine
+    const NodeCommands& c = inv.nodes[static_cast<std::size_t>(step.node)].commands;
+    const CommandResult r = cluster_.run_here(step.node, step.command);
+    // Off once power_off worked; on again once power_on ran, whatever it answered (a node
+    // half booted is better dialled than assumed dead).
+    if (step.command == c.power_off && r.ok()) cluster_.set_powered_off(step.node, true);
+    if (step.command == c.power_on) cluster_.set_powered_off(step.node, false);
+    return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
+  }
   if (step.node >= 0) {
     const CommandResult r = cluster_.run(step.node, step.command);
     return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
@@ -494,8 +515,8 @@ std::string LiveDriver::apply(const Action& a) {
     });
     const std::optional<JournalEntry> heals =
         found == outstanding_.end() ? std::nullopt : std::optional<JournalEntry>(*found);
-    JournalEntry entry{next_id_++, "planned", a.describe(), step.node, step.command, step.undo_node,
-                       heals ? "" : step.undo};
+    JournalEntry entry{next_id_++, "planned",   a.describe(), step.node, step.command,
+                       step.undo_node, heals ? "" : step.undo, step.here};
     if (!journal_.append(entry, error)) {
       abort(error);
       return error;
@@ -523,10 +544,17 @@ std::string LiveDriver::apply(const Action& a) {
     if (r != "ok") result = r;
   }
   const std::string& who = node >= 0 ? cluster_.inventory().nodes[static_cast<std::size_t>(node)].name : "";
-  if (a.kind == ActionKind::kStopDaemon && node >= 0) changes_.push_back({now(), "host", who, "daemon-stopped"});
-  if (a.kind == ActionKind::kStartDaemon && node >= 0) changes_.push_back({now(), "host", who, "up"});
-  if (a.kind == ActionKind::kStopDaemon && node >= 0 && result == "ok") stopped_.push_back(node);
-  if (a.kind == ActionKind::kStartDaemon && node >= 0) std::erase(stopped_, node);
+  // The model's words for the host: down (crashed), daemon-stopped, up.
+  const bool stops = a.kind == ActionKind::kStopDaemon || a.kind == ActionKind::kCrashNode;
+  const bool starts = a.kind == ActionKind::kStartDaemon || a.kind == ActionKind::kRestartNode;
+  if (stops && node >= 0) {
+    changes_.push_back({now(), "host", who, a.kind == ActionKind::kCrashNode ? "down" : "daemon-stopped"});
+    if (result == "ok") stopped_.push_back(node);
+  }
+  if (starts && node >= 0) {
+    changes_.push_back({now(), "host", who, "up"});
+    std::erase(stopped_, node);
+  }
   std::string subject = a.describe();
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
     subject += " (" + cluster_.inventory().nodes[static_cast<std::size_t>(node)].name + ")";
@@ -544,7 +572,7 @@ bool LiveDriver::rollback(std::vector<std::string>& log) {
   while (!outstanding_.empty()) {
     JournalEntry e = outstanding_.back();
     outstanding_.pop_back();
-    const std::string r = run_step(Step{e.undo_node, e.undo, -1, ""});
+    const std::string r = run_step(Step{e.undo_node, e.undo, -1, "", e.here});
     log.push_back("undo " + e.action + ": " + e.undo + ": " + r);
     if (step_succeeded(r)) {
       e.status = "undone";
@@ -568,7 +596,9 @@ bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
   bool all = true;
   for (JournalEntry e : outstanding_undos(entries)) {
     CommandResult r;
-    if (e.undo_node >= 0) {
+    if (e.here) {
+      r = cluster.run_here(e.undo_node, e.undo);
+    } else if (e.undo_node >= 0) {
       r = cluster.run(e.undo_node, e.undo);
     } else {  // a docker command: the first manager that takes it
       for (int i = 0; i < static_cast<int>(cluster.inventory().nodes.size()); ++i) {

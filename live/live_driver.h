@@ -61,6 +61,7 @@ class LiveDriver final : public ClusterDriver {
     std::string command;
     int undo_node = -1;
     std::string undo;
+    bool here = false;  // command and undo run on this machine (power control of `node`)
   };
   void sample();
   void check_guards();

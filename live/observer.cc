@@ -1,5 +1,7 @@
 #include "live/observer.h"
 
+#include "live/local_command.h"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -192,7 +194,25 @@ std::string observation_script(const std::string& docker) {
 LiveCluster::LiveCluster(Inventory inventory)
     : inventory_(std::move(inventory)),
       sessions_(inventory_.nodes.size()),
-      probe_sessions_(inventory_.nodes.size()) {}
+      probe_sessions_(inventory_.nodes.size()),
+      powered_off_(inventory_.nodes.size(), 0) {}
+
+CommandResult LiveCluster::run_here(int node, const std::string& command) {
+  const auto started = std::chrono::steady_clock::now();
+  const CommandResult r = clawsim::run_here(command, inventory_.nodes[static_cast<std::size_t>(node)].command_timeout_ms);
+  if (audit_) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    audit_->command("here, for " + inventory_.nodes[static_cast<std::size_t>(node)].name, command, r, ms.count());
+  }
+  return r;
+}
+
+void LiveCluster::set_powered_off(int node, bool off) {
+  const auto i = static_cast<std::size_t>(node);
+  powered_off_[i] = off ? 1 : 0;
+  sessions_[i].reset();  // their host is gone, or booted anew: a connection of before is dead
+  probe_sessions_[i].reset();
+}
 
 CommandResult LiveCluster::run(int node, const std::string& command) {
   return run(node, command, inventory_.nodes[static_cast<std::size_t>(node)].command_timeout_ms);
@@ -217,6 +237,11 @@ CommandResult LiveCluster::run_once_in(Pool& pool, int node, const std::string& 
                                        DurationMs timeout_ms) {
   auto& session = pool[static_cast<std::size_t>(node)];
   const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
+  if (powered_off(node)) {
+    CommandResult r;
+    r.error = n.name + ": powered off";
+    return r;
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!session || session->broken()) {
       std::string error;

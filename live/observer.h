@@ -45,6 +45,14 @@ class LiveCluster {
   CommandResult run(int node, const std::string& command, DurationMs timeout_ms);
   // The node's docker CLI with these arguments.
   CommandResult docker(int node, const std::string& args);
+  // Runs a command on this machine about `node` (its power control), bounded by the node's
+  // command timeout, audited like the rest.
+  CommandResult run_here(int node, const std::string& command);
+  // A node the drill powered off: nothing dials it (a dead host would cost a connect timeout
+  // on every observation); its commands fail at once with "NAME: powered off". Powering it on
+  // drops the connections of before. Call between observations, never during one.
+  void set_powered_off(int node, bool off);
+  bool powered_off(int node) const { return powered_off_[static_cast<std::size_t>(node)] != 0; }
 
   // A full observation through the first manager (preferring `hint`) that answers. On failure
   // `error` says what each tried node answered.
@@ -71,6 +79,7 @@ class LiveCluster {
   AuditLog* audit_ = nullptr;
   Pool sessions_;
   Pool probe_sessions_;
+  std::vector<char> powered_off_;  // per node; written only between observations
 };
 
 }  // namespace clawsim

@@ -94,10 +94,10 @@ run_cli(2 out frobnicate)
 # Live drills refuse, before connecting anywhere, a scenario they cannot perform and undo.
 file(WRITE ${WORK_DIR}/inventory.yaml "known_hosts: kh\ndefaults: {key: k}\nnodes:\n  - {name: atlanta, host: 127.0.0.1, port: 1}\n")
 run_cli(2 out live drill leader-crash --inventory ${WORK_DIR}/inventory.yaml --json ${WORK_DIR}/refused.json)
-expect_in("${out}" "crash-node @leader: crash-node/restart-node need power control")
+expect_in("${out}" "crash-node @leader: crash-node needs power control: atlanta has no power_off/power_on commands in the inventory")
 file(READ ${WORK_DIR}/refused.json refused)
 expect_in("${refused}" "\"verdict\": \"refused\"")
-expect_in("${refused}" "need power control")
+expect_in("${refused}" "needs power control")
 # A cluster that cannot be reached is exit 2 (as for live status), with the reason in --json.
 run_cli(2 out live drill trusted-node-drain --inventory ${WORK_DIR}/inventory.yaml --json ${WORK_DIR}/unreachable.json)
 file(READ ${WORK_DIR}/unreachable.json unreachable)

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "live/inventory.h"
+#include "live/live_driver.h"
 
 namespace clawsim {
 namespace {
@@ -36,6 +37,25 @@ TEST(Journal, OutstandingUndosNewestFirst) {
   ASSERT_EQ(owed.size(), 2U);
   EXPECT_EQ(owed[0].id, 2) << "planned but never confirmed: it may have run, so it is owed";
   EXPECT_EQ(owed[1].id, 1);
+  std::remove(path.c_str());
+}
+
+TEST(Journal, PowerControlRunsHereAndSurvivesTheRoundTrip) {
+  const std::string path = temp_path("power");
+  std::remove(path.c_str());
+  {
+    Journal j;
+    std::string error;
+    ASSERT_TRUE(j.open(path, error)) << error;
+    ASSERT_TRUE(j.append({1, "planned", "crash-node @leader", 0, "power-off a", 0, "power-on a", true}, error));
+    ASSERT_TRUE(j.append({2, "planned", "drain b", -1, "drain", -1, "activate"}, error));
+  }
+  std::vector<JournalEntry> entries;
+  std::string error;
+  ASSERT_TRUE(read_journal(path, entries, error)) << error;
+  ASSERT_EQ(entries.size(), 2U);
+  EXPECT_TRUE(entries[0].here) << "power_on must be run on this machine again by `live recover`";
+  EXPECT_FALSE(entries[1].here);
   std::remove(path.c_str());
 }
 
@@ -82,6 +102,46 @@ TEST(Inventory, ErrorsNameTheField) {
   Result<Inventory> bad = parse_inventory("known_hosts: kh\nnodes:\n  - {name: a, host: h, key: k, colour: red}\n", "inv.yaml", "");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "nodes[0].colour");
+}
+
+TEST(Inventory, PowerControlComesInPairs) {
+  const std::string head = "known_hosts: kh\ndefaults: {key: k}\nnodes:\n  - name: a\n    host: h\n    commands:\n";
+  Result<Inventory> both = parse_inventory(head + "      power_off: 'virsh destroy a'\n      power_on: 'virsh start a'\n", "inv.yaml", "");
+  ASSERT_TRUE(both.ok()) << both.error().to_string();
+  EXPECT_EQ(both.value().nodes[0].commands.power_off, "virsh destroy a");
+  EXPECT_EQ(both.value().nodes[0].commands.power_on, "virsh start a");
+  Result<Inventory> none = parse_inventory(head + "      docker: docker\n", "inv.yaml", "");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().nodes[0].commands.power_off.empty()) << "no power control unless given";
+  Result<Inventory> half = parse_inventory(head + "      power_off: 'virsh destroy a'\n", "inv.yaml", "");
+  ASSERT_FALSE(half.ok());
+  EXPECT_EQ(half.error().field, "nodes[0].commands.power_on");
+  EXPECT_NE(half.error().message.find("come together"), std::string::npos) << half.error().to_string();
+}
+
+TEST(LiveCannotPerform, CrashNeedsPowerControlOfEveryNodeItMayName) {
+  const std::string text = R"(known_hosts: kh
+defaults: {key: k}
+nodes:
+  - {name: a, host: h1, commands: {power_off: "off a", power_on: "on a"}}
+  - {name: b, host: h2}
+)";
+  const Result<Inventory> inv = parse_inventory(text, "inv.yaml", "");
+  ASSERT_TRUE(inv.ok()) << inv.error().to_string();
+  Action crash;
+  crash.kind = ActionKind::kCrashNode;
+  crash.node = "a";
+  EXPECT_EQ(live_cannot_perform(crash, inv.value()), "");
+  crash.node = "b";
+  EXPECT_NE(live_cannot_perform(crash, inv.value()).find("b has no power_off/power_on"), std::string::npos);
+  crash.node = "@leader";
+  const std::string why = live_cannot_perform(crash, inv.value());
+  EXPECT_NE(why.find("b has no power_off"), std::string::npos) << why;
+  EXPECT_NE(why.find("@leader may name any node"), std::string::npos) << why;
+  Action restart;
+  restart.kind = ActionKind::kRestartNode;
+  restart.node = "a";
+  EXPECT_EQ(live_cannot_perform(restart, inv.value()), "");
 }
 
 }  // namespace

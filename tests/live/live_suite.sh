@@ -204,7 +204,19 @@ wait_ready && { echo "ok   the cluster is back after recover"; passed=$((passed 
 check "recover twice is a no-op" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
 expect_output "nothing left" "nothing to undo"
 
-# a game day of two drills, run twice live: the history keeps both, the trend compares them,
+# clawsim killed while a node it powered off is down: recover powers it on, from this machine
+wait_ready || true
+"$clawsim" live drill "$drills/leader-crash.yaml" --inventory "$inv" --plan "$plan" \
+  --journal "$work/crashed.journal" >"$work/crashed.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do grep -q '"status":"done","action":"crash-node' "$work/crashed.journal" 2>/dev/null && break; sleep 1; done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+check "recover after SIGKILL mid-crash" 0 "$clawsim" live recover --journal "$work/crashed.journal" --inventory "$inv"
+expect_output "recover powers the node on" "undo crash-node @leader: $state/bin/power-on"
+wait_ready && { echo "ok   the cluster is back after the power-on"; passed=$((passed + 1)); } || failed=$((failed + 1))
+
+# a game day of three drills (the last a leader crash through power_off), run twice live: the history keeps both, the trend compares them,
 # and a local webhook receiver gets each day's summary
 wait_ready || true
 sed -e "s#@PLAN@#$plan#g" -e "s#@INVENTORY@#$inv#g" -e "s#@DRILLS@#$drills#g" -e "s#@WORK@#$work#g" \

@@ -316,6 +316,8 @@ write_inventory() {
       echo "    commands:"
       echo "      daemon_stop: \"$STATE/bin/daemon-stop $n\""
       echo "      daemon_start: \"$STATE/bin/daemon-start $n\""
+      echo "      power_off: \"$STATE/bin/power-off $n\""
+      echo "      power_on: \"$STATE/bin/power-on $n\""
       if [[ $n == "$NFS_NODE" ]]; then
         echo "      nfs_stop: \"$STATE/bin/nfs-stop $n\""
         echo "      nfs_start: \"$STATE/bin/nfs-start $n\""
