@@ -84,7 +84,7 @@ options:
   --simulate      gameday run: the drills in the model only
   --now           gameday run: ignore the window and the blackouts
   --report DIR    scenario, validate, live drill, gameday run: write report.json and junit.xml
-                  there (scenario and live drill: report.html too)
+                  there (scenario and live drill: report.html too; with --runs, histograms)
   --output DIR    gameday schedule: where to write the units
   --drill NAME    gameday history: only this drill
   --execute       live apply: run the commands instead of printing them
@@ -208,8 +208,19 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     if (r.outcome() == Outcome::kFail) failing += " " + std::to_string(r.seed);
   }
   if (!failing.empty()) std::cout << "\nfailing seeds:" << failing << "\n";
-  if (vm.count("json")) {
-    write_output(vm["json"].as<std::string>(), cli::json_text(distributions_json(results)));
+  nlohmann::ordered_json runs_json = distributions_json(results);
+  runs_json["scenario"] = scenario.name;
+  runs_json["plan"] = {{"name", plan.plan->name}, {"digest", plan.digest}};
+  if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(runs_json));
+  if (vm.count("report")) {
+    const std::string dir = vm["report"].as<std::string>();
+    cli::make_directory(dir);
+    write_output(dir + "/report.json", cli::json_text(runs_json));
+    write_output(dir + "/junit.xml", junit_xml({junit_suite(results)}));
+    RunsReportInput html;
+    html.runs = &results;
+    html.command = "clawsim scenario " + ref + (plan_option(vm).empty() ? "" : " --plan " + plan_option(vm));
+    write_output(dir + "/report.html", html_runs_report(html));
   }
   const RunCounts counts = count_runs(results);
   return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
@@ -280,9 +291,6 @@ void check_options(const po::variables_map& vm, const std::string& command) {
   if (command == "validate" && vm.count("rules") && given > 1) {
     throw UsageError{"validate --rules lists the rule catalogue and takes no other option"};
   }
-  if (command == "scenario" && vm.count("report") && vm["runs"].as<int>() > 1) {
-    throw UsageError{"scenario --report writes one run's report; --runs prints distributions (--json FILE keeps them)"};
-  }
   if (command == "scenario" && vm.count("verbose") && vm["runs"].as<int>() > 1) {
     throw UsageError{"scenario --verbose shows one run's timeline; --runs prints distributions"};
   }
@@ -292,12 +300,16 @@ void check_options(const po::variables_map& vm, const std::string& command) {
 std::string_view command_help(std::string_view topic) {
   static const std::vector<std::pair<std::string_view, std::string_view>> kHelp = {
       {"scenario", R"(usage: clawsim scenario NAME|FILE.yaml [--plan FILE] [--seed N] [--runs N] [--json FILE] [--verbose]
+                        [--report DIR]
 
 Runs a scenario in the model and judges its expectations. NAME is a built-in scenario
-(clawsim scenarios lists them); FILE a scenario of your own.
+(clawsim scenarios lists them); FILE a scenario of your own. With --runs N, over N seeds:
+the distribution of each measured duration, and the seeds that failed. --report DIR writes
+report.json, junit.xml and report.html (one run: its timeline; --runs: a histogram per
+measure, the failing seeds and one run's timeline).
 
   clawsim scenario leader-crash --seed 7
-  clawsim scenario leader-crash --runs 1000 --plan my-plan.yaml
+  clawsim scenario leader-crash --runs 1000 --plan my-plan.yaml --report out/
 
 exit: 0 every expectation holds, 1 one fails, 2 bad input, 3 only the plan's known failures
 )"},

@@ -169,23 +169,67 @@ th{font-weight:600;color:#56657a}
 svg.timeline{border:1px solid #e3e6ea;border-radius:4px;background:#fff}
 svg .label{font-size:12px;fill:#1d2733} svg .tick{font-size:10px;fill:#56657a;text-anchor:middle}
 svg .inlabel{font-size:11px;fill:#fff} .legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;vertical-align:-1px}
+svg.histogram{border:1px solid #e3e6ea;border-radius:4px;background:#fff}
 )";
+
+std::string page_head(const std::string& title) {
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clawsim: " + markup_escaped(title) +
+         "</title><style>" + kStyle + "</style></head><body>\n";
+}
+
+constexpr const char* kTimelineLegend =
+    "<h2>Timeline</h2>\n<p class=\"legend\"><span style=\"background:#3aa657\"></span>up / ready / quorum held"
+    "<span style=\"background:#e0a100\"></span>unknown / paused<span style=\"background:#7d8fa3\"></span>drained"
+    "<span style=\"background:#d64545\"></span>down / no leader / quorum lost; dashed: an action</p>\n";
+
+// One measure over the runs: equal-width bins from its min to its max, the median marked.
+std::string histogram_svg(const std::string& metric, std::vector<DurationMs> values, DurationMs median) {
+  constexpr int kW = 560, kH = 120, kLeft = 8, kBottom = 20, kBins = 20;
+  std::sort(values.begin(), values.end());
+  const DurationMs lo = values.front(), hi = values.back();
+  const int bins = hi == lo ? 1 : kBins;
+  const double width = static_cast<double>(hi - lo) / bins;
+  std::vector<std::size_t> count(static_cast<std::size_t>(bins), 0);
+  for (DurationMs v : values) {
+    const int b = hi == lo ? 0 : std::min(bins - 1, static_cast<int>(static_cast<double>(v - lo) / width));
+    ++count[static_cast<std::size_t>(b)];
+  }
+  const std::size_t top = *std::max_element(count.begin(), count.end());
+  const double plot = kW - 2 * kLeft, bar = plot / kBins;  // one value: one bar, mid-plot
+  auto x = [&](DurationMs v) { return kLeft + (hi == lo ? plot / 2 : plot * static_cast<double>(v - lo) / static_cast<double>(hi - lo)); };
+  std::string svg = "<svg class=\"histogram\" data-metric=\"" + markup_escaped(metric) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(kW) + "\" height=\"" +
+                    std::to_string(kH) + "\" role=\"img\" aria-label=\"" + markup_escaped(metric) + " over the runs\">\n";
+  for (int b = 0; b < bins; ++b) {
+    const std::size_t n = count[static_cast<std::size_t>(b)];
+    // A bin of one run in a thousand still shows.
+    const double h = n == 0 ? 0 : std::max(2.0, (kH - kBottom - 8) * static_cast<double>(n) / static_cast<double>(top));
+    const double left = bins == 1 ? kLeft + (plot - bar) / 2 : kLeft + bar * b;
+    const DurationMs from = lo + static_cast<DurationMs>(width * b), to = b + 1 == bins ? hi : lo + static_cast<DurationMs>(width * (b + 1));
+    svg += "<rect class=\"bin\" x=\"" + num(left + 1) + "\" y=\"" + num(kH - kBottom - h) + "\" width=\"" +
+           num(std::max(1.0, bar - 2)) + "\" height=\"" + num(h) + "\" fill=\"#7d9cc4\"><title>" + std::to_string(n) +
+           " run(s) from " + markup_escaped(format_time(from)) + " to " + markup_escaped(format_time(to)) + "</title></rect>\n";
+  }
+  svg += "<line x1=\"" + num(x(median)) + "\" y1=\"4\" x2=\"" + num(x(median)) + "\" y2=\"" + std::to_string(kH - kBottom) +
+         "\" stroke=\"#24364b\" stroke-dasharray=\"3 2\"><title>median " + markup_escaped(format_time(median)) + "</title></line>\n";
+  svg += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(kH - 5) + "\" class=\"tick\" style=\"text-anchor:start\">" +
+         markup_escaped(format_time(lo)) + "</text><text x=\"" + std::to_string(kW - kLeft) + "\" y=\"" + std::to_string(kH - 5) +
+         "\" class=\"tick\" style=\"text-anchor:end\">" + markup_escaped(format_time(hi)) + "</text>\n";
+  return svg + "</svg>\n";
+}
 
 }  // namespace
 
 std::string html_report(const HtmlReportInput& in) {
   const RunResult& r = *in.run;
   const std::string outcome = to_string(r.outcome());
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clawsim: " + markup_escaped(r.scenario) +
-                    "</title><style>" + kStyle + "</style></head><body>\n";
+  std::string out = page_head(r.scenario);
   out += "<h1>" + markup_escaped(r.scenario) + " <span class=\"badge " + outcome + "\">" + markup_escaped(verdict_text(r).substr(0, verdict_text(r).find(" ("))) +
          "</span></h1>\n<p>" + markup_escaped(r.description) + "</p>\n<p class=\"meta\">" + (in.live ? "live drill" : "simulated run") +
          " on plan <b>" + markup_escaped(r.plan_name) + "</b> (digest <code>" + markup_escaped(r.plan_digest) + "</code>)" +
          (in.live ? "" : ", seed " + std::to_string(r.seed)) + ", " + markup_escaped(format_time(r.duration_ms)) +
          "</p>\n<p class=\"meta\">reproduce: <code>" + markup_escaped(in.command) + "</code></p>\n";
-  out += "<h2>Timeline</h2>\n<p class=\"legend\"><span style=\"background:#3aa657\"></span>up / ready / quorum held"
-         "<span style=\"background:#e0a100\"></span>unknown / paused<span style=\"background:#7d8fa3\"></span>drained"
-         "<span style=\"background:#d64545\"></span>down / no leader / quorum lost; dashed: an action</p>\n";
+  out += kTimelineLegend;
   out += timeline_svg(r);
   out += "<h2>Expectations</h2>\n<table><tr><th>verdict</th><th>expectation</th><th>seen</th></tr>\n";
   for (const Verdict& v : r.verdicts) {
@@ -212,6 +256,59 @@ std::string html_report(const HtmlReportInput& in) {
   }
   out += "</table>\n<p class=\"meta\">fingerprint <code>" + hex64(r.fingerprint) + "</code></p>\n</body></html>\n";
   return out;
+}
+
+std::string html_runs_report(const RunsReportInput& in) {
+  const std::vector<RunResult>& runs = *in.runs;
+  const RunResult& first = runs.front();
+  const RunCounts counts = count_runs(runs);
+  const std::string outcome = counts.failed ? "fail" : counts.known ? "known_failure" : "pass";
+  const std::string verdict = counts.failed ? "FAIL" : counts.known ? "KNOWN FAILURE" : "PASS";
+  std::string out = page_head(first.scenario + " over " + std::to_string(runs.size()) + " runs");
+  out += "<h1>" + markup_escaped(first.scenario) + " <span class=\"badge " + outcome + "\">" + verdict + "</span></h1>\n<p>" +
+         markup_escaped(first.description) + "</p>\n<p class=\"meta\">" + std::to_string(runs.size()) +
+         " simulated runs on plan <b>" + markup_escaped(first.plan_name) + "</b> (digest <code>" +
+         markup_escaped(first.plan_digest) + "</code>), seeds " + std::to_string(first.seed) + ".." +
+         std::to_string(runs.back().seed) + ": <b>" + std::to_string(counts.passed) + " passed, " +
+         std::to_string(counts.known) + " known failures, " + std::to_string(counts.failed) + " failed</b></p>\n";
+  for (const auto& [name, n] : counts.known_by_expectation) {
+    out += "<p class=\"meta\">known failure of this plan in " + std::to_string(n) + " run(s): " + markup_escaped(name) + "</p>\n";
+  }
+  out += "<h2>Measured durations</h2>\n<table><tr><th>metric</th><th>runs</th><th>min</th><th>median</th><th>p90</th><th>p99</th><th>max</th><th>histogram (dashed: the median)</th></tr>\n";
+  for (const Distribution& d : distributions(runs)) {
+    std::vector<DurationMs> values;
+    for (const RunResult& r : runs) {
+      const auto v = r.metrics.find(d.metric);
+      if (v != r.metrics.end()) values.push_back(v->second);
+    }
+    out += "<tr><td>" + markup_escaped(d.metric) + "</td><td>" + std::to_string(d.samples) + "</td>";
+    for (DurationMs v : {d.min, d.median, d.p90, d.p99, d.max}) out += "<td>" + markup_escaped(format_time(v)) + "</td>";
+    out += "<td>" + histogram_svg(d.metric, std::move(values), d.median) + "</td></tr>\n";
+  }
+  out += "</table>\n";
+  const RunResult* shown = &first;
+  std::string failing;
+  for (const RunResult& r : runs) {
+    if (r.outcome() != Outcome::kFail) continue;
+    if (failing.empty()) shown = &r;
+    std::string failed;
+    for (const Verdict& v : r.verdicts) failed += !v.holds && !v.known_failure ? (failed.empty() ? "" : "; ") + v.name : "";
+    failing += "<tr><td>" + std::to_string(r.seed) + "</td><td>" + markup_escaped(failed) + "</td><td><code>" +
+               markup_escaped(in.command + " --seed " + std::to_string(r.seed)) + "</code></td></tr>\n";
+  }
+  if (!failing.empty()) {
+    out += "<h2>Failing seeds</h2>\n<table><tr><th>seed</th><th>failed</th><th>replay</th></tr>\n" + failing + "</table>\n";
+  }
+  out += "<h2>One run: seed " + std::to_string(shown->seed) + (shown->outcome() == Outcome::kFail ? ", the first that failed" : "") +
+         "</h2>\n<p class=\"meta\">replay: <code>" + markup_escaped(in.command + " --seed " + std::to_string(shown->seed)) + "</code></p>\n";
+  out += kTimelineLegend;
+  out += timeline_svg(*shown);
+  out += "<table><tr><th>verdict</th><th>expectation</th><th>seen</th></tr>\n";
+  for (const Verdict& v : shown->verdicts) {
+    out += "<tr><td class=\"" + std::string(verdict_label(v)) + "\">" + verdict_label(v) + "</td><td>" + markup_escaped(v.name) +
+           "</td><td>" + markup_escaped(v.detail) + "</td></tr>\n";
+  }
+  return out + "</table>\n</body></html>\n";
 }
 
 }  // namespace clawsim

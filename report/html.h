@@ -23,4 +23,14 @@ struct HtmlReportInput {
 
 std::string html_report(const HtmlReportInput& in);
 
+// `scenario --runs N --report DIR`: the runs counted (passed, known failures, failed), a
+// histogram per measure over the runs (the median marked), the seeds that failed each with the
+// command that replays it, and the timeline of one run: the first that failed, else the first.
+struct RunsReportInput {
+  const std::vector<RunResult>* runs = nullptr;  // at least one
+  std::string command;  // replays a run once " --seed N" is appended
+};
+
+std::string html_runs_report(const RunsReportInput& in);
+
 }  // namespace clawsim

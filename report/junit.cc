@@ -68,6 +68,34 @@ JUnitSuite junit_suite(const RunResult& run) {
   return s;
 }
 
+JUnitSuite junit_suite(const std::vector<RunResult>& runs) {
+  const RunResult& first = runs.front();
+  JUnitSuite s{"scenario " + first.scenario + " (plan " + first.plan_name + ", seeds " + std::to_string(first.seed) +
+                   ".." + std::to_string(runs.back().seed) + ")",
+               {}};
+  for (std::size_t i = 0; i < first.verdicts.size(); ++i) {
+    std::size_t failed = 0, known = 0;
+    std::string seeds;
+    for (const RunResult& r : runs) {
+      if (i >= r.verdicts.size() || r.verdicts[i].holds) continue;
+      if (r.verdicts[i].known_failure) {
+        ++known;
+      } else if (++failed <= 20) {
+        seeds += " " + std::to_string(r.seed);
+      }
+    }
+    const std::string of = " of " + std::to_string(runs.size()) + " runs";
+    JUnitCase c{first.scenario, first.verdicts[i].name, 0, std::nullopt, std::nullopt,
+                "held in " + std::to_string(runs.size() - failed - known) + of};
+    if (failed) c.failure = "failed in " + std::to_string(failed) + of + " (seeds" + seeds + (failed > 20 ? " ..." : "") + ")";
+    if (!failed && known) {
+      c.skipped = "known failure of this plan in " + std::to_string(known) + of + ": " + first.verdicts[i].why;
+    }
+    s.cases.push_back(std::move(c));
+  }
+  return s;
+}
+
 JUnitSuite junit_suite(const std::string& plan_name, const std::vector<ObjectiveVerdict>& objectives) {
   JUnitSuite s{"validate " + plan_name, {}};
   for (const ObjectiveVerdict& v : objectives) {

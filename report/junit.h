@@ -30,6 +30,9 @@ std::string junit_xml(const std::vector<JUnitSuite>& suites);
 
 // A scenario run: a case per expectation.
 JUnitSuite junit_suite(const RunResult& run);
+// `scenario --runs`: a case per expectation over all the runs; it fails when any run failed it
+// (the seeds named), and is skipped when it failed only as the plan is known to.
+JUnitSuite junit_suite(const std::vector<RunResult>& runs);
 // Validate's objectives: a case per objective.
 JUnitSuite junit_suite(const std::string& plan_name, const std::vector<ObjectiveVerdict>& objectives);
 // A game day: a case per drill.
