@@ -1,5 +1,6 @@
 #include "cli/cli_io.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,45 @@
 #include "scenarios/embedded.h"
 
 namespace clawsim::cli {
+
+class VerdictLinesOnly::Filter final : public std::streambuf {
+ public:
+  explicit Filter(std::streambuf* out) : out_(out) {}
+  ~Filter() override { flush_line(); }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    line_ += static_cast<char>(c);
+    if (c == '\n') flush_line();
+    return c;
+  }
+  int sync() override { return out_->pubsync(); }
+
+ private:
+  static bool is_verdict(const std::string& line) {
+    if (line.rfind("verdict", 0) == 0 || line.rfind("game day ", 0) == 0) return true;
+    std::size_t digits = 0;
+    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+    return digits > 0 && line.compare(digits, 7, " runs: ") == 0;
+  }
+  void flush_line() {
+    if (is_verdict(line_)) out_->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
+    line_.clear();
+  }
+  std::streambuf* out_;
+  std::string line_;
+};
+
+VerdictLinesOnly::VerdictLinesOnly()
+    : filter_(std::make_unique<Filter>(std::cout.rdbuf())), saved_(std::cout.rdbuf(filter_.get())) {}
+
+VerdictLinesOnly::~VerdictLinesOnly() {
+  std::cout.rdbuf(saved_);
+  filter_.reset();  // the last line, if it had no newline
+  std::cout.flush();
+}
+
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

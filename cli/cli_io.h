@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <streambuf>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -22,6 +23,22 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitKnownFailure = 3;
 // A bug in clawsim (an exception nobody expected): sysexits' EX_SOFTWARE.
 inline constexpr int kExitInternal = 70;
+
+// --quiet: while it lives, standard output keeps only the verdict lines ("verdict ...",
+// "N runs: ...", "game day NAME: ..."), line by line as they come; the rest is dropped. Errors
+// go to standard error as always.
+class VerdictLinesOnly {
+ public:
+  VerdictLinesOnly();
+  ~VerdictLinesOnly();
+  VerdictLinesOnly(const VerdictLinesOnly&) = delete;
+  VerdictLinesOnly& operator=(const VerdictLinesOnly&) = delete;
+
+ private:
+  class Filter;
+  std::unique_ptr<Filter> filter_;
+  std::streambuf* saved_;
+};
 
 // Bad input or usage: printed as "clawsim: MESSAGE", exit code 2.
 struct UsageError {

@@ -274,6 +274,7 @@ int cmd_gameday(const GameDayArgs& a) {
       live.inventory = g.path(day.inventory);
       live.plan = g.path(day.plan);
       live.allow = day.allow;
+      live.log_level = a.log_level;
       if (!a.report.empty()) live.report = a.report + "/drill-" + std::to_string(i + 1);
       // Each drill's journal beside the history, named for the run: `live recover` finds it there.
       live.journal = (std::filesystem::path(history_path(g)).parent_path() /

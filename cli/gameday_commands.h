@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "live/audit.h"
+
 namespace clawsim {
 
 struct GameDayArgs {
@@ -16,6 +18,7 @@ struct GameDayArgs {
   std::string output;             // schedule: where the units go
   std::string drill;              // history: only this drill
   std::string json;               // history: the runs and the trend as JSON ("-": standard output)
+  AuditLevel log_level = AuditLevel::kNormal;  // run: what each drill's audit log records (-q, -v)
 };
 
 int cmd_gameday(const GameDayArgs& args);

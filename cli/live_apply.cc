@@ -122,6 +122,7 @@ bool undo_steps(LiveCluster& cluster, Journal& journal, std::vector<JournalEntry
   bool all = true;
   std::string error;
   for (auto it = done.rbegin(); it != done.rend(); ++it) {
+    cluster.note("undo " + it->action + ": docker " + it->undo);
     CommandResult r;
     for (int n = 0; n < static_cast<int>(cluster.inventory().nodes.size()); ++n) {
       r = cluster.docker(n, it->undo);
@@ -250,7 +251,7 @@ int cmd_apply(const LiveArgs& a) {
   if (!journal.open(journal_path, error)) throw Failure{2, error};
   std::cout << "\njournal " << journal_path << " (clawsim live recover --journal " << journal_path << ")\n";
   const std::unique_ptr<AuditLog> audit =
-      AuditLog::open(a.log_file.empty() ? journal_path + ".audit.log" : a.log_file, a.verbose, error);
+      AuditLog::open(a.log_file.empty() ? journal_path + ".audit.log" : a.log_file, a.log_level, error);
   if (!audit) throw Failure{2, error};
   cluster.set_audit(audit.get());
   audit->note("apply plan " + plan.name);
@@ -262,6 +263,7 @@ int cmd_apply(const LiveArgs& a) {
     JournalEntry entry{static_cast<int>(i + 1), "planned", "apply step " + std::to_string(i + 1) + ": " + step.why,
                        -1, step.docker_args, -1, step.undo_args};
     if (!journal.append(entry, error)) throw Failure{2, error};
+    cluster.note(entry.action + ": docker " + step.docker_args + " (undo journaled: docker " + step.undo_args + ")");
     const int via = before.leader.empty() ? -1 : cluster.inventory().node_index(before.leader);
     const CommandResult r = via < 0 ? CommandResult{} : cluster.docker(via, step.docker_args);
     std::cout << "step " << i + 1 << "  docker " << step.docker_args << "\n";

@@ -212,7 +212,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   const std::unique_ptr<AuditLog> audit =
       a.dry_run && a.log_file.empty() ? nullptr
                                       : AuditLog::open(a.log_file.empty() ? journal_path + ".audit.log" : a.log_file,
-                                                       a.verbose, audit_error);
+                                                       a.log_level, audit_error);
   if (!audit && !audit_error.empty()) throw Failure{2, audit_error};
   cluster.set_audit(audit.get());
   if (audit) audit->note("drill " + scenario.name + " on plan " + plan.name + " (" + loaded.digest + ")");
@@ -372,6 +372,12 @@ int cmd_recover(const LiveArgs& a) {
   LiveCluster cluster(load_inventory(a));
   std::vector<std::string> log;
   std::string error;
+  // The same audit log as the drill or the apply whose journal this is, unless --log-file.
+  const std::unique_ptr<AuditLog> audit =
+      AuditLog::open(a.log_file.empty() ? a.journal + ".audit.log" : a.log_file, a.log_level, error);
+  if (!audit) throw Failure{2, error};
+  cluster.set_audit(audit.get());
+  audit->note("recover from " + a.journal);
   const bool ok = recover_from_journal(cluster, a.journal, log, error);
   for (const std::string& line : log) std::cout << line << "\n";
   if (!error.empty()) throw Failure{2, error};

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gameday/records.h"
+#include "live/audit.h"
 
 namespace clawsim {
 
@@ -20,7 +21,7 @@ struct LiveArgs {
   bool dry_run = false;  // drill: preflight and the commands that would run, no fault
   std::string log_file;  // drill, apply: the audit log (default: beside the journal)
   std::string report;    // drill: report.json, junit.xml and report.html in this directory
-  bool verbose = false;  // the audit log also records every observation
+  AuditLevel log_level = AuditLevel::kNormal;  // -q, -v: what the audit log records
   bool seed_given = false;
   unsigned long long seed = 1;
 };

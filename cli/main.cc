@@ -68,7 +68,10 @@ options:
   --seed N        the run's seed (default: drawn and printed; validate: 1)
   --runs N        repeat over N seeds and print the distribution of each measured duration
   --json FILE     write the report as JSON ("-" for standard output)
-  --verbose       show every change in the timeline (terms, placements); validate: every pair
+  -v, --verbose   show every change in the timeline (terms, placements); validate: every pair;
+                  live: the audit log also records every observation
+  -q, --quiet     only the verdict on standard output; live: the audit log keeps only each
+                  fault, each undo and the commands that failed
   --depth N       validate: 1 sweeps every single fault, 2 also every pair (default 1)
   --seeds N       validate: seeds per fault, from --seed on (default 5)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
@@ -77,8 +80,8 @@ options:
   --inventory F   live: how to reach the nodes (YAML; default: $CLAWSIM_INVENTORY)
   --journal F     live: the drill's journal (drill: where to write it; recover: what to read)
   --allow WHAT    live drill: accept a predicted blast radius (quorum-loss)
-  --log-file F    live drill, apply: the audit log of every remote command (default: beside the
-                  journal, created 0600; --verbose adds every observation)
+  --log-file F    live drill, apply, recover: the audit log of every remote command (default:
+                  beside the journal, created 0600)
   --dry-run       live drill: the preflight, the prediction and the commands that would run,
                   with their undo; no fault injected
   --simulate      gameday run: the drills in the model only
@@ -226,6 +229,10 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
 }
 
+AuditLevel log_level(const po::variables_map& vm) {
+  return vm.count("verbose") ? AuditLevel::kVerbose : vm.count("quiet") ? AuditLevel::kQuiet : AuditLevel::kNormal;
+}
+
 PlanArgs plan_args(const po::variables_map& vm) {
   PlanArgs a;
   a.plan = plan_option(vm);
@@ -253,14 +260,14 @@ const std::vector<CommandOptions>& command_options() {
   static const std::vector<CommandOptions> table = {
       {"scenarios", {"inventory"}},
       {"plan", {}},
-      {"scenario", {"plan", "seed", "runs", "json", "verbose", "report"}},
-      {"validate", {"plan", "seed", "json", "verbose", "depth", "seeds", "sarif", "static-only", "rules", "report"}},
-      {"check-change", {"plan", "seed", "json", "verbose", "then-scenario"}},
+      {"scenario", {"plan", "seed", "runs", "json", "verbose", "quiet", "report"}},
+      {"validate", {"plan", "seed", "json", "verbose", "quiet", "depth", "seeds", "sarif", "static-only", "rules", "report"}},
+      {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
-      {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose"}},
-      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "report"}},
-      {"live recover", {"inventory", "journal"}},
-      {"gameday run", {"simulate", "now", "report"}},
+      {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose", "quiet"}},
+      {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "quiet", "report"}},
+      {"live recover", {"inventory", "journal", "log-file", "verbose", "quiet"}},
+      {"gameday run", {"simulate", "now", "report", "verbose", "quiet"}},
       {"report", {"html", "junit", "markdown"}},
       {"schema", {}},
       {"gameday schedule", {"output"}},
@@ -290,6 +297,10 @@ void check_options(const po::variables_map& vm, const std::string& command) {
   });
   if (command == "validate" && vm.count("rules") && given > 1) {
     throw UsageError{"validate --rules lists the rule catalogue and takes no other option"};
+  }
+  if (vm.count("verbose") && vm.count("quiet")) throw UsageError{"--verbose and --quiet: one or the other"};
+  if (vm.count("quiet") && vm.count("json") && vm["json"].as<std::string>() == "-") {
+    throw UsageError{"--quiet with --json -: the JSON is all the output there is"};
   }
   if (command == "scenario" && vm.count("verbose") && vm["runs"].as<int>() > 1) {
     throw UsageError{"scenario --verbose shows one run's timeline; --runs prints distributions"};
@@ -402,7 +413,7 @@ int run(int argc, char** argv) {
   po::options_description opts;
   opts.add_options()("help,h", "")("version", "")("plan", po::value<std::string>(), "")(
       "seed", po::value<std::uint64_t>(), "")("runs", po::value<int>()->default_value(1), "")(
-      "json", po::value<std::string>(), "")("verbose", "")(
+      "json", po::value<std::string>(), "")("verbose,v", "")("quiet,q", "")(
       "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
       "allow", po::value<std::vector<std::string>>()->composing(), "")(
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
@@ -444,6 +455,8 @@ int run(int argc, char** argv) {
   }
   const bool has_sub = (command == "live" || command == "gameday") && args.size() > 1;
   check_options(vm, has_sub ? command + " " + args[1] : command);
+  std::optional<cli::VerdictLinesOnly> quiet;
+  if (vm.count("quiet")) quiet.emplace();
   if (command == "scenarios" && args.size() == 1) return cmd_scenarios(vm);
   if (command == "plan" && args.size() == 2) {
     const std::string_view text = builtin_plan(args[1]);
@@ -478,7 +491,7 @@ int run(int argc, char** argv) {
     if (vm.count("json")) live.json = vm["json"].as<std::string>();
     live.execute = vm.count("execute") > 0;
     live.dry_run = vm.count("dry-run") > 0;
-    live.verbose = vm.count("verbose") > 0;
+    live.log_level = log_level(vm);
     if (vm.count("log-file")) live.log_file = vm["log-file"].as<std::string>();
     if (vm.count("report")) live.report = vm["report"].as<std::string>();
     return run_live(live);
@@ -531,6 +544,7 @@ int run(int argc, char** argv) {
     g.argv0 = argv[0];
     g.simulate = vm.count("simulate") > 0;
     g.now = vm.count("now") > 0;
+    g.log_level = log_level(vm);
     if (vm.count("json")) g.json = vm["json"].as<std::string>();
     if (vm.count("report")) g.report = vm["report"].as<std::string>();
     if (vm.count("output")) g.output = vm["output"].as<std::string>();

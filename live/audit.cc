@@ -28,7 +28,7 @@ std::string redact(const std::string& command) {
   return out;
 }
 
-std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool verbose, std::string& error) {
+std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, AuditLevel level, std::string& error) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     error = path + ": cannot create the audit log";
@@ -41,9 +41,9 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool verbose, 
     auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false);
     auto logger = std::make_shared<spdlog::logger>("audit-" + std::to_string(counter++), sink);
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
-    logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+    logger->set_level(level == AuditLevel::kVerbose ? spdlog::level::debug : spdlog::level::info);
     logger->flush_on(spdlog::level::debug);
-    return std::unique_ptr<AuditLog>(new AuditLog(std::move(logger), path));
+    return std::unique_ptr<AuditLog>(new AuditLog(std::move(logger), path, level));
   } catch (const spdlog::spdlog_ex& e) {
     error = path + ": " + e.what();
     return nullptr;
@@ -57,11 +57,14 @@ void AuditLog::command(const std::string& node, const std::string& command, cons
   // The observation script runs every second: its text is long and says nothing new.
   const bool observation = command.rfind("D='", 0) == 0 || command.find(" node ls") != std::string::npos;
   const std::string shown = observation ? "(observe)" : redact(command);
+  if (level_ == AuditLevel::kQuiet && result.ok()) return;
   const std::string outcome = !result.error.empty() ? "error: " + result.error
                               : result.timed_out    ? "timed out"
                                                     : "exit " + std::to_string(result.exit_status);
-  logger_->log(observation ? spdlog::level::debug : spdlog::level::info, "node={} ms={} {} cmd={}", node,
-               duration_ms, outcome, shown);
+  const auto level = !result.ok() && level_ == AuditLevel::kQuiet ? spdlog::level::warn
+                     : observation                                 ? spdlog::level::debug
+                                                                   : spdlog::level::info;
+  logger_->log(level, "node={} ms={} {} cmd={}", node, duration_ms, outcome, shown);
 }
 
 void AuditLog::note(const std::string& text) { logger_->info("{}", redact(text)); }

@@ -521,6 +521,8 @@ std::string LiveDriver::apply(const Action& a) {
       abort(error);
       return error;
     }
+    cluster_.note("fault " + a.describe() + ": " + step.command +
+                  (entry.undo.empty() ? "" : " (undo journaled: " + entry.undo + ")"));
     const std::string r = run_step(step);
     const bool ok = step_succeeded(r);
     entry.status = ok ? "done" : "failed";
@@ -572,6 +574,7 @@ bool LiveDriver::rollback(std::vector<std::string>& log) {
   while (!outstanding_.empty()) {
     JournalEntry e = outstanding_.back();
     outstanding_.pop_back();
+    cluster_.note("undo " + e.action + ": " + e.undo);
     const std::string r = run_step(Step{e.undo_node, e.undo, -1, "", e.here});
     log.push_back("undo " + e.action + ": " + e.undo + ": " + r);
     if (step_succeeded(r)) {
@@ -595,6 +598,7 @@ bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
   if (!journal.open(journal_path, error)) return false;
   bool all = true;
   for (JournalEntry e : outstanding_undos(entries)) {
+    cluster.note("recover: undo " + e.action + ": " + e.undo);
     CommandResult r;
     if (e.here) {
       r = cluster.run_here(e.undo_node, e.undo);

@@ -67,6 +67,10 @@ class LiveCluster {
   bool observe_firewalls(std::vector<ObservedFirewall>& out, std::string& error);
   // Every command from now on goes to this audit log too (nullptr: none). Not owned.
   void set_audit(AuditLog* audit) { audit_ = audit; }
+  // A line in the audit log, if there is one: what is being done and why (a fault, an undo).
+  void note(const std::string& text) {
+    if (audit_) audit_->note(text);
+  }
   // Can `node` open a TCP connection to address:port now? (bash's /dev/tcp, 2 s bound)
   bool tcp_reachable(int node, const std::string& address, int port);
 
