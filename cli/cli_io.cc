@@ -90,7 +90,14 @@ std::string digest(std::string_view text) { return text_digest(text); }
 
 LoadedPlan load_plan(const std::string& path) {
   const std::string file = path.empty() ? "default-plan.yaml (embedded)" : path;
-  const std::string text = path.empty() ? std::string(default_plan_text()) : read_file(path);
+  return plan_from_text(path.empty() ? std::string(default_plan_text()) : read_file(path), file);
+}
+
+LoadedPlan load_builtin_plan(const std::string& name) {
+  return plan_from_text(std::string(builtin_plan(name)), name + " (built-in plan)");
+}
+
+LoadedPlan plan_from_text(const std::string& text, const std::string& file) {
   Result<Plan> plan = parse_plan(text, file);
   if (!plan) throw UsageError{plan.error().to_string()};
   const std::string d = digest(text);

@@ -65,6 +65,9 @@ struct LoadedPlan {
 
 // The plan in `path`, or the embedded default plan when `path` is empty.
 LoadedPlan load_plan(const std::string& path);
+// A built-in plan by name (`clawsim plan NAME` prints them).
+LoadedPlan load_builtin_plan(const std::string& name);
+LoadedPlan plan_from_text(const std::string& text, const std::string& file);
 
 // A built-in scenario by name, or a scenario file (a path, or a name ending in .yaml/.json).
 // Its known failures must name built-in plans or digests.

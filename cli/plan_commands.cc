@@ -1,14 +1,19 @@
 #include "cli/plan_commands.h"
 
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_io.h"
 #include "model/change.h"
+#include "model/digest.h"
 #include "model/lint.h"
 #include "model/report.h"
 #include "model/runner.h"
+#include "model/suggest.h"
 #include "model/validation_report.h"
 #include "report/junit.h"
+#include "scenarios/embedded.h"
 #include "sim/change_replay.h"
 #include "sim/fault_sweep.h"
 #include "sim/sim_driver.h"
@@ -126,9 +131,45 @@ nlohmann::ordered_json change_json(const ChangeReport& r) {
 
 }  // namespace
 
+// The plan a change is replayed on: --plan (or $CLAWSIM_PLAN); else the plan the change names
+// (`# clawsim-plan: REF`); else the default plan. A change that names a plan is refused on any
+// other: its answers would be about another cluster.
+cli::LoadedPlan plan_for_change(const PlanArgs& a, const std::string& text) {
+  const std::optional<PlanBinding> bound = change_plan_binding(text);
+  if (!bound) return cli::load_plan(a.plan);
+  const std::string where = a.change + ":" + std::to_string(bound->line) + ": clawsim-plan";
+  std::vector<std::string> builtin;
+  for (const EmbeddedFile& f : builtin_plans()) builtin.emplace_back(f.name);
+  std::optional<cli::LoadedPlan> named;  // a digest names content only: nothing to load
+  if (!builtin_plan(bound->ref).empty()) {
+    named = cli::load_builtin_plan(bound->ref);
+  } else if (!bound->ref.empty() && !is_text_digest(bound->ref)) {
+    std::filesystem::path path(bound->ref);
+    if (path.is_relative()) path = std::filesystem::path(a.change).parent_path() / path;
+    if (!std::filesystem::is_regular_file(path)) {
+      throw cli::UsageError{where + ": no built-in plan '" + bound->ref + "'" + did_you_mean(bound->ref, builtin) +
+                            " and no file " + path.string()};
+    }
+    named = cli::load_plan(path.string());
+  } else if (bound->ref.empty()) {
+    throw cli::UsageError{where + ": names no plan (a built-in plan's name, a plan's digest or a path)"};
+  }
+  if (a.plan.empty() && named) return *named;
+  cli::LoadedPlan given = cli::load_plan(a.plan);
+  const std::string digest = named ? named->digest : bound->ref;
+  if (given.digest != digest) {
+    throw cli::UsageError{where + ": the change is written for " + (named ? named->file + ", digest " : "the plan of digest ") +
+                          digest + "; " + given.file + " (digest " + given.digest +
+                          ") is another cluster, where its answers would mean something else" +
+                          (named ? "; leave out --plan to use the change's plan" : "")};
+  }
+  return given;
+}
+
 int cmd_check_change(const PlanArgs& a) {
-  const cli::LoadedPlan loaded = cli::load_plan(a.plan);
-  Result<ChangeSet> change = parse_change(cli::read_file(a.change), a.change, *loaded.plan);
+  const std::string change_text_in = cli::read_file(a.change);
+  const cli::LoadedPlan loaded = plan_for_change(a, change_text_in);
+  Result<ChangeSet> change = parse_change(change_text_in, a.change, *loaded.plan);
   if (!change) throw cli::UsageError{change.error().to_string()};
   ReplaySettings settings;
   settings.seed = a.seed;

@@ -792,4 +792,25 @@ Result<ChangeSet> parse_change(std::string_view text, const std::string& file, c
   }
 }
 
+std::optional<PlanBinding> change_plan_binding(std::string_view text) {
+  constexpr std::string_view kDirective = "clawsim-plan:";
+  int number = 0;
+  for (std::size_t at = 0; at <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    ++number;
+    at = end + 1;
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] != '#') continue;
+    line.remove_prefix(first + 1);
+    line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+    if (line.substr(0, kDirective.size()) != kDirective) continue;
+    line.remove_prefix(kDirective.size());
+    const auto b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+    if (b == std::string_view::npos) return PlanBinding{"", number};
+    return PlanBinding{std::string(line.substr(b, e - b + 1)), number};
+  }
+  return std::nullopt;
+}
+
 }  // namespace clawsim

@@ -101,6 +101,17 @@ struct ChangeSet {
 //   "ha.change:7: docker node demote: unknown node 'bostn' (nodes: atlanta, boston, ...)".
 Result<ChangeSet> parse_change(std::string_view text, const std::string& file, const Plan& plan);
 
+// The plan a change is written for, if it says: a line `# clawsim-plan: REF` (a comment to sh
+// and to YAML alike, so the file still pastes into a shell), REF a built-in plan's name
+// (`before-ha`), a plan's digest (16 hex digits, as reports print it) or a plan file's path,
+// relative to the change file. The first such line counts. A change replayed on another plan
+// gives another answer; `check-change` refuses that, and uses this plan when given none.
+struct PlanBinding {
+  std::string ref;
+  int line = 0;
+};
+std::optional<PlanBinding> change_plan_binding(std::string_view text);
+
 // The plan as it is once `step` is done (change_apply.cc): roles, availability, labels,
 // services and firewall rules. The static rules of `validate` judge this after every step.
 void apply_to_plan(Plan& plan, const ChangeStep& step);

@@ -405,3 +405,12 @@ run_cli(2 out scenario leader-crash -q -v)
 expect_in("${out}" "--verbose and --quiet: one or the other")
 run_cli(2 out scenario leader-crash -q --json -)
 run_cli(2 out scenarios -q)
+
+# A change names the plan it is written for: used without --plan, a mismatch refused.
+run_cli(1 out check-change ${SOURCE_DIR}/scenarios/changes/runbook-ha-promote.change)
+expect_in("${out}" "on plan openclaw-swarm-before-ha")
+run_cli(2 out check-change ${SOURCE_DIR}/scenarios/changes/runbook-ha-promote.change --plan ${SOURCE_DIR}/scenarios/default-plan.yaml)
+expect_in("${out}" "runbook-ha-promote.change:6: clawsim-plan: the change is written for before-ha (built-in plan), digest ")
+file(WRITE ${WORK_DIR}/bound-typo.change "# clawsim-plan: befor-ha\ndocker node ls\n")
+run_cli(2 out check-change ${WORK_DIR}/bound-typo.change)
+expect_in("${out}" "bound-typo.change:1: clawsim-plan: no built-in plan 'befor-ha' (did you mean 'before-ha'?)")

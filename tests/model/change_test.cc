@@ -831,5 +831,20 @@ TEST(ChangeYaml, SyntaxErrorHasItsLine) {
   EXPECT_EQ(error_of("- docker node ls\n- [1, 2]\n").field, "[1]");
 }
 
+TEST(ChangePlanBinding, AShellCommentNamesThePlan) {
+  EXPECT_FALSE(change_plan_binding("# promote boston\ndocker node promote boston\n"));
+  const auto b = change_plan_binding("# the runbook's HA step\n  #  clawsim-plan:  before-ha \r\ndocker node ls\n");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->ref, "before-ha");
+  EXPECT_EQ(b->line, 2);
+  const auto first = change_plan_binding("# clawsim-plan: plans/a.yaml\n# clawsim-plan: default\n");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->ref, "plans/a.yaml") << "the first line counts";
+  const auto empty = change_plan_binding("- docker node ls\n# clawsim-plan:\n");
+  ASSERT_TRUE(empty) << "YAML changes take the same comment";
+  EXPECT_EQ(empty->ref, "");
+  EXPECT_FALSE(change_plan_binding("docker node ls # clawsim-plan: default\n")) << "only a comment line";
+}
+
 }  // namespace
 }  // namespace clawsim
