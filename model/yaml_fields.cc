@@ -102,11 +102,39 @@ std::vector<std::string> Field::as_string_list() const {
   return out;
 }
 
+InputError yaml_syntax_error(const YAML::Exception& e, const std::string& file) {
+  // yaml-cpp's words name its parser's states; say what is wrong in the file, keep its words.
+  static const std::pair<std::string_view, std::string_view> kPlain[] = {
+      {YAML::ErrorMsg::END_OF_MAP_FLOW, "a { map } is not closed: a '}' is missing before here"},
+      {YAML::ErrorMsg::END_OF_SEQ_FLOW, "a [ list ] is not closed: a ']' is missing before here"},
+      {YAML::ErrorMsg::END_OF_MAP, "this line is indented unlike the other keys of its map"},
+      {YAML::ErrorMsg::END_OF_SEQ, "this line is indented unlike the other items of its list"},
+      {YAML::ErrorMsg::MAP_VALUE,
+       "a 'key: value' where none can be: this line is indented deeper than the one above, or a "
+       "value holds ': ' and needs quotes"},
+      {YAML::ErrorMsg::BLOCK_ENTRY, "a '- ' list item where none can be: check its indentation"},
+      {YAML::ErrorMsg::FLOW_END, "a ']' or '}' that closes nothing"},
+      {YAML::ErrorMsg::EOF_IN_SCALAR, "a quoted string is not closed: the file ends inside it"},
+      {"illegal tab when looking for indentation", "a tab in the indentation: YAML indents with spaces"},
+      {YAML::ErrorMsg::INVALID_ESCAPE,
+       "an unknown backslash escape in a double-quoted string: use single quotes for backslashes"},
+      {YAML::ErrorMsg::UNKNOWN_TOKEN, "a character YAML does not expect here"},
+  };
+  std::string message = e.msg;
+  for (const auto& [words, plain] : kPlain) {
+    if (e.msg.rfind(words, 0) == 0) {
+      message = std::string(plain) + " (YAML: " + e.msg + ")";
+      break;
+    }
+  }
+  return InputError{file, e.mark.line + 1, "", "column " + std::to_string(e.mark.column + 1) + ": " + message};
+}
+
 YAML::Node load_document(std::string_view text, const std::string& file) {
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    throw InputErrorException{InputError{file, e.mark.line + 1, "", e.msg}};
+    throw InputErrorException{yaml_syntax_error(e, file)};
   }
 }
 

@@ -58,6 +58,8 @@ class Field {
 
 // Parses text into a root Field, or throws InputErrorException with the parser's location.
 YAML::Node load_document(std::string_view text, const std::string& file);
+// A YAML syntax error in plain words, at its line and column (yaml-cpp's own words kept).
+InputError yaml_syntax_error(const YAML::Exception& e, const std::string& file);
 
 // The common shell of a parser: loads the document, hands its root to `read`, and turns every
 // failure (YAML syntax, Field::fail) into an InputError. `what` names the document in the
@@ -72,7 +74,7 @@ Result<T> parse_document(std::string_view text, const std::string& file, const c
   } catch (const InputErrorException& e) {
     return e.error;
   } catch (const YAML::Exception& e) {
-    return InputError{file, e.mark.line + 1, "", e.msg};
+    return yaml_syntax_error(e, file);
   }
 }
 

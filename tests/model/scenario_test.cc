@@ -206,3 +206,22 @@ TEST(ScenarioHostile, PartitionGroupsDoNotOverlap) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+// A YAML syntax error says where and what is wrong in plain words, yaml-cpp's own words kept.
+TEST(Scenario, YamlSyntaxErrorsInPlainWords) {
+  const InputError unclosed = error_of("name: x\ntimeline:\n  - {at: 1s, do: crash-node, node: atlanta\nexpect: []\n");
+  EXPECT_EQ(unclosed.line, 4);
+  EXPECT_NE(unclosed.message.find("a { map } is not closed: a '}' is missing"), std::string::npos) << unclosed.message;
+  EXPECT_NE(unclosed.message.find("(YAML: end of map flow not found)"), std::string::npos);
+  const InputError tab = error_of("name: x\n\tduration: 1s\n");
+  EXPECT_EQ(tab.line, 2);
+  EXPECT_NE(tab.message.find("column 1: a tab in the indentation"), std::string::npos) << tab.message;
+  const InputError indented = error_of("name: x\n  description: y\ntimeline: []\n");
+  EXPECT_NE(indented.message.find("indented deeper than the one above"), std::string::npos) << indented.message;
+}
+
+}  // namespace
+}  // namespace clawsim
