@@ -41,7 +41,7 @@ constexpr const char* kNotACommand =
 
 // clang-format off
 constexpr std::array<std::pair<ChangeKind, const char*>, 13> kKindNames{{
-    {ChangeKind::kNodePromote, "node-promote"}, {ChangeKind::kNodeDemote, "node-demote"},
+    {ChangeKind::kNodePromote, "promote"}, {ChangeKind::kNodeDemote, "demote"},
     {ChangeKind::kNodeUpdate, "node-update"}, {ChangeKind::kNodeRm, "node-rm"},
     {ChangeKind::kServiceCreate, "service-create"}, {ChangeKind::kServiceUpdate, "service-update"},
     {ChangeKind::kServiceRm, "service-rm"}, {ChangeKind::kForceNewCluster, "force-new-cluster"},

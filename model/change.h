@@ -88,10 +88,12 @@ struct ChangeSet {
 //    option is an error, except in the reads (ls, inspect, ps, logs), which take anything.
 //  - No shell: quotes and backslashes as in sh, but no variables, pipes, `;`, `&&` or `$(...)`
 //    (`$VAR` and `<PLACEHOLDER>` are plain words).
-//  - YAML items are command lines (strings) or maps: `op:` (node-promote, node-demote,
-//    node-update, node-rm, service-create, service-update, service-scale, service-rm,
-//    force-new-cluster, swarm-join, swarm-leave, ufw), `on:`, and that op's fields (node,
-//    availability, label_add, label_rm, force, service, replicas, mode, image, env, constraints,
+//  - YAML items are command lines (strings) or maps: `op:` (a scenario's verb where a scenario
+//    has the same operation: promote, demote, drain, pause, activate, label-add, label-rm,
+//    service-update, force-new-cluster; otherwise docker's: node-update, node-rm,
+//    service-create, service-scale, service-rm, swarm-join, swarm-leave; and ufw), `on:`, and
+//    that op's fields (node, label, availability, label_add, label_rm, force, service, replicas,
+//    mode, image, env, constraints,
 //    constraint_add, constraint_rm, token: manager|worker, address, command). An op is read as
 //    the docker command it stands for, which becomes the step's `text`.
 //  - swarm join's token says what the node joins as: a literal containing "manager" or

@@ -47,7 +47,7 @@ bool has(const std::string& text, const std::string& part) {
 // --- the text format ---------------------------------------------------------------------------
 
 TEST(ChangeKind, EveryKindHasAName) {
-  EXPECT_STREQ(to_string(ChangeKind::kNodePromote), "node-promote");
+  EXPECT_STREQ(to_string(ChangeKind::kNodePromote), "promote");
   EXPECT_STREQ(to_string(ChangeKind::kServiceUpdate), "service-update");
   EXPECT_STREQ(to_string(ChangeKind::kForceNewCluster), "force-new-cluster");
   EXPECT_STREQ(to_string(ChangeKind::kUfw), "ufw");
@@ -675,10 +675,30 @@ TEST(ChangeYaml, StringItemsAreCommandLinesWithTheItemsLine) {
   EXPECT_EQ(steps[2].ufw_command, "ufw allow 2049/tcp");
 }
 
+// One vocabulary: a change's YAML ops are a scenario's verbs, with its fields.
+TEST(ChangeYaml, TheScenariosVerbs) {
+  const std::vector<ChangeStep> steps = steps_of(
+      "- {op: drain, node: chicago}\n"
+      "- {op: pause, node: chicago}\n"
+      "- {op: activate, node: chicago}\n"
+      "- {op: label-add, node: chicago, label: zone=b}\n"
+      "- {op: label-rm, node: chicago, label: zone}\n");
+  ASSERT_EQ(steps.size(), 5u);
+  EXPECT_EQ(steps[0].availability, Availability::kDrain);
+  EXPECT_EQ(steps[1].availability, Availability::kPause);
+  EXPECT_EQ(steps[2].availability, Availability::kActive);
+  EXPECT_EQ(steps[3].label_add, (Labels{{"zone", "b"}}));
+  EXPECT_EQ(steps[4].label_rm, Strings{"zone"});
+  EXPECT_EQ(steps[3].text, "docker node update --label-add zone=b chicago");
+  const InputError old = error_of("- {op: node-promote, node: boston}\n");
+  EXPECT_EQ(old.field, "[0].op");
+  EXPECT_TRUE(has(old.message, "op 'node-promote' is now 'promote', as in scenarios")) << old.message;
+}
+
 TEST(ChangeYaml, NodeOps) {
   const std::vector<ChangeStep> steps = steps_of(
-      "- {op: node-promote, node: [denver, boston]}\n"
-      "- {op: node-demote, node: atlanta, on: boston}\n"
+      "- {op: promote, node: [denver, boston]}\n"
+      "- {op: demote, node: atlanta, on: boston}\n"
       "- op: node-update\n"
       "  node: chicago\n"
       "  availability: drain\n"
@@ -772,20 +792,20 @@ TEST(ChangeYaml, SwarmAndUfwOps) {
 }
 
 TEST(ChangeYaml, ErrorsNameTheField) {
-  InputError e = error_of("- docker node ls\n- {op: node-promote, node: boston, replicas: 2}\n");
+  InputError e = error_of("- docker node ls\n- {op: promote, node: boston, replicas: 2}\n");
   EXPECT_EQ(e.line, 2);
   EXPECT_EQ(e.field, "[1].replicas");
   EXPECT_TRUE(has(e.message, "unknown field 'replicas'; expected one of: op, on, node"))
       << e.message;
 
-  e = error_of("- docker node ls\n- op: node-demote\n  node: bostn\n");
+  e = error_of("- docker node ls\n- op: demote\n  node: bostn\n");
   EXPECT_EQ(e.line, 3);
   EXPECT_EQ(e.field, "[1].node");
   EXPECT_TRUE(has(e.message, "unknown node 'bostn'")) << e.message;
 
   e = error_of("- {op: node-explode, node: boston}\n");
   EXPECT_EQ(e.field, "[0].op");
-  EXPECT_TRUE(has(e.message, "unknown op 'node-explode'; expected one of: node-promote"))
+  EXPECT_TRUE(has(e.message, "unknown op 'node-explode'; expected one of: promote, demote, drain"))
       << e.message;
 
   e = error_of("- op: node-update\n  node: boston\n  availability: off\n");
@@ -800,7 +820,7 @@ TEST(ChangeYaml, ErrorsNameTheField) {
       "[0].constraint_add");
   EXPECT_EQ(error_of("- {op: service-create, service: 'my blog', image: x}").field, "[0].service");
   EXPECT_EQ(error_of("- {op: service-create, service: blog}").field, "[0].image");
-  EXPECT_EQ(error_of("- {op: node-promote}").field, "[0].node");
+  EXPECT_EQ(error_of("- {op: promote}").field, "[0].node");
   EXPECT_EQ(error_of("- {op: swarm-join, on: boston, token: admin, address: 10.0.0.1}").field,
             "[0].token");
 }
@@ -825,7 +845,7 @@ TEST(ChangeYaml, StringItemErrorsHaveTheItemsLine) {
 }
 
 TEST(ChangeYaml, SyntaxErrorHasItsLine) {
-  const InputError e = error_of("- docker node ls\n- {op: node-promote, node: [boston\n");
+  const InputError e = error_of("- docker node ls\n- {op: promote, node: [boston\n");
   EXPECT_EQ(e.file, "c.change");
   EXPECT_GE(e.line, 2);
   EXPECT_EQ(error_of("- docker node ls\n- [1, 2]\n").field, "[1]");
