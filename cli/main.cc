@@ -57,7 +57,7 @@ commands:
   live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
   live recover              undo what an interrupted drill left (--journal FILE)
-  schema NAME               print the JSON Schema of a plan, scenario, inventory, gameday or report
+  schema NAME               print the JSON Schema of a plan, scenario, inventory, gameday, report or change
   report FILE.json          render a saved run report again (--html|--junit|--markdown OUT; "-": stdout)
   gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
   gameday schedule FILE     write its systemd service and timer (--output DIR), print a crontab line
@@ -380,7 +380,7 @@ observed durations beside the model's prediction from the cluster as observed.
 
   clawsim live drill tests/live/drills/leader-demotion.yaml --inventory inv.yaml
 )"},
-      {"schema", R"(usage: clawsim schema plan|scenario|inventory|gameday|report
+      {"schema", R"(usage: clawsim schema plan|scenario|inventory|gameday|report|change
 
 Prints the JSON Schema of that file, for an editor (yaml-language-server) or a CI check.
 

@@ -27,7 +27,7 @@ using change_detail::YamlOp;
 // A scenario's verbs where a scenario has the same operation (promote, drain, label-add, ...,
 // with its fields: node, label), so a drill and a change read alike; docker's own otherwise.
 // clang-format off
-const std::array<YamlOp, 19> kYamlOps{{
+const YamlOp kYamlOps[] = {
     {"promote", "docker node promote", {}, "node"},
     {"demote", "docker node demote", {}, "node"},
     {"drain", "docker node update --availability drain", {}, "node"},
@@ -54,7 +54,7 @@ const std::array<YamlOp, 19> kYamlOps{{
     {"force-new-cluster", "docker swarm init --force-new-cluster", {}, ""},
     {"swarm-join", "docker swarm join", {{"token", "--token", YamlForm::kToken}}, "address"},
     {"swarm-leave", "docker swarm leave", {{"force", "--force", YamlForm::kFlag}}, ""},
-    {"ufw", "", {{"command", "", YamlForm::kValue}}, ""}}};
+    {"ufw", "", {{"command", "", YamlForm::kValue}}, ""}};
 // clang-format on
 
 // Field::only_keys, for a list of keys known at run time.
@@ -156,9 +156,9 @@ void yaml_item(Ctx& ctx, const Field& item) {
   }
   const Field op_field = item.child("op");
   const std::string name = op_field.as_string();
-  const auto op = std::find_if(kYamlOps.begin(), kYamlOps.end(),
+  const auto op = std::find_if(std::begin(kYamlOps), std::end(kYamlOps),
                                [&](const YamlOp& o) { return o.name == name; });
-  if (op == kYamlOps.end()) {
+  if (op == std::end(kYamlOps)) {
     if (name == "node-promote" || name == "node-demote") {  // the names before scenarios' were shared
       op_field.fail("op '" + name + "' is now '" + name.substr(5) + "', as in scenarios");
     }

@@ -38,7 +38,7 @@ def load(text):
 clawsim, root, work = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
 schemas = {n: json.load(open(f"{root}/schemas/{n}.schema.json")) for n in
-           ("plan", "scenario", "inventory", "gameday", "report")}
+           ("plan", "scenario", "inventory", "gameday", "report", "change")}
 passed, failed = 0, 0
 
 
@@ -63,6 +63,7 @@ files = {
              "tests/live/plans/*.yaml", "tests/e2e/plans/*.yaml"],
     "scenario": ["scenarios/*.yaml", "tests/live/drills/*.yaml"],
     "gameday": ["scenarios/gamedays/*.yaml"],
+    "change": ["tests/e2e/changes/*.yaml"],
 }
 for kind, patterns in files.items():
     for pattern in patterns:
@@ -152,6 +153,29 @@ for kind, base in [("plan", PLAN), ("scenario", SCENARIO), ("inventory", INVENTO
         where = f"{kind}.schema.json {'/'.join(map(str, path)) or '(top)'}"
         check(accepted == declared, f"{where}: the parser's fields",
               f"clawsim accepts {sorted(accepted) if accepted else err!r}, the schema declares {sorted(declared)}")
+
+# A change's ops: each op's fields, as check-change's error lists them for an unknown one.
+VALUES = {"node": "atlanta", "service": "openclaw", "image": "x", "address": "10.0.0.1:2377",
+          "command": "ufw allow 22/tcp"}
+for variant in schemas["change"]["items"]["oneOf"][1:]:
+    op = variant["properties"]["op"]["const"]
+    item = {"op": op, **{k: VALUES[k] for k in variant["required"] if k != "op"}, "zz_not_a_field": 1}
+    f = f"{work}/change-{op}.yaml"
+    with open(f, "w") as out:
+        yaml.safe_dump([item], out)
+    r = subprocess.run([clawsim, "check-change", f], capture_output=True, text=True)
+    m = re.search(r"unknown field 'zz_not_a_field'; expected one of: (.*)$", r.stderr.strip())
+    accepted = set(m.group(1).split(", ")) if m else None
+    declared = set(variant["properties"])
+    check(accepted == declared, f"change.schema.json op {op}: the parser's fields",
+          f"clawsim accepts {sorted(accepted) if accepted else r.stderr.strip()!r}, the schema declares {sorted(declared)}")
+with open(f"{work}/change-no-such-op.yaml", "w") as out:
+    out.write("- {op: zz}\n")
+r = subprocess.run([clawsim, "check-change", f"{work}/change-no-such-op.yaml"], capture_output=True, text=True)
+m = re.search(r"expected one of: (.*)$", r.stderr.strip())
+declared_ops = {v["properties"]["op"]["const"] for v in schemas["change"]["items"]["oneOf"][1:]}
+check(m is not None and set(m.group(1).split(", ")) == declared_ops, "change.schema.json: the parser's ops",
+      f"clawsim: {r.stderr.strip()!r}, the schema: {sorted(declared_ops)}")
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
