@@ -1,6 +1,9 @@
 #include "cli/cli_io.h"
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -43,6 +46,71 @@ class VerdictLinesOnly::Filter final : public std::streambuf {
   std::streambuf* out_;
   std::string line_;
 };
+
+std::string coloured(const std::string& line) {
+  static const std::pair<std::string_view, std::string_view> kWords[] = {
+      {"KNOWN FAILURE", "33"}, {"XFAIL", "33"}, {"XPASS", "32"}, {"PASS", "32"},
+      {"FAIL", "31"},          {"OUTSIDE", "31"}, {"REFUSED", "31"}};
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string out;
+  for (std::size_t i = 0; i < line.size();) {
+    bool matched = false;
+    if (i == 0 || !word_char(line[i - 1])) {
+      for (const auto& [word, colour] : kWords) {
+        const std::size_t end = i + word.size();
+        if (line.compare(i, word.size(), word) == 0 && (end == line.size() || !word_char(line[end]))) {
+          out += "\033[1;" + std::string(colour) + "m" + std::string(word) + "\033[0m";
+          i = end;
+          matched = true;
+          break;
+        }
+      }
+    }
+    if (!matched) out += line[i++];
+  }
+  return out;
+}
+
+class ColourOnTerminal::Filter final : public std::streambuf {
+ public:
+  explicit Filter(std::streambuf* out) : out_(out) {}
+  ~Filter() override { flush_line(); }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    line_ += static_cast<char>(c);
+    if (c == '\n') flush_line();
+    return c;
+  }
+  int sync() override {
+    flush_line();  // a prompt or progress without its newline yet
+    return out_->pubsync();
+  }
+
+ private:
+  void flush_line() {
+    const std::string text = coloured(line_);
+    out_->sputn(text.data(), static_cast<std::streamsize>(text.size()));
+    line_.clear();
+  }
+  std::streambuf* out_;
+  std::string line_;
+};
+
+ColourOnTerminal::ColourOnTerminal() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (!::isatty(STDOUT_FILENO) || (no_colour && *no_colour)) return;
+  filter_ = std::make_unique<Filter>(std::cout.rdbuf());
+  saved_ = std::cout.rdbuf(filter_.get());
+}
+
+ColourOnTerminal::~ColourOnTerminal() {
+  if (!filter_) return;
+  std::cout.rdbuf(saved_);
+  filter_.reset();
+  std::cout.flush();
+}
 
 VerdictLinesOnly::VerdictLinesOnly()
     : filter_(std::make_unique<Filter>(std::cout.rdbuf())), saved_(std::cout.rdbuf(filter_.get())) {}

@@ -40,6 +40,25 @@ class VerdictLinesOnly {
   std::streambuf* saved_;
 };
 
+// The verdict words of a line in colour (ANSI): PASS and XPASS green, FAIL, OUTSIDE and
+// REFUSED red, XFAIL and KNOWN FAILURE yellow; whole words only.
+std::string coloured(const std::string& line);
+
+// Colour on standard output while it lives, when standard output is a terminal and NO_COLOR is
+// unset or empty (https://no-color.org); otherwise it changes nothing.
+class ColourOnTerminal {
+ public:
+  ColourOnTerminal();
+  ~ColourOnTerminal();
+  ColourOnTerminal(const ColourOnTerminal&) = delete;
+  ColourOnTerminal& operator=(const ColourOnTerminal&) = delete;
+
+ private:
+  class Filter;
+  std::unique_ptr<Filter> filter_;
+  std::streambuf* saved_ = nullptr;
+};
+
 // Bad input or usage: printed as "clawsim: MESSAGE", exit code 2.
 struct UsageError {
   std::string message;

@@ -72,6 +72,7 @@ options:
                   live: the audit log also records every observation
   -q, --quiet     only the verdict on standard output; live: the audit log keeps only each
                   fault, each undo and the commands that failed
+                  (verdicts are in colour on a terminal, never piped or with NO_COLOR set)
   --depth N       validate: 1 sweeps every single fault, 2 also every pair (default 1)
   --seeds N       validate: seeds per fault, from --seed on (default 5)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
@@ -457,6 +458,7 @@ int run(int argc, char** argv) {
   check_options(vm, has_sub ? command + " " + args[1] : command);
   std::optional<cli::VerdictLinesOnly> quiet;
   if (vm.count("quiet")) quiet.emplace();
+  const cli::ColourOnTerminal colour;  // after the quiet filter: it colours what that keeps
   if (command == "scenarios" && args.size() == 1) return cmd_scenarios(vm);
   if (command == "plan" && args.size() == 2) {
     const std::string_view text = builtin_plan(args[1]);

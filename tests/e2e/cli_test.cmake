@@ -414,3 +414,28 @@ expect_in("${out}" "runbook-ha-promote.change:6: clawsim-plan: the change is wri
 file(WRITE ${WORK_DIR}/bound-typo.change "# clawsim-plan: befor-ha\ndocker node ls\n")
 run_cli(2 out check-change ${WORK_DIR}/bound-typo.change)
 expect_in("${out}" "bound-typo.change:1: clawsim-plan: no built-in plan 'befor-ha' (did you mean 'before-ha'?)")
+
+# Colour on a terminal only (util-linux's script gives the command one), never with NO_COLOR;
+# piped, the output above has none.
+find_program(SCRIPT script)
+if(SCRIPT)
+  string(ASCII 27 esc)
+  execute_process(COMMAND ${SCRIPT} -qec "${CLAWSIM} scenario leader-crash --seed 1 -q" /dev/null
+                  OUTPUT_VARIABLE tty_out)
+  expect_in("${tty_out}" "verdict ${esc}[1;33mKNOWN FAILURE${esc}[0m (2 expectations")
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env NO_COLOR=1 ${SCRIPT} -qec "${CLAWSIM} scenario leader-crash --seed 1 -q" /dev/null
+                  OUTPUT_VARIABLE no_colour_out)
+  string(FIND "${no_colour_out}" "${esc}[" escape)
+  if(NOT escape EQUAL -1)
+    message(FATAL_ERROR "NO_COLOR=1 on a terminal still coloured:\n${no_colour_out}")
+  endif()
+  expect_in("${no_colour_out}" "verdict KNOWN FAILURE (2 expectations")
+else()
+  message(STATUS "script (util-linux) not installed: colour on a terminal not checked")
+endif()
+execute_process(COMMAND ${CLAWSIM} scenario leader-crash --seed 1 OUTPUT_VARIABLE piped)
+string(ASCII 27 esc)
+string(FIND "${piped}" "${esc}[" escape)
+if(NOT escape EQUAL -1)
+  message(FATAL_ERROR "colour in piped output")
+endif()
