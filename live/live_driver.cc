@@ -136,7 +136,7 @@ void LiveDriver::sample() {
     const std::string& answer = answers[static_cast<std::size_t>(i)];
     const bool down = answer.find("Cannot connect to the Docker daemon") != std::string::npos ||
                       answer.find(name + " (") == 0 || answer.find(name + ":") == 0;
-    view[name] = NodeView{answer, !down, -1};
+    view[name] = NodeView{answer, !cluster_.powered_off(i), !down, -1};
     const auto seen = std::find_if(s.nodes.begin(), s.nodes.end(),
                                    [&](const NodeState& n) { return n.name == name; });
     if (seen != s.nodes.end()) seen->daemon_up = !down;
@@ -183,7 +183,15 @@ void LiveDriver::apply_dependencies(ClusterState& s, const std::map<std::string,
                                  [&](const ServiceState& x) { return x.name == spec.name; });
     if (sv == s.services.end() || !sv->up) continue;
     auto needs = [&](Dependency d) { return std::find(spec.needs.begin(), spec.needs.end(), d) != spec.needs.end(); };
+    // A running task on a host that is up, if there is one: a replica elsewhere still serves.
     const TaskState* task = running_task(s, spec.name);
+    for (const TaskState& t : s.tasks) {
+      const auto at = view.find(t.node);
+      if (t.service == spec.name && t.state == "running" && at != view.end() && at->second.host_up) {
+        task = &t;
+        break;
+      }
+    }
     const auto node = task ? std::find_if(s.nodes.begin(), s.nodes.end(),
                                           [&](const NodeState& n) { return n.name == task->node; })
                            : s.nodes.end();
@@ -192,6 +200,11 @@ void LiveDriver::apply_dependencies(ClusterState& s, const std::map<std::string,
       sv->up = false;  // the service uses the API of its own node
       sv->reason = s.leader.empty() ? "the swarm has no leader"
                                     : "the API on " + task->node + " answers: " + v->second.api;
+    } else if (v != view.end() && !v->second.host_up) {
+      // The managers still list its task as running until the node is marked Down; its
+      // containers died with the power, as in the model.
+      sv->up = false;
+      sv->reason = task->node + " is powered off";
     } else if (spec.manager_only && node != s.nodes.end() && node->role != "manager") {
       sv->up = false;
       sv->reason = "runs on " + node->name + ", which is not a manager";

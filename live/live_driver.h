@@ -68,6 +68,7 @@ class LiveDriver final : public ClusterDriver {
   // What each node can reach of what the services need, as probed at this observation.
   struct NodeView {
     std::string api;             // the node's own API answer ("ok" or the error)
+    bool host_up = true;         // false while the drill has the node powered off
     bool daemon_up = true;
     int nfs_reachable = -1;      // -1 not probed, 0 no, 1 yes
   };

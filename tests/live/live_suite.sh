@@ -169,7 +169,7 @@ check "quorum-loss drill refused by preflight" 1 \
 expect_output "preflight says why" "predicts quorum loss"
 
 # drills: predicted beside observed
-for drill in worker-daemon-kill leader-daemon-kill leader-partition trusted-node-drain leader-demotion; do
+for drill in worker-daemon-kill leader-daemon-kill leader-partition trusted-node-drain leader-demotion trusted-node-crash; do
   wait_ready || true
   check "drill $drill" 0 "$clawsim" live drill "$drills/$drill.yaml" --inventory "$inv" --plan "$plan" \
     --journal "$work/$drill.journal" --json "$work/$drill.json"
