@@ -67,13 +67,19 @@ Timeline changes_between(const ClusterState* prev, const ClusterState& cur, Time
     const TaskState* task = current_task(cur, s.name);
     const TaskState* before = prev ? current_task(*prev, s.name) : nullptr;
     const std::string detail = task ? task_detail(*task) : "no task";
-    if (!prev || !before || task_detail(*before) != detail) out.push_back({t, "task", s.name, detail});
+    const std::string before_detail = before ? task_detail(*before) : "no task";
+    if (!prev || before_detail != detail) out.push_back({t, "task", s.name, detail});  // "no task" once
     const ServiceState* ps = nullptr;
     if (prev) {
       for (const ServiceState& x : prev->services) ps = x.name == s.name ? &x : ps;
     }
     const std::string sd = s.up ? "up" : "down: " + s.reason;
     if (!ps || (ps->up ? "up" : "down: " + ps->reason) != sd) out.push_back({t, "service", s.name, sd});
+    // As the model records them: for a replicated service of more than one replica.
+    auto count = [](const ServiceState& x) {
+      return x.replicas > 1 && x.serving >= 0 ? std::to_string(x.serving) + "/" + std::to_string(x.replicas) : "";
+    };
+    if (!count(s).empty() && (!ps || count(*ps) != count(s))) out.push_back({t, "replicas", s.name, count(s)});
   }
   return out;
 }
@@ -181,16 +187,20 @@ void LiveDriver::apply_dependencies(ClusterState& s, const std::map<std::string,
     const ServiceSpec& spec = plan_.services[static_cast<std::size_t>(p)];
     const auto sv = std::find_if(s.services.begin(), s.services.end(),
                                  [&](const ServiceState& x) { return x.name == spec.name; });
-    if (sv == s.services.end() || !sv->up) continue;
+    if (sv == s.services.end()) continue;
+    if (!sv->up) {
+      sv->serving = 0;
+      continue;
+    }
     auto needs = [&](Dependency d) { return std::find(spec.needs.begin(), spec.needs.end(), d) != spec.needs.end(); };
     // A running task on a host that is up, if there is one: a replica elsewhere still serves.
     const TaskState* task = running_task(s, spec.name);
+    int on_live_hosts = 0;
     for (const TaskState& t : s.tasks) {
       const auto at = view.find(t.node);
-      if (t.service == spec.name && t.state == "running" && at != view.end() && at->second.host_up) {
-        task = &t;
-        break;
-      }
+      if (t.service != spec.name || t.state != "running" || at == view.end() || !at->second.host_up) continue;
+      if (needs(Dependency::kDockerDaemon) && !at->second.daemon_up) continue;
+      if (on_live_hosts++ == 0) task = &t;
     }
     const auto node = task ? std::find_if(s.nodes.begin(), s.nodes.end(),
                                           [&](const NodeState& n) { return n.name == task->node; })
@@ -223,6 +233,7 @@ void LiveDriver::apply_dependencies(ClusterState& s, const std::map<std::string,
         sv->reason = "depends on " + dep + ", which is down";
       }
     }
+    sv->serving = sv->up ? std::min(on_live_hosts, std::max(sv->replicas, 0)) : 0;
   }
 }
 

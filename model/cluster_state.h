@@ -38,6 +38,7 @@ struct ServiceState {
   std::string reason;  // why it is down
   std::vector<std::string> constraints;  // as the service's spec has them
   int replicas = -1;                     // -1 for a global service
+  int serving = -1;                      // replicas that serve now; -1: not counted
 };
 
 struct ClusterState {

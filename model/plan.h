@@ -128,11 +128,12 @@ struct Waiver {
 // given depth (1: each single fault, 2: also every pair). Faults that involve an `except`
 // node (act on it, or cut it off on the smaller side of a partition) are not judged.
 struct Objective {
-  enum class Kind { kQuorumHeld, kMaxDowntime, kRecoversWithin };
+  enum class Kind { kQuorumHeld, kMaxDowntime, kMinReplicas, kRecoversWithin };
   std::string name;
   Kind kind = Kind::kQuorumHeld;
-  std::string service;  // kMaxDowntime: the service judged
+  std::string service;  // kMaxDowntime, kMinReplicas: the service judged
   DurationMs limit_ms = 0;  // kMaxDowntime, kRecoversWithin
+  int min_replicas_pct = 0;  // kMinReplicas: at every moment after the fault, this share serves
   int depth = 1;
   std::vector<std::string> except;  // node names
   int line = 0;

@@ -267,23 +267,26 @@ std::vector<Waiver> parse_waivers(const Field& f) {
 }
 
 Objective parse_objective(const Field& f, const Plan& plan) {
-  f.only_keys({"name", "quorum", "service", "max_downtime", "recovers_within", "faults", "except"});
+  f.only_keys({"name", "quorum", "service", "max_downtime", "replicas_pct_at_least", "recovers_within", "faults",
+               "except"});
   Objective o;
   o.line = f.line();
   o.name = f.child("name").as_string();
   const bool quorum = f.child("quorum").present();
   const bool downtime = f.child("max_downtime").present();
+  const bool replicas = f.child("replicas_pct_at_least").present();
   const bool recovery = f.child("recovers_within").present();
-  if (int(quorum) + int(downtime) + int(recovery) != 1) {
-    f.fail("an objective states exactly one of quorum: held, max_downtime (with service) or "
-           "recovers_within");
+  if (int(quorum) + int(downtime) + int(replicas) + int(recovery) != 1) {
+    f.fail("an objective states exactly one of quorum: held, max_downtime (with service), "
+           "replicas_pct_at_least (with service) or recovers_within");
   }
   if (quorum) {
     if (f.child("quorum").as_string() != "held") f.child("quorum").fail("expected 'held'");
     o.kind = Objective::Kind::kQuorumHeld;
-  } else if (downtime) {
-    o.kind = Objective::Kind::kMaxDowntime;
-    o.limit_ms = f.child("max_downtime").as_duration_ms();
+  } else if (downtime || replicas) {
+    o.kind = downtime ? Objective::Kind::kMaxDowntime : Objective::Kind::kMinReplicas;
+    if (downtime) o.limit_ms = f.child("max_downtime").as_duration_ms();
+    if (replicas) o.min_replicas_pct = static_cast<int>(f.child("replicas_pct_at_least").as_int(0, 100));
     o.service = f.child("service").as_string();
     if (plan.service_index(o.service) < 0) {
       f.child("service").fail("unknown service '" + o.service + "'");
@@ -292,8 +295,8 @@ Objective parse_objective(const Field& f, const Plan& plan) {
     o.kind = Objective::Kind::kRecoversWithin;
     o.limit_ms = f.child("recovers_within").as_duration_ms();
   }
-  if (!downtime && f.child("service").present()) {
-    f.child("service").fail("only a max_downtime objective names a service");
+  if (!downtime && !replicas && f.child("service").present()) {
+    f.child("service").fail("only a max_downtime or replicas_pct_at_least objective names a service");
   }
   if (f.child("faults").present()) {
     const std::string faults = f.child("faults").as_string();

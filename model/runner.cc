@@ -1,6 +1,9 @@
 #include "model/runner.h"
 
 #include <algorithm>
+#include <set>
+
+#include "model/replica_share.h"
 
 namespace clawsim {
 
@@ -102,6 +105,11 @@ Verdict judge_stays(const Expectation& e, const std::vector<Step>& steps, TimeMs
   return v;
 }
 
+std::string percent(double pct) {  // one decimal, truncated: 99.96 is not 100.0
+  const int tenths = static_cast<int>(pct * 10);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "%";
+}
+
 DurationMs up_time(const std::vector<Step>& steps, TimeMs from, TimeMs to) {
   DurationMs up = 0;
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -137,9 +145,15 @@ Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs dur
         const DurationMs up = up_time(steps, e.after_ms, until);
         const double pct = 100.0 * static_cast<double>(up) / static_cast<double>(window);
         v.holds = pct + 1e-9 >= e.min_percent;
-        v.detail = "up " + std::to_string(up) + " of " + std::to_string(window) + " ms (" +
-                   std::to_string(static_cast<int>(pct * 10) / 10) + "." +
-                   std::to_string(static_cast<int>(pct * 10) % 10) + "%)";
+        v.detail = "up " + std::to_string(up) + " of " + std::to_string(window) + " ms (" + percent(pct) + ")";
+        break;
+      }
+      case ExpectMode::kReplicasAtLeast: {
+        const ReplicaShare share = replica_share(timeline, e.subject, e.after_ms, until);
+        v.holds = share.lowest_at_ms >= 0 && share.lowest_pct + 1e-9 >= e.min_percent;
+        v.detail = share.lowest_at_ms < 0 ? "no record of its replicas"
+                                          : "lowest " + share.lowest + " (" + percent(share.lowest_pct) + ") from " +
+                                                format_time(share.lowest_at_ms);
         break;
       }
     }
@@ -235,6 +249,7 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   std::string leader_at_fault = "none";
   std::map<std::string, TimeMs> service_down_since;
   std::map<std::string, TimeMs> node_failed_at;
+  std::set<std::string> replicated;  // services with replica counts of their own
   TimeMs leaderless_since = -1;
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
@@ -261,6 +276,8 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       const auto it = node_failed_at.find(c.subject);
       const std::string key = "node_down_ms." + c.subject;
       if (it != node_failed_at.end() && !m.count(key)) m[key] = c.t_ms - it->second;
+    } else if (c.kind == "replicas") {
+      replicated.insert(c.subject);
     } else if (c.kind == "service") {
       const std::string key = "downtime_ms." + c.subject;
       m.emplace(key, 0);
@@ -279,6 +296,9 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   if (leaderless_since >= 0) m["leaderless_ms"] += scenario.duration_ms - leaderless_since;
   for (const auto& [service, since] : service_down_since) {
     m["downtime_ms." + service] += scenario.duration_ms - since;
+  }
+  for (const std::string& service : replicated) {
+    m["replica_downtime_ms." + service] = replica_share(timeline, service, 0, scenario.duration_ms).missing_ms;
   }
   if (periods) *periods = std::move(counted);
   return m;

@@ -172,7 +172,7 @@ void check_state(const Field& f, const Expectation& e, const Plan& plan) {
 
 Expectation parse_expectation(const Field& f, const Plan& plan) {
   f.only_keys({"name", "check", "subject", "becomes", "stays", "available_pct_at_least",
-               "contains", "after", "within", "until", "why", "fails_on_plan"});
+               "replicas_pct_at_least", "contains", "after", "within", "until", "why", "fails_on_plan"});
   Expectation e;
   e.line = f.line();
   const Field check = f.child("check");
@@ -197,8 +197,9 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
   }
   if (e.check == "dashboard") e.subject = plan.dashboard_service;
   const int modes = (f.child("becomes").present() ? 1 : 0) + (f.child("stays").present() ? 1 : 0) +
-                    (f.child("available_pct_at_least").present() ? 1 : 0);
-  if (modes != 1) f.fail("give exactly one of becomes, stays, available_pct_at_least");
+                    (f.child("available_pct_at_least").present() ? 1 : 0) +
+                    (f.child("replicas_pct_at_least").present() ? 1 : 0);
+  if (modes != 1) f.fail("give exactly one of becomes, stays, available_pct_at_least, replicas_pct_at_least");
   if (f.child("becomes").present()) {
     e.mode = ExpectMode::kBecomes;
     e.state = f.child("becomes").as_string();
@@ -206,13 +207,15 @@ Expectation parse_expectation(const Field& f, const Plan& plan) {
     e.mode = ExpectMode::kStays;
     e.state = f.child("stays").as_string();
   } else {
-    e.mode = ExpectMode::kAvailableAtLeast;
-    e.min_percent = static_cast<double>(f.child("available_pct_at_least").as_int(0, 100));
+    const bool replicas = f.child("replicas_pct_at_least").present();
+    const Field pct = f.child(replicas ? "replicas_pct_at_least" : "available_pct_at_least");
+    e.mode = replicas ? ExpectMode::kReplicasAtLeast : ExpectMode::kAvailableAtLeast;
+    e.min_percent = static_cast<double>(pct.as_int(0, 100));
     if (e.check != "service" && e.check != "dashboard") {
-      f.child("available_pct_at_least").fail("only a service or the dashboard has an availability");
+      pct.fail(replicas ? "only a service or the dashboard has replicas" : "only a service or the dashboard has an availability");
     }
   }
-  if (e.mode != ExpectMode::kAvailableAtLeast) check_state(f, e, plan);
+  if (e.mode == ExpectMode::kBecomes || e.mode == ExpectMode::kStays) check_state(f, e, plan);
   if (f.child("contains").present()) {
     e.contains = f.child("contains").as_bool();
     if (e.contains && e.check != "task" && e.check != "api" && e.check != "action") {

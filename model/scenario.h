@@ -49,7 +49,7 @@ struct Action {
   std::string describe() const;  // "crash-node @leader", "partition [atlanta] [boston chicago]"
 };
 
-enum class ExpectMode { kBecomes, kStays, kAvailableAtLeast };
+enum class ExpectMode { kBecomes, kStays, kAvailableAtLeast, kReplicasAtLeast };
 
 // What a drill asserts, judged on the timeline of the run.
 //   check:    quorum | leader | node | service | dashboard | task | api | action | placement
@@ -57,6 +57,8 @@ enum class ExpectMode { kBecomes, kStays, kAvailableAtLeast };
 //   becomes:  the state is reached at some moment in [after, after + within]
 //   stays:    the state holds at every moment of [after, until]
 //   available_pct_at_least: a service is up for at least this share of [after, until]
+//   replicas_pct_at_least: at every moment of [after, until], at least this share of the
+//            service's replicas serve (one replica: it is up throughout)
 struct Expectation {
   std::string name;
   std::string check;

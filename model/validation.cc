@@ -98,7 +98,7 @@ std::string seed_note(const FaultOutcome& o) { return " (seed " + std::to_string
 // Did the plan fail the objective before the fault came (nothing the fault did)?
 bool broken_before_fault(const Objective& obj, const FaultOutcome& o) {
   if (obj.kind == Objective::Kind::kQuorumHeld) return !o.quorum_before;
-  return obj.kind == Objective::Kind::kMaxDowntime &&
+  return (obj.kind == Objective::Kind::kMaxDowntime || obj.kind == Objective::Kind::kMinReplicas) &&
          std::find(o.down_before.begin(), o.down_before.end(), obj.service) != o.down_before.end();
 }
 
@@ -113,6 +113,11 @@ std::string breach(const Objective& obj, const FaultOutcome& o) {
       const DurationMs down = it == o.downtime_ms.end() ? 0 : it->second;
       if (down <= obj.limit_ms) return "";
       return obj.service + " down for " + format_time(down) + seed_note(o);
+    }
+    case Objective::Kind::kMinReplicas: {
+      const auto it = o.lowest_replicas_pct.find(obj.service);
+      if (it == o.lowest_replicas_pct.end() || it->second + 1e-9 >= obj.min_replicas_pct) return "";
+      return obj.service + " down to " + o.lowest_replicas.at(obj.service) + " of its replicas" + seed_note(o);
     }
     case Objective::Kind::kRecoversWithin:
       if (!o.recovery_ms) return "not recovered by the end of the run" + seed_note(o);

@@ -40,6 +40,9 @@ struct FaultOutcome {
   bool quorum_lost = false;
   DurationMs quorum_lost_ms = 0;       // time without a quorum after the inject (worst seed)
   std::map<std::string, DurationMs> downtime_ms;  // services up before the fault: time down
+  // Per service: the lowest share of its replicas serving from the inject to the end ("1/3").
+  std::map<std::string, double> lowest_replicas_pct;
+  std::map<std::string, std::string> lowest_replicas;
   std::vector<std::string> down_before;  // services already down when the fault came
   std::optional<DurationMs> recovery_ms;  // from the undo until all is as before; none: never
   bool quorum_before = true;           // the plan had a quorum when the fault came

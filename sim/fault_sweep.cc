@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/replica_share.h"
 #include "sim/sim_cluster.h"
 
 namespace clawsim {
@@ -155,7 +156,7 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
   }
   SimCluster cluster(plan, seed);
   cluster.run_until(settings.fault_at_ms);
-  (void)cluster.take_changes();
+  Timeline history = cluster.take_changes();  // what each service's replicas were at the fault
   const Watch before = baseline(cluster, out);
   std::vector<std::vector<bool>> injected;  // per fault, per inject action
   TimeMs t = settings.fault_at_ms;
@@ -183,7 +184,15 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
   }
   const TimeMs end_ms = undo_ms + settings.horizon_ms;
   cluster.run_until(end_ms);
-  measure(cluster.take_changes(), before, undo_ms, end_ms, out);
+  const Timeline after = cluster.take_changes();
+  measure(after, before, undo_ms, end_ms, out);
+  history.insert(history.end(), after.begin(), after.end());
+  for (const auto& [service, up] : before.service_up) {
+    const ReplicaShare share = replica_share(history, service, settings.fault_at_ms, end_ms);
+    if (share.lowest_at_ms < 0) continue;
+    out.lowest_replicas_pct[service] = share.lowest_pct;
+    out.lowest_replicas[service] = share.lowest;
+  }
   return out;
 }
 

@@ -86,6 +86,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   service_order_ = dependency_order(services_).order;
   service_up_.assign(services_.size(), 0);
   service_reason_.assign(services_.size(), "");
+  service_replicas_.assign(services_.size(), "");
   service_removed_.assign(services_.size(), 0);
 
   // The cluster as installed: one dispatcher epoch, every agent registered and heartbeating,

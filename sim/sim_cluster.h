@@ -225,6 +225,7 @@ class SimCluster {
   std::vector<SimTask> tasks_;
   std::vector<char> service_up_;
   std::vector<std::string> service_reason_;  // the last recorded "up" / "down: why"
+  std::vector<std::string> service_replicas_;  // the last recorded "serving/desired"
   std::vector<int> service_order_;
   std::vector<char> service_removed_;  // `docker service rm`: kept for stable indices
 

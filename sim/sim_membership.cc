@@ -126,11 +126,13 @@ std::string SimCluster::create_service(ServiceSpec spec, int via) {
   service_removed_.push_back(0);
   service_up_.push_back(0);
   service_reason_.emplace_back();
+  service_replicas_.emplace_back();
   if (!recompute_service_order()) {
     services_.pop_back();
     service_removed_.pop_back();
     service_up_.pop_back();
     service_reason_.pop_back();
+    service_replicas_.pop_back();
     return "clawsim: service " + name + " would close a dependency cycle";
   }
   const ServiceSpec& created = services_.back();

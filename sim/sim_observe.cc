@@ -2,6 +2,8 @@
 // (computed from the dependency graph, never declared) and the ClusterState snapshot.
 #include "sim/sim_cluster.h"
 
+#include <algorithm>
+
 namespace clawsim {
 
 bool SimCluster::nfs_reachable_from(int node) const {
@@ -52,7 +54,7 @@ void SimCluster::recompute_availability() {
     if (service_removed(s)) continue;  // no longer reported up or down
     const ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
     std::string reason;
-    bool up = false;
+    int serving = 0;
     bool any_container = false;
     for (const SimTask& t : tasks_) {
       if (t.service != s || !t.container_running) continue;
@@ -61,10 +63,19 @@ void SimCluster::recompute_availability() {
       any_container = true;
       const std::string why = blocker(*this, spec, t.node, service_up_);
       if (why.empty()) {
-        up = true;
-        break;
+        ++serving;
+      } else if (reason.empty()) {
+        reason = why;
       }
-      if (reason.empty()) reason = why;
+    }
+    const bool up = serving > 0;
+    // A service of several replicas is up while one serves; how many do is its own record.
+    if (!spec.global && spec.replicas > 1) {
+      std::string replicas = std::to_string(std::min(serving, spec.replicas)) + "/" + std::to_string(spec.replicas);
+      if (replicas != service_replicas_[static_cast<std::size_t>(s)]) {
+        service_replicas_[static_cast<std::size_t>(s)] = replicas;
+        record("replicas", spec.name, std::move(replicas));
+      }
     }
     if (!any_container) {
       reason = "no running task";

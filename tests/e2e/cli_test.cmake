@@ -439,3 +439,13 @@ string(FIND "${piped}" "${esc}[" escape)
 if(NOT escape EQUAL -1)
   message(FATAL_ERROR "colour in piped output")
 endif()
+
+# Replicas: a service is up while one replica serves; the share that serves is its own measure,
+# an expectation (replicas_pct_at_least) and an objective.
+run_cli(1 out scenario ${SOURCE_DIR}/tests/e2e/replicas-cut.yaml --plan ${SOURCE_DIR}/tests/e2e/plans/replicas.yaml --seed 1)
+expect_in("${out}" "PASS  web is up throughout")
+expect_in("${out}" "FAIL  two thirds of web's replicas serve throughout\n        lowest 1/3 (33.3%) from 10.000s")
+expect_in("${out}" "replica_downtime_ms.web ")
+run_cli(1 out validate --plan ${SOURCE_DIR}/tests/e2e/plans/replicas.yaml)
+expect_in("${out}" "FAIL  all of web under any single fault")
+expect_in("${out}" "crash w1: web down to 2/3 of its replicas")

@@ -97,5 +97,23 @@ TEST(Observer, ChangesBetweenObservations) {
   EXPECT_TRUE(changes_between(&b, b, 6000).empty());
 }
 
+// A service of several replicas: how many serve is a change of its own, in the model's words.
+TEST(Observer, ReplicaCountsAsTheModelRecordsThem) {
+  ClusterState a;
+  a.services = {ServiceState{"web", true, "", {}, 3, 3}, ServiceState{"db", true, "", {}, 1, 1}};
+  const Timeline first = changes_between(nullptr, a, 0);
+  std::vector<std::string> counts;
+  for (const Change& c : first) {
+    if (c.kind == "replicas") counts.push_back(c.subject + " " + c.detail);
+  }
+  EXPECT_EQ(counts, std::vector<std::string>{"web 3/3"}) << "no count for a service of one replica";
+  ClusterState b = a;
+  b.services[0].serving = 1;
+  const Timeline next = changes_between(&a, b, 5000);
+  ASSERT_EQ(next.size(), 1U) << "still up: only the count changed";
+  EXPECT_EQ(next[0].kind, "replicas");
+  EXPECT_EQ(next[0].detail, "1/3");
+}
+
 }  // namespace
 }  // namespace clawsim
