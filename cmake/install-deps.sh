@@ -6,6 +6,7 @@ packages=(
   libboost-graph-dev libboost-program-options-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libssh2-1-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libcurl4-openssl-dev
+  help2man
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -5,8 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/cmake/install-deps.sh"
 # Tools the tests use as a person or a CI system would: a real browser for the HTML reports,
-# an XML parser for JUnit, systemd-analyze for the game-day units.
-test_tools=(chromium libxml2-utils systemd python3 python3-yaml python3-jsonschema)
+# an XML parser for JUnit, systemd-analyze for the game-day units, lintian and debootstrap for
+# the .deb and the fresh root it is installed into.
+test_tools=(chromium libxml2-utils systemd python3 python3-yaml python3-jsonschema lintian debootstrap)
 missing=()
 for p in "${test_tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,71 @@
+# bash completion for clawsim: commands, subcommands, each command's options, built-in scenario
+# and plan names, files where a file goes.
+_clawsim() {
+  local cur prev words cword
+  _init_completion || return
+  local commands="scenarios plan scenario validate check-change live schema report gameday"
+  if ((cword == 1)); then
+    COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+    return
+  fi
+  case $prev in
+    --plan | --inventory | --journal | --json | --sarif | --log-file | --html | --junit | --markdown)
+      _filedir
+      return
+      ;;
+    --report | --output)
+      _filedir -d
+      return
+      ;;
+    --seed | --runs | --depth | --seeds | --drill | --allow | --accept | --then-scenario)
+      return
+      ;;
+  esac
+  local command=${words[1]} sub=${words[2]:-}
+  local options
+  case $command in
+    scenarios) options="--inventory" ;;
+    scenario) options="--plan --seed --runs --json --verbose --quiet --report" ;;
+    validate) options="--plan --seed --json --verbose --quiet --depth --seeds --sarif --static-only --rules --report" ;;
+    check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
+    report) options="--html --junit --markdown" ;;
+    live)
+      if ((cword == 2)); then
+        COMPREPLY=($(compgen -W "status apply drill recover" -- "$cur"))
+        return
+      fi
+      case $sub in
+        status) options="--inventory --plan" ;;
+        apply) options="--inventory --plan --execute --accept --journal --log-file --verbose --quiet" ;;
+        drill) options="--inventory --plan --journal --allow --accept --json --dry-run --log-file --verbose --quiet --report" ;;
+        recover) options="--inventory --journal --log-file --verbose --quiet" ;;
+      esac
+      ;;
+    gameday)
+      if ((cword == 2)); then
+        COMPREPLY=($(compgen -W "run schedule history" -- "$cur"))
+        return
+      fi
+      case $sub in
+        run) options="--simulate --now --report --verbose --quiet" ;;
+        schedule) options="--output" ;;
+        history) options="--drill --json" ;;
+      esac
+      ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$options --help" -- "$cur"))
+    return
+  fi
+  case $command in
+    scenario)
+      COMPREPLY=($(compgen -W "$(clawsim scenarios 2>/dev/null | awk '{print $1}')" -- "$cur"))
+      _filedir yaml
+      ;;
+    plan) COMPREPLY=($(compgen -W "default corrected-firewall recommended before-ha" -- "$cur")) ;;
+    schema) COMPREPLY=($(compgen -W "plan scenario inventory gameday report change" -- "$cur")) ;;
+    live) [[ $sub == drill ]] && COMPREPLY=($(compgen -W "$(clawsim scenarios 2>/dev/null | awk '{print $1}')" -- "$cur")) && _filedir yaml ;;
+    *) _filedir ;;
+  esac
+} &&
+  complete -F _clawsim clawsim
