@@ -15,6 +15,7 @@
 
 #include "cli/cli_io.h"
 #include "cli/live_common.h"
+#include "cli/progress.h"
 #include "gameday/trend.h"
 #include "report/html.h"
 #include "report/junit.h"
@@ -291,7 +292,14 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   std::signal(SIGTERM, on_signal);
   LiveGuards guards{allowed(a, "quorum-loss"), scenario.duration_ms + 120'000, &g_stop};
   LiveDriver driver(cluster, plan, journal, guards, scenario.observe_interval_ms);
-  RunResult observed = run_scenario(scenario, driver, loaded.identity());
+  RunResult observed;
+  {
+    cli::Progress progress("s of the drill", static_cast<std::size_t>(scenario.duration_ms / 1000),
+                           a.log_level != AuditLevel::kQuiet);
+    driver.set_on_sample([&](TimeMs t) { progress.update(static_cast<std::size_t>(std::max<TimeMs>(t, 0) / 1000)); });
+    observed = run_scenario(scenario, driver, loaded.identity());
+    driver.set_on_sample(nullptr);
+  }
   observed.seed = 0;
   // 4. undo and verify
   std::vector<std::string> log;

@@ -17,6 +17,7 @@
 #include "cli/live_commands.h"
 #include "live/live_driver.h"
 #include "cli/plan_commands.h"
+#include "cli/progress.h"
 #include "model/plan_yaml.h"
 #include "model/report.h"
 #include "model/runner.h"
@@ -202,8 +203,12 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     return exit_code(r.outcome());
   }
   std::vector<RunResult> results;
-  for (int i = 0; i < runs; ++i) {
-    results.push_back(run_once(scenario, plan, seed + static_cast<std::uint64_t>(i)));
+  {
+    cli::Progress progress("runs", static_cast<std::size_t>(runs), vm.count("quiet") == 0);
+    for (int i = 0; i < runs; ++i) {
+      results.push_back(run_once(scenario, plan, seed + static_cast<std::uint64_t>(i)));
+      progress.update(results.size());
+    }
   }
   std::cout << "scenario " << scenario.name << ", seeds " << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1)
             << "\n" << distributions_text(results);
@@ -247,6 +252,7 @@ PlanArgs plan_args(const po::variables_map& vm) {
   a.static_only = vm.count("static-only") > 0;
   a.list_rules = vm.count("rules") > 0;
   a.verbose = vm.count("verbose") > 0;
+  a.quiet = vm.count("quiet") > 0;
   return a;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cli/cli_io.h"
+#include "cli/progress.h"
 #include "model/change.h"
 #include "model/digest.h"
 #include "model/lint.h"
@@ -223,7 +224,13 @@ int cmd_validate(const PlanArgs& a) {
   report.findings = lint_plan(plan);
   if (!a.static_only) {
     report.swept = true;
-    report.sweep = sweep_faults(loaded.plan, sweep_settings(a, plan));
+    SweepSettings settings = sweep_settings(a, plan);
+    std::optional<cli::Progress> shown;
+    settings.on_run = [&](std::size_t done, std::size_t total) {
+      if (!shown) shown.emplace("fault runs", total, !a.quiet);
+      shown->update(done);
+    };
+    report.sweep = sweep_faults(loaded.plan, settings);
     report.objectives = judge_objectives(plan, report.sweep);
   }
   if (!a.json.empty()) cli::write_output(a.json, cli::json_text(validation_json(report)));

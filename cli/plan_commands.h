@@ -20,6 +20,7 @@ struct PlanArgs {
   bool static_only = false;
   bool list_rules = false;
   bool verbose = false;
+  bool quiet = false;  // no progress display
 };
 
 int cmd_validate(const PlanArgs& args);

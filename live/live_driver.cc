@@ -164,6 +164,7 @@ void LiveDriver::sample() {
   last_ = std::move(s);
   have_last_ = true;
   check_guards();
+  if (on_sample_) on_sample_(last_.t_ms);
 }
 
 // As in the model: a service is down while what it needs is (the swarm's API, the docker

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ class LiveDriver final : public ClusterDriver {
   // per command ("on boston: COMMAND; undo: ..."), or why it cannot be done. References such as
   // @leader are resolved against the latest observation.
   std::vector<std::string> dry_run(const Action& action) const;
+
+  // Called after each observation with the drill's time: for a progress display.
+  void set_on_sample(std::function<void(TimeMs now_ms)> on_sample) { on_sample_ = std::move(on_sample); }
 
   bool aborted() const { return !abort_reason_.empty(); }
   // The longest time between two observations: the resolution of every measured duration.
@@ -96,6 +100,7 @@ class LiveDriver final : public ClusterDriver {
   int next_id_ = 1;
   std::vector<JournalEntry> outstanding_;  // planned undos not yet run or resolved
   std::vector<int> stopped_;               // nodes whose daemon the drill stopped
+  std::function<void(TimeMs)> on_sample_;
 };
 
 // Runs the journal's outstanding undos (for `clawsim live recover`).

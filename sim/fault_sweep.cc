@@ -216,11 +216,14 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
       }
     }
   }
+  const std::size_t total = sets.size() * settings.seeds.size();
+  std::size_t done = 0;
   for (const std::vector<const Fault*>& set : sets) {
     std::vector<FaultOutcome> runs;
     std::size_t worst = 0;
     for (std::size_t s = 0; s < settings.seeds.size(); ++s) {
       runs.push_back(run_faults(plan, set, settings.seeds[s], settings));
+      if (settings.on_run) settings.on_run(++done, total);
       if (worse(runs.back(), runs[worst])) worst = s;
     }
     result.outcomes.push_back(runs[worst]);  // one seed's numbers, reproducible with it

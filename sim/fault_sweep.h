@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct SweepSettings {
   DurationMs hold_ms = 120'000;        // faults are undone this long after the first: long
                                        // enough for a failover to show (a Down leader takes ~45 s)
   DurationMs horizon_ms = 180'000;     // then the run goes on this long
+  // Called after each run (fault set and seed) with how many are done of how many: for a
+  // progress display. Optional; the sweep does no I/O itself.
+  std::function<void(std::size_t done, std::size_t total)> on_run;
 };
 
 SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSettings& settings);
