@@ -6,10 +6,12 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -117,6 +119,15 @@ std::string CommandResult::describe() const {
 }
 
 std::unique_ptr<SshSession> SshSession::connect(const SshTarget& target, std::string& error) {
+  // As OpenSSH: a private key that others can read is not used (before anything is dialled).
+  struct stat key_file {};
+  if (::stat(target.key_path.c_str(), &key_file) == 0 && (key_file.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(key_file.st_mode & 07777));
+    error = target.name + ": refusing to use the private key " + target.key_path + ": others can read it (mode " +
+            mode + "); chmod 600 " + target.key_path + ", as OpenSSH requires";
+    return nullptr;
+  }
   init_libssh2_once();
   std::unique_ptr<SshSession> s(new SshSession());
   s->target_ = target;
