@@ -182,7 +182,8 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     std::cerr << "seed " << seed << " (drawn; pass --seed " << seed << " to repeat this run)\n";
   }
   const int runs = vm["runs"].as<int>();
-  if (runs < 1) throw UsageError{"--runs must be at least 1"};
+  constexpr int kMaxRuns = 1'000'000;  // about ten minutes of a two-minute scenario
+  if (runs < 1 || runs > kMaxRuns) throw UsageError{"--runs must be from 1 to " + std::to_string(kMaxRuns)};
   if (runs == 1) {
     const RunResult r = run_once(scenario, plan, seed);
     if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(report_json(r)));

@@ -3,6 +3,7 @@
 // firewall and CapRover's captain. Pure data plus lookups; parsing lives in plan_yaml.cc.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -138,6 +139,10 @@ struct Objective {
   std::vector<std::string> except;  // node names
   int line = 0;
 };
+
+// The most nodes a plan may have. The simulator's Raft vote sets are 64-bit masks and its
+// messages name members in a byte: sim/raft_member.h asserts that this fits both.
+inline constexpr std::size_t kMaxNodes = 64;
 
 struct Plan {
   std::string name = "plan";

@@ -9,7 +9,6 @@ namespace clawsim {
 
 namespace {
 
-constexpr int kMaxNodes = 64;  // Raft voter sets are 64-bit masks in the simulator
 
 Role parse_role(const Field& f) {
   const std::string v = f.as_string();

@@ -10,9 +10,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/plan.h"
 #include "sim/rng.h"
 
 namespace clawsim {
+
+// Every node of a plan may be a member: one bit of a vote mask each, named in a byte.
+static_assert(kMaxNodes <= 8 * sizeof(std::uint64_t), "a plan's nodes must fit the vote masks");
+static_assert(kMaxNodes <= 256, "a plan's nodes must fit RaftMsg's from and to");
 
 enum class RaftRole : std::uint8_t { kFollower, kCandidate, kLeader };
 const char* to_string(RaftRole role);

@@ -5,6 +5,8 @@
 
 #include <bit>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 
 #include "model/quorum.h"
 #include "model/service_graph.h"
@@ -156,8 +158,17 @@ bool SimCluster::raft_running(int node) const {
 }
 
 void SimCluster::run_until(TimeMs t_ms) {
+  // Time must move: events that keep scheduling each other at one instant are a livelock in
+  // the model, reported as such rather than spun on for ever.
+  constexpr std::uint64_t kMaxEventsAtOneInstant = 1'000'000;
+  std::uint64_t at_this_instant = 0;
   while (!queue_.empty() && queue_.top().t_ms <= t_ms) {
     const Event e = queue_.pop();
+    at_this_instant = e.t_ms == now_ms_ ? at_this_instant + 1 : 0;
+    if (at_this_instant > kMaxEventsAtOneInstant) {
+      throw std::logic_error("the simulation does not advance: over " + std::to_string(kMaxEventsAtOneInstant) +
+                             " events at " + std::to_string(now_ms_) + " ms (seed " + std::to_string(seed_) + ")");
+    }
     now_ms_ = e.t_ms;
     dispatch(e);
     after_event();

@@ -458,3 +458,7 @@ expect_in("${out}" "replica_downtime_ms.web ")
 run_cli(1 out validate --plan ${SOURCE_DIR}/tests/e2e/plans/replicas.yaml)
 expect_in("${out}" "FAIL  all of web under any single fault")
 expect_in("${out}" "crash w1: web down to 2/3 of its replicas")
+
+# Limits: --runs is bounded, with the bound in the message.
+run_cli(2 out scenario leader-crash --seed 1 --runs 1000001)
+expect_in("${out}" "--runs must be from 1 to 1000000")
