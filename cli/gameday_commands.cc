@@ -312,7 +312,7 @@ int cmd_gameday(const GameDayArgs& a) {
                    (regressed ? " (regressions: see the trend)" : "");
     const WebhookResult sent = post_webhook(day.webhook, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     report["notification"] = {{"delivered", sent.delivered}, {"attempts", sent.attempts}, {"error", sent.error}};
-    std::cout << (sent.delivered ? "notified " + day.webhook + "\n"
+    std::cout << (sent.delivered ? "notified " + webhook_shown(day.webhook) + "\n"
                                  : "WARNING: the notification failed after " + std::to_string(sent.attempts) +
                                        " attempt(s): " + sent.error + "\n");
   }

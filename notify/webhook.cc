@@ -60,4 +60,14 @@ WebhookResult post_webhook(const std::string& url, const std::string& json_body,
   return result;
 }
 
+std::string webhook_shown(const std::string& url) {
+  const auto scheme = url.find("://");
+  const std::size_t host = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto end = url.find_first_of("/?#", host);
+  std::string authority = url.substr(host, end == std::string::npos ? std::string::npos : end - host);
+  const auto at = authority.rfind('@');  // user:password@host
+  if (at != std::string::npos) authority = authority.substr(at + 1);
+  return url.substr(0, host) + authority + (end == std::string::npos ? "" : "/...");
+}
+
 }  // namespace clawsim

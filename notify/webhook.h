@@ -28,4 +28,8 @@ struct WebhookResult {
 WebhookResult post_webhook(const std::string& url, const std::string& json_body,
                            const WebhookSettings& settings = {});
 
+// The webhook as it may be shown: its scheme and host, never its path or query, which hold
+// the secret of an incoming webhook ("https://chat.example/hooks/abc" -> "https://chat.example/...").
+std::string webhook_shown(const std::string& url);
+
 }  // namespace clawsim

@@ -119,5 +119,12 @@ TEST(Webhook, NobodyListeningFailsAfterBoundedAttempts) {
   EXPECT_FALSE(r.error.empty());
 }
 
+// An incoming webhook's path is its secret: what clawsim prints keeps only scheme and host.
+TEST(Webhook, ShownWithoutItsSecret) {
+  EXPECT_EQ(webhook_shown("https://chat.example/hooks/T000/B000/XXXX"), "https://chat.example/...");
+  EXPECT_EQ(webhook_shown("http://user:pw@127.0.0.1:18089/hook?token=abc"), "http://127.0.0.1:18089/...");
+  EXPECT_EQ(webhook_shown("https://chat.example"), "https://chat.example");
+}
+
 }  // namespace
 }  // namespace clawsim
