@@ -1,5 +1,7 @@
 #include "model/plan_yaml.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "model/service_graph.h"
@@ -310,12 +312,44 @@ Objective parse_objective(const Field& f, const Plan& plan) {
   return o;
 }
 
+// Docker's rule for a service name, as the swarm answers it: letters and digits, with - or _
+// between them, at most 63 ("name must be valid as a DNS name component": a dot is refused,
+// an underscore is not).
+bool docker_service_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (!alnum(name.front()) || !alnum(name.back())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-' || c == '_'; });
+}
+
+// A node's name is its hostname (RFC 1123): dot-separated labels of letters, digits and inner
+// hyphens, each at most 63, all at most 253.
+bool is_hostname(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('.', start), name.size());
+    const std::string label = name.substr(start, end - start);
+    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    if (label.empty() || label.size() > 63 || !alnum(label.front()) || !alnum(label.back()) ||
+        !std::all_of(label.begin(), label.end(), [&](char c) { return alnum(c) || c == '-'; })) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 void check_nodes(const Field& nodes, const Plan& plan) {
   std::set<std::string> names, ids, addresses;
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     const NodeSpec& n = plan.nodes[i];
     const Field f = nodes.item(i);
     if (!names.insert(n.name).second) f.child("name").fail("duplicate node name '" + n.name + "'");
+    if (!is_hostname(n.name)) {
+      f.child("name").fail("'" + n.name + "' is not a hostname (a node's name in Docker): letters, digits and "
+                           "inner hyphens, in labels separated by dots");
+    }
     if (!ids.insert(n.id).second) f.child("id").fail("duplicate node id '" + n.id + "'");
     if (!addresses.insert(n.address).second) {
       f.child("address").fail("duplicate address '" + n.address + "'");
@@ -334,6 +368,10 @@ void check_services(const Field& services, const Plan& plan) {
     const ServiceSpec& s = plan.services[i];
     const Field f = services.item(i);
     if (!names.insert(s.name).second) f.child("name").fail("duplicate service '" + s.name + "'");
+    if (!docker_service_name(s.name)) {
+      f.child("name").fail("'" + s.name + "' is not a name Docker accepts for a service: letters and digits, "
+                           "with - or _ between them, at most 63");
+    }
     const Field deps = f.child("depends_on");
     for (std::size_t d = 0; d < s.depends_on.size(); ++d) {
       if (plan.service_index(s.depends_on[d]) < 0) {

@@ -219,3 +219,29 @@ TEST(PlanYamlHostile, ErrorsAreOneLineOfValidText) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+namespace {
+
+// Names reach docker commands: a plan holds only names Docker accepts (as the testbed's swarm
+// answered: a dot or a leading hyphen in a service name is refused, an underscore is not).
+TEST(PlanYaml, NamesDockerAccepts) {
+  const auto plan = [](const std::string& node, const std::string& service) {
+    return "nodes: [{name: '" + node + "', address: 10.0.0.1, role: manager}]\nservices: [{name: '" + service +
+           "', image: 'nginx:1.27'}]\n";
+  };
+  EXPECT_TRUE(parse_plan(plan("node-1.example.com", "web_app-2"), "p.yaml").ok());
+  const InputError dot = error_of(plan("a", "web.app"));
+  EXPECT_EQ(dot.field, "services[0].name");
+  EXPECT_NE(dot.message.find("not a name Docker accepts for a service"), std::string::npos) << dot.message;
+  EXPECT_EQ(error_of(plan("a", "-web")).field, "services[0].name");
+  EXPECT_EQ(error_of(plan("a", std::string(64, 'w'))).field, "services[0].name");
+  EXPECT_TRUE(parse_plan(plan("a", std::string(63, 'w')), "p.yaml").ok());
+  const InputError node = error_of(plan("a_b", "web"));
+  EXPECT_EQ(node.field, "nodes[0].name");
+  EXPECT_NE(node.message.find("is not a hostname"), std::string::npos) << node.message;
+  EXPECT_EQ(error_of(plan("a;rm -rf /", "web")).field, "nodes[0].name");
+}
+
+}  // namespace
+}  // namespace clawsim
