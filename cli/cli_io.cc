@@ -18,10 +18,11 @@
 
 namespace clawsim::cli {
 
-class VerdictLinesOnly::Filter final : public std::streambuf {
+class StdoutLines::Filter final : public std::streambuf {
  public:
-  explicit Filter(std::streambuf* out) : out_(out) {}
-  ~Filter() override { flush_line(); }
+  Filter(std::streambuf* out, std::function<std::string(const std::string&)> transform)
+      : out_(out), transform_(std::move(transform)) {}
+  ~Filter() override { flush_line(); }  // the last line, if it had no newline
 
  protected:
   int overflow(int c) override {
@@ -33,19 +34,33 @@ class VerdictLinesOnly::Filter final : public std::streambuf {
   int sync() override { return out_->pubsync(); }
 
  private:
-  static bool is_verdict(const std::string& line) {
-    if (line.rfind("verdict", 0) == 0 || line.rfind("game day ", 0) == 0) return true;
-    std::size_t digits = 0;
-    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
-    return digits > 0 && line.compare(digits, 7, " runs: ") == 0;
-  }
   void flush_line() {
-    if (is_verdict(line_)) out_->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
+    if (line_.empty()) return;
+    const std::string text = transform_(line_);
+    out_->sputn(text.data(), static_cast<std::streamsize>(text.size()));
     line_.clear();
   }
   std::streambuf* out_;
+  std::function<std::string(const std::string&)> transform_;
   std::string line_;
 };
+
+StdoutLines::StdoutLines(std::function<std::string(const std::string& line)> transform)
+    : filter_(std::make_unique<Filter>(std::cout.rdbuf(), std::move(transform))),
+      saved_(std::cout.rdbuf(filter_.get())) {}
+
+StdoutLines::~StdoutLines() {
+  std::cout.rdbuf(saved_);
+  filter_.reset();
+  std::cout.flush();
+}
+
+bool is_verdict_line(const std::string& line) {
+  if (line.rfind("verdict", 0) == 0 || line.rfind("game day ", 0) == 0) return true;
+  std::size_t digits = 0;
+  while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+  return digits > 0 && line.compare(digits, 7, " runs: ") == 0;
+}
 
 std::string coloured(const std::string& line) {
   static const std::pair<std::string_view, std::string_view> kWords[] = {
@@ -71,56 +86,10 @@ std::string coloured(const std::string& line) {
   return out;
 }
 
-class ColourOnTerminal::Filter final : public std::streambuf {
- public:
-  explicit Filter(std::streambuf* out) : out_(out) {}
-  ~Filter() override { flush_line(); }
-
- protected:
-  int overflow(int c) override {
-    if (c == traits_type::eof()) return traits_type::not_eof(c);
-    line_ += static_cast<char>(c);
-    if (c == '\n') flush_line();
-    return c;
-  }
-  int sync() override {
-    flush_line();  // a prompt or progress without its newline yet
-    return out_->pubsync();
-  }
-
- private:
-  void flush_line() {
-    const std::string text = coloured(line_);
-    out_->sputn(text.data(), static_cast<std::streamsize>(text.size()));
-    line_.clear();
-  }
-  std::streambuf* out_;
-  std::string line_;
-};
-
-ColourOnTerminal::ColourOnTerminal() {
+bool colour_wanted() {
   const char* no_colour = std::getenv("NO_COLOR");
-  if (!::isatty(STDOUT_FILENO) || (no_colour && *no_colour)) return;
-  filter_ = std::make_unique<Filter>(std::cout.rdbuf());
-  saved_ = std::cout.rdbuf(filter_.get());
+  return ::isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
 }
-
-ColourOnTerminal::~ColourOnTerminal() {
-  if (!filter_) return;
-  std::cout.rdbuf(saved_);
-  filter_.reset();
-  std::cout.flush();
-}
-
-VerdictLinesOnly::VerdictLinesOnly()
-    : filter_(std::make_unique<Filter>(std::cout.rdbuf())), saved_(std::cout.rdbuf(filter_.get())) {}
-
-VerdictLinesOnly::~VerdictLinesOnly() {
-  std::cout.rdbuf(saved_);
-  filter_.reset();  // the last line, if it had no newline
-  std::cout.flush();
-}
-
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

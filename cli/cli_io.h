@@ -2,6 +2,7 @@
 // usage error that ends a command with exit code 2.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <streambuf>
 #include <nlohmann/json.hpp>
@@ -24,15 +25,15 @@ inline constexpr int kExitKnownFailure = 3;
 // A bug in clawsim (an exception nobody expected): sysexits' EX_SOFTWARE.
 inline constexpr int kExitInternal = 70;
 
-// --quiet: while it lives, standard output keeps only the verdict lines ("verdict ...",
-// "N runs: ...", "game day NAME: ..."), line by line as they come; the rest is dropped. Errors
-// go to standard error as always.
-class VerdictLinesOnly {
+// While it lives, each line written to standard output goes through `transform` as its newline
+// comes (a last line without one, at the end); what `transform` returns is written instead, ""
+// drops the line. For --quiet and for colour.
+class StdoutLines {
  public:
-  VerdictLinesOnly();
-  ~VerdictLinesOnly();
-  VerdictLinesOnly(const VerdictLinesOnly&) = delete;
-  VerdictLinesOnly& operator=(const VerdictLinesOnly&) = delete;
+  explicit StdoutLines(std::function<std::string(const std::string& line)> transform);
+  ~StdoutLines();
+  StdoutLines(const StdoutLines&) = delete;
+  StdoutLines& operator=(const StdoutLines&) = delete;
 
  private:
   class Filter;
@@ -40,24 +41,14 @@ class VerdictLinesOnly {
   std::streambuf* saved_;
 };
 
+// What --quiet keeps: "verdict ...", "N runs: ...", "game day NAME: ...".
+bool is_verdict_line(const std::string& line);
+
 // The verdict words of a line in colour (ANSI): PASS and XPASS green, FAIL, OUTSIDE and
 // REFUSED red, XFAIL and KNOWN FAILURE yellow; whole words only.
 std::string coloured(const std::string& line);
-
-// Colour on standard output while it lives, when standard output is a terminal and NO_COLOR is
-// unset or empty (https://no-color.org); otherwise it changes nothing.
-class ColourOnTerminal {
- public:
-  ColourOnTerminal();
-  ~ColourOnTerminal();
-  ColourOnTerminal(const ColourOnTerminal&) = delete;
-  ColourOnTerminal& operator=(const ColourOnTerminal&) = delete;
-
- private:
-  class Filter;
-  std::unique_ptr<Filter> filter_;
-  std::streambuf* saved_ = nullptr;
-};
+// Standard output is a terminal and NO_COLOR is unset or empty (https://no-color.org).
+bool colour_wanted();
 
 // Bad input or usage: printed as "clawsim: MESSAGE", exit code 2.
 struct UsageError {

@@ -463,9 +463,9 @@ int run(int argc, char** argv) {
   }
   const bool has_sub = (command == "live" || command == "gameday") && args.size() > 1;
   check_options(vm, has_sub ? command + " " + args[1] : command);
-  std::optional<cli::VerdictLinesOnly> quiet;
-  if (vm.count("quiet")) quiet.emplace();
-  const cli::ColourOnTerminal colour;  // after the quiet filter: it colours what that keeps
+  std::optional<cli::StdoutLines> quiet, colour;  // colour after quiet: it colours what quiet keeps
+  if (vm.count("quiet")) quiet.emplace([](const std::string& line) { return cli::is_verdict_line(line) ? line : ""; });
+  if (cli::colour_wanted()) colour.emplace(cli::coloured);
   if (command == "scenarios" && args.size() == 1) return cmd_scenarios(vm);
   if (command == "plan" && args.size() == 2) {
     const std::string_view text = builtin_plan(args[1]);

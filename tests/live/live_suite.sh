@@ -190,34 +190,32 @@ check "quorum-loss drill with --allow" 0 "$clawsim" live drill "$drills/quorum-l
   --plan "$plan" --allow quorum-loss --journal "$work/q2.journal"
 expect_output "quorum-loss: restored" "cluster restored to its pre-drill state"
 
-# clawsim killed mid-drill, then recover
-wait_ready || true
-"$clawsim" live drill "$drills/worker-daemon-kill.yaml" --inventory "$inv" --plan "$plan" \
-  --journal "$work/killed.journal" >"$work/killed.out" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do grep -q '"status":"done","action":"stop-daemon' "$work/killed.journal" 2>/dev/null && break; sleep 1; done
-kill -9 "$pid"
-wait "$pid" 2>/dev/null
+# clawsim SIGKILLed mid-drill once ACTION is done; then `live recover` reads the journal
+kill_mid_drill() {  # kill_mid_drill DRILL JOURNAL ACTION
+  wait_ready || true
+  "$clawsim" live drill "$drills/$1.yaml" --inventory "$inv" --plan "$plan" --journal "$2" \
+    >"$work/$1.killed.out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 60); do grep -q "\"status\":\"done\",\"action\":\"$3" "$2" 2>/dev/null && break; sleep 1; done
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null
+}
+
+kill_mid_drill worker-daemon-kill "$work/killed.journal" stop-daemon
 check "recover after SIGKILL" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
 expect_output "recover restarts the daemon" "undo stop-daemon denver"
 wait_ready && { echo "ok   the cluster is back after recover"; passed=$((passed + 1)); } || failed=$((failed + 1))
 check "recover twice is a no-op" 0 "$clawsim" live recover --journal "$work/killed.journal" --inventory "$inv"
 expect_output "nothing left" "nothing to undo"
 
-# clawsim killed while a node it powered off is down: recover powers it on, from this machine
-wait_ready || true
-"$clawsim" live drill "$drills/leader-crash.yaml" --inventory "$inv" --plan "$plan" \
-  --journal "$work/crashed.journal" >"$work/crashed.out" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do grep -q '"status":"done","action":"crash-node' "$work/crashed.journal" 2>/dev/null && break; sleep 1; done
-kill -9 "$pid"
-wait "$pid" 2>/dev/null
+# killed while a node it powered off is down: recover powers it on, from this machine
+kill_mid_drill leader-crash "$work/crashed.journal" crash-node
 check "recover after SIGKILL mid-crash" 0 "$clawsim" live recover --journal "$work/crashed.journal" --inventory "$inv"
 expect_output "recover powers the node on" "undo crash-node @leader: $state/bin/power-on"
 wait_ready && { echo "ok   the cluster is back after the power-on"; passed=$((passed + 1)); } || failed=$((failed + 1))
 
-# a game day of three drills (the last a leader crash through power_off), run twice live: the history keeps both, the trend compares them,
-# and a local webhook receiver gets each day's summary
+# a game day of three drills (the last a leader crash through power_off), run twice live: the
+# history keeps both, the trend compares them, and a local webhook receiver gets each summary
 wait_ready || true
 sed -e "s#@PLAN@#$plan#g" -e "s#@INVENTORY@#$inv#g" -e "s#@DRILLS@#$drills#g" -e "s#@WORK@#$work#g" \
   "$root/tests/live/gameday.yaml.in" >"$work/gameday.yaml"
