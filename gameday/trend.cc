@@ -28,6 +28,17 @@ std::vector<MeasureRecord> compare_with_prediction(const RunResult& observed,
   return out;
 }
 
+namespace {
+
+// Did the model expect the same of both runs: do their predicted windows overlap? A measure
+// without a prediction is comparable with any.
+bool predicted_alike(const MeasureRecord& a, const MeasureRecord& b) {
+  if (!a.predicted_min_ms || !a.predicted_max_ms || !b.predicted_min_ms || !b.predicted_max_ms) return true;
+  return *a.predicted_min_ms <= *b.predicted_max_ms && *b.predicted_min_ms <= *a.predicted_max_ms;
+}
+
+}  // namespace
+
 std::vector<Trend> trends(const std::vector<RunRecord>& runs, const std::string& only_drill) {
   std::vector<Trend> out;
   if (runs.empty()) return out;
@@ -46,7 +57,7 @@ std::vector<Trend> trends(const std::vector<RunRecord>& runs, const std::string&
         for (const DrillRecord& d : runs[i].drills) {
           if (d.drill != drill.drill) continue;
           for (const MeasureRecord& p : d.measures) {
-            if (p.metric == m.metric) t.previous_ms.insert(t.previous_ms.begin(), p.observed_ms);
+            if (p.metric == m.metric && predicted_alike(p, m)) t.previous_ms.insert(t.previous_ms.begin(), p.observed_ms);
           }
         }
       }

@@ -3,7 +3,10 @@
 //
 // A measure regresses when it lies outside the model's predicted window, or when it is worse
 // (longer: every measure is a duration) than the median of the same drill's previous runs (up to
-// kTrendRuns) by more than kRegressionMargin and by at least kRegressionFloorMs.
+// kTrendRuns) by more than kRegressionMargin and by at least kRegressionFloorMs. Only runs the
+// model predicted alike count as "before": a run whose window does not overlap this one's met
+// another cluster (a drill on "@leader" that crashed another node, say), and comparing with it
+// would call the model's own prediction a regression.
 #pragma once
 
 #include <string>

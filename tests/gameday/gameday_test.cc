@@ -110,8 +110,9 @@ TEST(GameDay, SystemdUnits) {
             std::string::npos);
 }
 
-RunRecord run_with(DurationMs leader_ms, bool inside = true) {
-  MeasureRecord m{"leader_elected_ms", leader_ms, 8'000, 12'000, 27'000, inside};
+RunRecord run_with(DurationMs leader_ms, bool inside = true, DurationMs predicted_min = 8'000,
+                   DurationMs predicted_max = 27'000) {
+  MeasureRecord m{"leader_elected_ms", leader_ms, predicted_min, 12'000, predicted_max, inside};
   return RunRecord{0, "g", "", "", "live", "", "", "", "pass", {DrillRecord{"leader-crash", "pass", "", {m}}}};
 }
 
@@ -130,6 +131,19 @@ TEST(Trend, ARegressionIsOutsideTheModelOrWorseThanTheMedianByAMargin) {
   runs.back() = run_with(30'000, false);
   EXPECT_EQ(trends(runs)[0].regression, "outside the model's window 8.000s..27.000s");
   EXPECT_TRUE(trends(runs, "other-drill").empty());
+}
+
+// A drill on @leader crashed a node that ran nothing last time and the trusted node this time:
+// the model predicted 0 then, 62 s now. Within its window, that is no regression.
+TEST(Trend, OnlyRunsTheModelPredictedAlikeAreBefore) {
+  std::vector<RunRecord> runs = {run_with(0, true, 0, 0), run_with(59'673, true, 62'000, 63'669)};
+  std::vector<Trend> t = trends(runs);
+  EXPECT_TRUE(t[0].previous_ms.empty()) << "the run before met another cluster";
+  EXPECT_EQ(t[0].regression, "");
+  runs.push_back(run_with(90'000, true, 60'000, 100'000));
+  t = trends(runs);
+  EXPECT_EQ(t[0].previous_ms, (std::vector<DurationMs>{59'673})) << "overlapping windows compare";
+  EXPECT_EQ(t[0].regression, "worse than the median of the last 1 runs (59.673s) by 30.327s");
 }
 
 }  // namespace
