@@ -130,7 +130,7 @@ bool undo_steps(LiveCluster& cluster, Journal& journal, std::vector<JournalEntry
     }
     std::cout << "undo " << it->action << ": docker " << it->undo << ": " << (r.ok() ? "ok" : r.describe()) << "\n";
     if (r.ok()) {
-      it->status = "undone";
+      it->status = JournalStatus::kUndone;
       (void)journal.append(*it, error);
     } else {
       all = false;
@@ -260,7 +260,7 @@ int cmd_apply(const LiveArgs& a) {
   ClusterState before = s;
   for (std::size_t i = 0; i < p.todo.steps.size(); ++i) {
     const ConvergeStep& step = p.todo.steps[i];
-    JournalEntry entry{static_cast<int>(i + 1), "planned", "apply step " + std::to_string(i + 1) + ": " + step.why,
+    JournalEntry entry{static_cast<int>(i + 1), JournalStatus::kPlanned, "apply step " + std::to_string(i + 1) + ": " + step.why,
                        -1, step.docker_args, -1, step.undo_args};
     if (!journal.append(entry, error)) throw Failure{2, error};
     cluster.note(entry.action + ": docker " + step.docker_args + " (undo journaled: docker " + step.undo_args + ")");
@@ -268,7 +268,7 @@ int cmd_apply(const LiveArgs& a) {
     const CommandResult r = via < 0 ? CommandResult{} : cluster.docker(via, step.docker_args);
     std::cout << "step " << i + 1 << "  docker " << step.docker_args << "\n";
     if (!r.ok()) {
-      entry.status = "failed";
+      entry.status = JournalStatus::kFailed;
       (void)journal.append(entry, error);
       std::cout << "        Docker: " << (via < 0 ? "no leader to send it to" : r.describe())
                 << "\n        the model predicted: " << p.replay.steps[i].answer << "\nstopping; undoing what was done\n";
@@ -276,7 +276,7 @@ int cmd_apply(const LiveArgs& a) {
       wait_restored(cluster, s);
       return 1;
     }
-    entry.status = "done";
+    entry.status = JournalStatus::kDone;
     done.push_back(entry);
     if (!journal.append(entry, error)) {
       std::cout << "        the journal cannot record this step (" << error << "); stopping; undoing what was done\n";
@@ -303,7 +303,7 @@ int cmd_apply(const LiveArgs& a) {
     before = now;
   }
   for (JournalEntry& e : done) {
-    e.status = "resolved";  // applied for good: nothing left to undo
+    e.status = JournalStatus::kResolved;  // applied for good: nothing left to undo
     (void)journal.append(e, error);
   }
   std::cout << "applied: the cluster matches plan " << plan.name << "\n";

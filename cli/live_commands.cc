@@ -264,7 +264,8 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
               << "\n\nthe model's prediction over " << predicted.size() << " runs\n"
               << distributions_text(predicted) << "\nwhat would run (references resolved now), each undo journaled first\n";
     Journal unused;
-    LiveDriver driver(cluster, plan, unused, LiveGuards{}, scenario.observe_interval_ms);
+    SteadyClock clock;
+    LiveDriver driver(cluster, plan, unused, LiveGuards{}, scenario.observe_interval_ms, clock);
     for (const Action& act : scenario.timeline) {
       std::cout << "  at " << format_time(act.at_ms) << "  " << act.describe() << "\n";
       for (const std::string& line : driver.dry_run(act)) std::cout << "        " << line << "\n";
@@ -279,11 +280,11 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   std::cout << "journal " << journal_path << " (clawsim live recover --journal " << journal_path << ")\n";
   if (audit) std::cout << "audit log " << audit->path() << "\n";
   const std::string lock = "mkdir /tmp/clawsim-drill.lock";
-  JournalEntry lock_entry{0, "planned", "drill lock", 0, lock, 0, "rmdir /tmp/clawsim-drill.lock"};
+  JournalEntry lock_entry{0, JournalStatus::kPlanned, "drill lock", 0, lock, 0, "rmdir /tmp/clawsim-drill.lock"};
   if (!journal.append(lock_entry, error)) throw Failure{2, error};
   const CommandResult locked = cluster.run(0, lock);
   if (!locked.ok()) {
-    lock_entry.status = "resolved";  // we do not hold it: nothing to undo
+    lock_entry.status = JournalStatus::kResolved;  // we do not hold it: nothing to undo
     (void)journal.append(lock_entry, error);
     throw Failure{1, "another drill holds the lock on " + cluster.inventory().nodes[0].name + " (" + locked.describe() + ")"};
   }
@@ -291,7 +292,8 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   LiveGuards guards{allowed(a, "quorum-loss"), scenario.duration_ms + 120'000, &g_stop};
-  LiveDriver driver(cluster, plan, journal, guards, scenario.observe_interval_ms);
+  SteadyClock clock;
+  LiveDriver driver(cluster, plan, journal, guards, scenario.observe_interval_ms, clock);
   RunResult observed;
   {
     cli::Progress progress("s of the drill", static_cast<std::size_t>(scenario.duration_ms / 1000),
@@ -312,7 +314,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     if (!restored) sleep(2);
   }
   (void)cluster.run(0, "rmdir /tmp/clawsim-drill.lock");
-  lock_entry.status = "undone";
+  lock_entry.status = JournalStatus::kUndone;
   (void)journal.append(lock_entry, error);
   // 5. report
   std::cout << report_text(observed, scenario, false);

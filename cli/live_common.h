@@ -9,6 +9,7 @@
 #include "cli/cli_io.h"
 #include "cli/live_commands.h"
 #include "live/inventory.h"
+#include "live/observer.h"
 #include "model/cluster_state.h"
 
 namespace clawsim::live_cli {

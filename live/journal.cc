@@ -11,6 +11,30 @@
 
 namespace clawsim {
 
+namespace {
+
+constexpr std::pair<JournalStatus, const char*> kStatusWords[] = {
+    {JournalStatus::kPlanned, "planned"}, {JournalStatus::kDone, "done"},
+    {JournalStatus::kFailed, "failed"},   {JournalStatus::kUndone, "undone"},
+    {JournalStatus::kResolved, "resolved"},
+};
+
+}  // namespace
+
+const char* to_string(JournalStatus status) {
+  for (const auto& [s, word] : kStatusWords) {
+    if (s == status) return word;
+  }
+  return "?";
+}
+
+std::optional<JournalStatus> parse_journal_status(std::string_view text) {
+  for (const auto& [s, word] : kStatusWords) {
+    if (text == word) return s;
+  }
+  return std::nullopt;
+}
+
 bool Journal::open(const std::string& path, std::string& error) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) {
@@ -26,7 +50,7 @@ Journal::~Journal() {
 }
 
 bool Journal::append(const JournalEntry& e, std::string& error) {
-  nlohmann::ordered_json j{{"id", e.id},           {"status", e.status}, {"action", e.action},
+  nlohmann::ordered_json j{{"id", e.id},           {"status", to_string(e.status)}, {"action", e.action},
                            {"node", e.node},       {"command", e.command},
                            {"undo_node", e.undo_node}, {"undo", e.undo}};
   if (e.here) j["here"] = true;
@@ -65,9 +89,14 @@ bool read_journal(const std::string& path, std::vector<JournalEntry>& entries, s
       error = path + ":" + std::to_string(number) + ": not a journal entry";
       return false;
     }
+    const std::optional<JournalStatus> status = parse_journal_status(j.value("status", ""));
+    if (!status) {
+      error = path + ":" + std::to_string(number) + ": status: not one of planned, done, failed, undone, resolved";
+      return false;
+    }
     JournalEntry e;
     e.id = j.value("id", 0);
-    e.status = j.value("status", "");
+    e.status = *status;
     e.action = j.value("action", "");
     e.node = j.value("node", -1);
     e.command = j.value("command", "");
@@ -84,10 +113,11 @@ std::vector<JournalEntry> outstanding_undos(const std::vector<JournalEntry>& ent
   std::map<int, bool> settled;
   std::vector<int> order;
   for (const JournalEntry& e : entries) {
-    if (e.status == "planned") {
+    if (e.status == JournalStatus::kPlanned) {
       if (!planned.count(e.id)) order.push_back(e.id);
       planned[e.id] = e;
-    } else if (e.status == "undone" || e.status == "resolved") {  // "failed" may have half-run
+    } else if (e.status == JournalStatus::kUndone || e.status == JournalStatus::kResolved) {
+      // a failed fault may have half-run: its undo stays owed
       settled[e.id] = true;
     }
   }

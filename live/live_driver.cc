@@ -39,11 +39,6 @@ std::string task_detail(const TaskState& t) {
   return d;
 }
 
-// run_step's answer for a step that worked: "ok", or Docker's own words for a demote/promote.
-bool step_succeeded(const std::string& r) {
-  return r == "ok" || r.rfind("Manager ", 0) == 0 || r.rfind("Node ", 0) == 0;
-}
-
 }  // namespace
 
 Timeline changes_between(const ClusterState* prev, const ClusterState& cur, TimeMs t) {
@@ -84,23 +79,20 @@ Timeline changes_between(const ClusterState* prev, const ClusterState& cur, Time
   return out;
 }
 
-LiveDriver::LiveDriver(LiveCluster& cluster, const Plan& plan, Journal& journal, LiveGuards guards,
-                       DurationMs observe_interval_ms)
+LiveDriver::LiveDriver(RemoteCluster& cluster, const Plan& plan, JournalSink& journal, LiveGuards guards,
+                       DurationMs observe_interval_ms, Clock& clock)
     : cluster_(cluster),
       plan_(plan),
       journal_(journal),
       guards_(guards),
       observe_interval_ms_(observe_interval_ms),
-      start_(std::chrono::steady_clock::now()),
+      clock_(clock),
+      start_ms_(clock.now_ms()),
       api_seen_(cluster.inventory().nodes.size()) {
   sample();
 }
 
-TimeMs LiveDriver::now() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               start_)
-      .count();
-}
+TimeMs LiveDriver::now() const { return clock_.now_ms() - start_ms_; }
 
 void LiveDriver::advance_to(TimeMs t_ms) {
   while (!aborted() && now() < t_ms) {
@@ -110,7 +102,7 @@ void LiveDriver::advance_to(TimeMs t_ms) {
         abort("interrupted (SIGINT/SIGTERM)");
         return;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<TimeMs>(100, next - now())));
+      clock_.sleep_for_ms(std::min<TimeMs>(100, next - now()));
     }
     sample();
   }
@@ -481,7 +473,6 @@ std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string
   }
 }
 
-// "ok", or for `docker node demote/promote` Docker's own words, or why the step failed.
 std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
   std::string why_not;
   const std::vector<Step> steps = steps_for(action, why_not);
@@ -500,8 +491,13 @@ std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
   return out;
 }
 
-std::string LiveDriver::run_step(const Step& step) {
+// Whether the step's command worked (its exit status), with Docker's own words for a
+// demote/promote, or why it failed.
+Answer LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
+  auto failed = [&](int node, const CommandResult& r) {
+    return Answer::refused(inv.nodes[static_cast<std::size_t>(node)].name + ": " + r.describe());
+  };
   if (step.here) {  // power control: on this machine
     const NodeCommands& c = inv.nodes[static_cast<std::size_t>(step.node)].commands;
     const CommandResult r = cluster_.run_here(step.node, step.command);
@@ -509,28 +505,28 @@ std::string LiveDriver::run_step(const Step& step) {
     // half booted is better dialled than assumed dead).
     if (step.command == c.power_off && r.ok()) cluster_.set_powered_off(step.node, true);
     if (step.command == c.power_on) cluster_.set_powered_off(step.node, false);
-    return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
+    return r.ok() ? Answer::ok() : failed(step.node, r);
   }
   if (step.node >= 0) {
     const CommandResult r = cluster_.run(step.node, step.command);
-    return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
+    return r.ok() ? Answer::ok() : failed(step.node, r);
   }
   const int via = manager_for_api();
-  if (via < 0) return "no manager to send the command to";
+  if (via < 0) return Answer::refused("no manager to send the command to");
   const CommandResult r = cluster_.docker(via, step.command);
-  if (!r.ok()) return r.describe();
+  if (!r.ok()) return Answer::refused(r.describe());
   std::string out = r.out;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   const bool says = step.command.rfind("node demote", 0) == 0 || step.command.rfind("node promote", 0) == 0;
-  return says && !out.empty() ? out : "ok";
+  return says && !out.empty() ? Answer::ok(out) : Answer::ok();
 }
 
-std::string LiveDriver::apply(const Action& a) {
-  if (aborted()) return "skipped: the drill was aborted";
+Answer LiveDriver::apply(const Action& a) {
+  if (aborted()) return Answer::refused("skipped: the drill was aborted");
   const int node = a.node.empty() ? -1 : resolve(a.node);
   std::string why_not;
   const std::vector<Step> steps = steps_for(a, why_not);
-  std::string result = why_not.empty() ? "ok" : why_not;
+  Answer result = why_not.empty() ? Answer::ok() : Answer::refused(why_not);
   std::string error;
   for (const Step& step : steps) {
     if (!why_not.empty()) break;
@@ -540,35 +536,35 @@ std::string LiveDriver::apply(const Action& a) {
     });
     const std::optional<JournalEntry> heals =
         found == outstanding_.end() ? std::nullopt : std::optional<JournalEntry>(*found);
-    JournalEntry entry{next_id_++, "planned",   a.describe(), step.node, step.command,
-                       step.undo_node, heals ? "" : step.undo, step.here};
-    if (!journal_.append(entry, error)) {
-      abort(error);
-      return error;
+    JournalEntry entry{next_id_++,     JournalStatus::kPlanned, a.describe(), step.node, step.command,
+                       step.undo_node, heals ? "" : step.undo,  step.here};
+    if (!journal_.append(entry, error)) {  // no undo written: the fault is not injected
+      abort("the journal cannot record the undo of " + a.describe() + ", so it was not run: " + error);
+      return Answer::refused(error);
     }
     cluster_.note("fault " + a.describe() + ": " + step.command +
                   (entry.undo.empty() ? "" : " (undo journaled: " + entry.undo + ")"));
-    const std::string r = run_step(step);
-    const bool ok = step_succeeded(r);
-    entry.status = ok ? "done" : "failed";
+    const Answer r = run_step(step);
+    const bool ok = r.is_ok();
+    entry.status = ok ? JournalStatus::kDone : JournalStatus::kFailed;
     if (!entry.undo.empty()) outstanding_.push_back(entry);
     // The undo is durable already ("planned"); an outcome that cannot be written stops the
     // drill, and the rollback (or `live recover`) runs that undo.
     if (!journal_.append(entry, error)) {
       abort("the journal cannot record the outcome of " + a.describe() + ": " + error);
-      return error;
+      return Answer::refused(error);
     }
     if (heals && ok) {
       JournalEntry resolved = *heals;
-      resolved.status = "resolved";
+      resolved.status = JournalStatus::kResolved;
       if (!journal_.append(resolved, error)) {
         abort("the journal cannot record that " + a.describe() + " healed an earlier fault: " + error);
-        return error;
+        return Answer::refused(error);
       }
       outstanding_.erase(std::find_if(outstanding_.begin(), outstanding_.end(),
                                       [&](const JournalEntry& e) { return e.id == resolved.id; }));
     }
-    if (r != "ok") result = r;
+    if (!r || !r.message().empty()) result = r;
   }
   const std::string& who = node >= 0 ? cluster_.inventory().nodes[static_cast<std::size_t>(node)].name : "";
   // The model's words for the host: down (crashed), daemon-stopped, up.
@@ -576,7 +572,7 @@ std::string LiveDriver::apply(const Action& a) {
   const bool starts = a.kind == ActionKind::kStartDaemon || a.kind == ActionKind::kRestartNode;
   if (stops && node >= 0) {
     changes_.push_back({now(), "host", who, a.kind == ActionKind::kCrashNode ? "down" : "daemon-stopped"});
-    if (result == "ok") stopped_.push_back(node);
+    if (result) stopped_.push_back(node);
   }
   if (starts && node >= 0) {
     changes_.push_back({now(), "host", who, "up"});
@@ -586,12 +582,23 @@ std::string LiveDriver::apply(const Action& a) {
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
     subject += " (" + cluster_.inventory().nodes[static_cast<std::size_t>(node)].name + ")";
   }
-  changes_.push_back({now(), "action", subject, result});
+  changes_.push_back({now(), "action", subject, result.text()});
   // What follows is judged from the first observation made after the action: one made before
   // it may already be out of date.
   if (!aborted()) sample();
   return result;
 }
+
+namespace {
+
+// How to run an undo by hand, for when clawsim could not: where, and the exact command.
+std::string manual_step(const Inventory& inventory, const JournalEntry& e) {
+  if (e.undo_node < 0) return "on any manager: docker " + e.undo;
+  const std::string& name = inventory.nodes[static_cast<std::size_t>(e.undo_node)].name;
+  return (e.here ? "on this machine, for " + name : "on " + name) + ": " + e.undo;
+}
+
+}  // namespace
 
 bool LiveDriver::rollback(std::vector<std::string>& log) {
   bool all = true;
@@ -600,22 +607,24 @@ bool LiveDriver::rollback(std::vector<std::string>& log) {
     JournalEntry e = outstanding_.back();
     outstanding_.pop_back();
     cluster_.note("undo " + e.action + ": " + e.undo);
-    const std::string r = run_step(Step{e.undo_node, e.undo, -1, "", e.here});
-    log.push_back("undo " + e.action + ": " + e.undo + ": " + r);
-    if (step_succeeded(r)) {
-      e.status = "undone";
-      if (!journal_.append(e, error)) {
-        log.push_back("WARNING: the journal cannot record this undo (" + error +
-                      "); `live recover` would run it again");
-      }
-    } else {
+    const Answer r = run_step(Step{e.undo_node, e.undo, -1, "", e.here});
+    log.push_back("undo " + e.action + ": " + e.undo + ": " + r.text());
+    if (!r) {
       all = false;
+      log.push_back("  still owed; `clawsim live recover` runs it again, or by hand " +
+                    manual_step(cluster_.inventory(), e));
+      continue;
+    }
+    e.status = JournalStatus::kUndone;
+    if (!journal_.append(e, error)) {
+      log.push_back("WARNING: the journal cannot record this undo (" + error +
+                    "); `live recover` would run it again");
     }
   }
   return all;
 }
 
-bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
+bool recover_from_journal(RemoteCluster& cluster, const std::string& journal_path,
                           std::vector<std::string>& log, std::string& error) {
   std::vector<JournalEntry> entries;
   if (!read_journal(journal_path, entries, error)) return false;
@@ -636,11 +645,16 @@ bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
       }
     }
     log.push_back("undo " + e.action + ": " + e.undo + ": " + (r.ok() ? "ok" : r.describe()));
-    if (r.ok()) {
-      e.status = "undone";
-      (void)journal.append(e, error);
-    } else {
+    if (!r.ok()) {
       all = false;
+      log.push_back("  still owed; run it by hand " + manual_step(cluster.inventory(), e));
+      continue;
+    }
+    e.status = JournalStatus::kUndone;
+    std::string unrecorded;
+    if (!journal.append(e, unrecorded)) {
+      log.push_back("WARNING: the journal cannot record this undo (" + unrecorded +
+                    "); the next recover runs it again");
     }
   }
   return all;

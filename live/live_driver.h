@@ -6,14 +6,14 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "live/clock.h"
 #include "live/journal.h"
-#include "live/observer.h"
+#include "live/remote_cluster.h"
 #include "model/cluster_driver.h"
 #include "model/plan.h"
 
@@ -33,13 +33,13 @@ Timeline changes_between(const ClusterState* prev, const ClusterState& cur, Time
 
 class LiveDriver final : public ClusterDriver {
  public:
-  LiveDriver(LiveCluster& cluster, const Plan& plan, Journal& journal, LiveGuards guards,
-             DurationMs observe_interval_ms);
+  LiveDriver(RemoteCluster& cluster, const Plan& plan, JournalSink& journal, LiveGuards guards,
+             DurationMs observe_interval_ms, Clock& clock);
 
   TimeMs now() const override;
   void advance_to(TimeMs t_ms) override;
   std::string cannot_perform(const Action& action) const override;
-  std::string apply(const Action& action) override;
+  Answer apply(const Action& action) override;
   ClusterState observe() const override { return last_; }
   Timeline take_changes() override;
 
@@ -82,15 +82,16 @@ class LiveDriver final : public ClusterDriver {
   int resolve(const std::string& ref) const;
   int manager_for_api() const;
   std::vector<Step> steps_for(const Action& action, std::string& why_not) const;
-  std::string run_step(const Step& step);
+  Answer run_step(const Step& step);
   std::string iptables_partition(int node, const std::vector<int>& others, bool add) const;
 
-  LiveCluster& cluster_;
+  RemoteCluster& cluster_;
   const Plan& plan_;
-  Journal& journal_;
+  JournalSink& journal_;
   LiveGuards guards_;
   DurationMs observe_interval_ms_;
-  std::chrono::steady_clock::time_point start_;
+  Clock& clock_;
+  TimeMs start_ms_;
   ClusterState last_;
   bool have_last_ = false;
   std::vector<std::string> api_seen_;
@@ -104,7 +105,7 @@ class LiveDriver final : public ClusterDriver {
 };
 
 // Runs the journal's outstanding undos (for `clawsim live recover`).
-bool recover_from_journal(LiveCluster& cluster, const std::string& journal_path,
+bool recover_from_journal(RemoteCluster& cluster, const std::string& journal_path,
                           std::vector<std::string>& log, std::string& error);
 
 }  // namespace clawsim

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/cluster_state.h"
+#include "model/answer.h"
 #include "model/scenario.h"
 #include "model/timeline.h"
 
@@ -20,8 +21,8 @@ class ClusterDriver {
   virtual void advance_to(TimeMs t_ms) = 0;
   // "" when the driver can perform this kind of action, otherwise why not.
   virtual std::string cannot_perform(const Action& action) const = 0;
-  // Performs the action now; returns "ok" or the cluster's refusal (Docker's message).
-  virtual std::string apply(const Action& action) = 0;
+  // Performs the action now: whether it took effect, with Docker's words (or its refusal).
+  virtual Answer apply(const Action& action) = 0;
   virtual ClusterState observe() const = 0;
   // The changes recorded since the last call, in order.
   virtual Timeline take_changes() = 0;

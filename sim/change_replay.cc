@@ -53,7 +53,7 @@ Action action_for(const ChangeStep& s, ActionKind kind) {
 }
 
 // `docker node update` with several flags is one API call: the first refusal is the answer.
-std::string node_update(SimCluster& cluster, const ChangeStep& s) {
+Answer node_update(SimCluster& cluster, const ChangeStep& s) {
   std::vector<Action> actions;
   if (s.availability) {
     const ActionKind k = *s.availability == Availability::kDrain   ? ActionKind::kDrain
@@ -72,10 +72,10 @@ std::string node_update(SimCluster& cluster, const ChangeStep& s) {
     a.label_key = key;
     actions.push_back(a);
   }
-  std::string answer = "ok";
+  Answer answer = Answer::ok();
   for (const Action& a : actions) {
     answer = cluster.apply(a);
-    if (answer != "ok") break;
+    if (!answer) break;
   }
   return answer;
 }
@@ -106,7 +106,7 @@ int via_of(const SimCluster& cluster, const ChangeStep& s) {
 }
 
 // Performs one step on the simulated swarm; returns what the operator would read.
-std::string perform(SimCluster& cluster, const ChangeStep& s) {
+Answer perform(SimCluster& cluster, const ChangeStep& s) {
   const Plan& plan = cluster.plan();
   const int node = plan.node_index(s.node.empty() ? s.on_node : s.node);
   switch (s.kind) {
@@ -134,20 +134,23 @@ std::string perform(SimCluster& cluster, const ChangeStep& s) {
       a.node = s.on_node;
       if (s.daemon_action != "start") {
         a.kind = ActionKind::kStopDaemon;
-        if (const std::string r = cluster.apply(a); r != "ok") return r;
+        if (Answer r = cluster.apply(a); !r) return r;
       }
       if (s.daemon_action != "stop") {
         a.kind = ActionKind::kStartDaemon;
         return cluster.apply(a);
       }
-      return "ok";
+      return Answer::ok();
     }
     case ChangeKind::kRead:  // a docker read needs a manager; `ufw status` answers anywhere
-      if (!s.ufw_command.empty()) return "ok";
-      if (const int via = via_of(cluster, s); via >= 0) return cluster.api_answer(via, false);
-      return "no manager to send the command to";
+      if (!s.ufw_command.empty()) return Answer::ok();
+      if (const int via = via_of(cluster, s); via >= 0) {
+        const std::string answer = cluster.api_answer(via, false);
+        return answer == "ok" ? Answer::ok() : Answer::refused(answer);
+      }
+      return Answer::refused("no manager to send the command to");
   }
-  return "ok";
+  return Answer::ok();
 }
 
 DurationMs quorum_lost_during(const Timeline& changes, bool held_at_start, TimeMs from, TimeMs to) {
@@ -285,8 +288,9 @@ ChangeReport replay_change(const std::shared_ptr<const Plan>& plan, const Change
     r.step = step;
     const bool quorum_before = cluster.has_quorum();
     const std::vector<std::string> down_before = down_services(cluster);
-    r.answer = perform(cluster, step);
-    r.refused = !accepted_answer(r.answer);
+    const Answer answer = perform(cluster, step);
+    r.answer = answer.text();
+    r.refused = !answer;
     if (!r.refused || step.kind == ChangeKind::kUfw) apply_to_plan(state, step);
     cluster.run_until(t + settings.settle_ms);
     const Timeline changes = cluster.take_changes();

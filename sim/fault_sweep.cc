@@ -14,14 +14,14 @@ constexpr DurationMs kPairGapMs = 10'000;
 
 // An operation the API cannot take while a leader is being elected (the second fault of a pair
 // often comes then) is typed again each second for up to half a minute, as an operator would.
-bool transient(const std::string& answer) {
-  return answer.find("context deadline exceeded") != std::string::npos ||
-         answer.find("does not have a leader") != std::string::npos;
+bool transient(const Answer& answer) {
+  return !answer && (answer.message().find("context deadline exceeded") != std::string::npos ||
+                     answer.message().find("does not have a leader") != std::string::npos);
 }
 
-std::string inject(SimCluster& cluster, const Action& a) {
+Answer inject(SimCluster& cluster, const Action& a) {
   constexpr int kRetries = 30;
-  std::string answer = cluster.apply(a);
+  Answer answer = cluster.apply(a);
   for (int i = 0; i < kRetries && transient(answer); ++i) {
     cluster.run_until(cluster.now() + kSecondMs);
     answer = cluster.apply(a);
@@ -164,9 +164,9 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
     cluster.run_until(t);
     injected.emplace_back();
     for (const Action& a : f->inject) {
-      const std::string answer = inject(cluster, a);
-      injected.back().push_back(accepted_answer(answer));
-      if (!injected.back().back()) out.refused.push_back(f->id + ": " + answer);
+      const Answer answer = inject(cluster, a);
+      injected.back().push_back(answer.is_ok());
+      if (!answer) out.refused.push_back(f->id + ": " + answer.text());
     }
     t = std::max(t, cluster.now()) + kPairGapMs;
   }

@@ -32,15 +32,6 @@ const char* const kDeadline =
 
 }  // namespace
 
-bool accepted_answer(std::string_view answer) {
-  const auto ends_with = [&](std::string_view tail) {
-    return answer.size() >= tail.size() && answer.substr(answer.size() - tail.size()) == tail;
-  };
-  return answer == "ok" || answer == "Node left the swarm." || ends_with("demoted in the swarm.") ||
-         ends_with("promoted to a manager in the swarm.") ||
-         ends_with("joined a swarm as a manager.") || ends_with("joined a swarm as a worker.");
-}
-
 int SimCluster::resolve(const std::string& ref) const {
   const int n = static_cast<int>(nodes_.size());
   auto crashed = [&](int i) {
@@ -97,9 +88,10 @@ std::string SimCluster::api_answer(int node, bool write) const {
   return "ok";
 }
 
-std::string SimCluster::api_gate(int via) const {
-  if (via < 0) return "no manager to send the command to";
-  return api_answer(via, true);
+Answer SimCluster::api_gate(int via) const {
+  if (via < 0) return Answer::refused("no manager to send the command to");
+  const std::string answer = api_answer(via, true);
+  return answer == "ok" ? Answer::ok() : Answer::refused(answer);
 }
 
 // swarmkit raft.go CanRemoveMember: after removing `node`, the members this leader can reach
@@ -118,7 +110,7 @@ bool SimCluster::can_remove_member(int node) const {
   return reachable >= quorum;
 }
 
-std::string SimCluster::apply(const Action& a) {
+Answer SimCluster::apply(const Action& a) {
   int via = a.via.empty() ? leader_ : resolve(a.via);
   if (via < 0) {  // no leader: the operator types the command on some running manager
     for (int i = 0; i < static_cast<int>(nodes_.size()) && via < 0; ++i) {
@@ -129,7 +121,7 @@ std::string SimCluster::apply(const Action& a) {
   const bool needs_node = a.kind != ActionKind::kPartition && a.kind != ActionKind::kHeal &&
                           a.kind != ActionKind::kNfsStop && a.kind != ActionKind::kNfsStart &&
                           a.kind != ActionKind::kServiceUpdate;
-  if (needs_node && node < 0) return "no node matches '" + a.node + "' now";
+  if (needs_node && node < 0) return Answer::refused("no node matches '" + a.node + "' now");
   const bool node_api = a.kind == ActionKind::kDemote || a.kind == ActionKind::kPromote ||
                         a.kind == ActionKind::kDrain || a.kind == ActionKind::kPause ||
                         a.kind == ActionKind::kActivate || a.kind == ActionKind::kLabelAdd ||
@@ -137,46 +129,50 @@ std::string SimCluster::apply(const Action& a) {
   if (node_api && removed(node)) {  // its node object is gone (`docker node rm`)
     const std::string answer = "Error: No such node: " + a.node;
     record("action", a.describe(), answer);
-    return answer;
+    return Answer::refused(answer);
   }
-  std::string result;
-  switch (a.kind) {
-    case ActionKind::kCrashNode: result = act_crash(node); break;
-    case ActionKind::kRestartNode: result = act_restart(node); break;
-    case ActionKind::kStopDaemon: result = act_stop_daemon(node); break;
-    case ActionKind::kStartDaemon: result = act_start_daemon(node); break;
-    case ActionKind::kDemote: result = act_demote(node, via); break;
-    case ActionKind::kPromote: result = act_promote(node, via); break;
-    case ActionKind::kDrain: result = act_availability(node, Availability::kDrain, via); break;
-    case ActionKind::kPause: result = act_availability(node, Availability::kPause, via); break;
-    case ActionKind::kActivate: result = act_availability(node, Availability::kActive, via); break;
-    case ActionKind::kLabelAdd:
-    case ActionKind::kLabelRm: result = act_label(a, node, via); break;
-    case ActionKind::kPartition:
-    case ActionKind::kHeal: result = act_partition(a); break;
-    case ActionKind::kBlockPort: result = act_port(a, node, true); break;
-    case ActionKind::kUnblockPort: result = act_port(a, node, false); break;
-    case ActionKind::kNfsStop: result = act_nfs(false); break;
-    case ActionKind::kNfsStart: result = act_nfs(true); break;
-    case ActionKind::kServiceUpdate: result = act_service_update(a, via); break;
-    case ActionKind::kForceNewCluster: result = act_force_new_cluster(node); break;
-    case ActionKind::kDegrade:
-    case ActionKind::kRestore: result = act_degrade(a, node); break;
-  }
+  const Answer result = act(a, node, via);
   std::string subject = a.describe();
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
     subject += " (" + plan_->nodes[static_cast<std::size_t>(node)].name + ")";
   }
-  record("action", subject, result);
+  record("action", subject, result.text());
   raft_changed_ = true;
   availability_dirty_ = true;
   after_event();
   return result;
 }
 
-std::string SimCluster::act_crash(int node) {
+Answer SimCluster::act(const Action& a, int node, int via) {
+  switch (a.kind) {
+    case ActionKind::kCrashNode: return act_crash(node);
+    case ActionKind::kRestartNode: return act_restart(node);
+    case ActionKind::kStopDaemon: return act_stop_daemon(node);
+    case ActionKind::kStartDaemon: return act_start_daemon(node);
+    case ActionKind::kDemote: return act_demote(node, via);
+    case ActionKind::kPromote: return act_promote(node, via);
+    case ActionKind::kDrain: return act_availability(node, Availability::kDrain, via);
+    case ActionKind::kPause: return act_availability(node, Availability::kPause, via);
+    case ActionKind::kActivate: return act_availability(node, Availability::kActive, via);
+    case ActionKind::kLabelAdd:
+    case ActionKind::kLabelRm: return act_label(a, node, via);
+    case ActionKind::kPartition:
+    case ActionKind::kHeal: return act_partition(a);
+    case ActionKind::kBlockPort: return act_port(a, node, true);
+    case ActionKind::kUnblockPort: return act_port(a, node, false);
+    case ActionKind::kNfsStop: return act_nfs(false);
+    case ActionKind::kNfsStart: return act_nfs(true);
+    case ActionKind::kServiceUpdate: return act_service_update(a, via);
+    case ActionKind::kForceNewCluster: return act_force_new_cluster(node);
+    case ActionKind::kDegrade:
+    case ActionKind::kRestore: return act_degrade(a, node);
+  }
+  return Answer::refused("unknown action");  // not reached: every kind is handled above
+}
+
+Answer SimCluster::act_crash(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (!n.host_up) return "already down";
+  if (!n.host_up) return Answer::refused("already down");
   n.host_up = false;
   n.daemon_up = false;
   ++n.boot_gen;
@@ -185,31 +181,31 @@ std::string SimCluster::act_crash(int node) {
   }
   crashed_by_scenario_.push_back(node);
   record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "down");
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_restart(int node) {
+Answer SimCluster::act_restart(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (n.host_up) return "already up";
+  if (n.host_up) return Answer::refused("already up");
   n.host_up = true;  // the daemon starts at boot and records the node as up
   n.daemon_up = false;
   return act_start_daemon(node);
 }
 
-std::string SimCluster::act_stop_daemon(int node) {
+Answer SimCluster::act_stop_daemon(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (!n.host_up || !n.daemon_up) return "daemon not running";
+  if (!n.host_up || !n.daemon_up) return Answer::refused("daemon not running");
   n.daemon_up = false;
   ++n.boot_gen;  // containers keep running: killing dockerd does not kill them
   crashed_by_scenario_.push_back(node);
   record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "daemon-stopped");
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_start_daemon(int node) {
+Answer SimCluster::act_start_daemon(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (!n.host_up) return "host is down";
-  if (n.daemon_up) return "daemon already running";
+  if (!n.host_up) return Answer::refused("host is down");
+  if (n.daemon_up) return Answer::refused("daemon already running");
   n.daemon_up = true;
   ++n.boot_gen;
   std::erase(crashed_by_scenario_, node);
@@ -229,24 +225,24 @@ std::string SimCluster::act_start_daemon(int node) {
   }
   if (n.manager) start_manager(node, true);
   schedule_heartbeat(node, plan_->world.agent_reconnect_ms);
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_demote(int node, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::act_demote(int node, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
-  if (n.role != Role::kManager) return "Node " + name + " is already a worker.";
+  // Docker exits 0 here, but nothing changed: as a fault, it did not take effect.
+  if (n.role != Role::kManager) return Answer::refused("Node " + name + " is already a worker.");
   int managers = 0;
   for (const SimNode& m : nodes_) managers += m.role == Role::kManager && !m.removed ? 1 : 0;
   if (managers == 1) {
-    return "Error response from daemon: rpc error: code = FailedPrecondition desc = attempting "
-           "to demote the last manager of the swarm";
+    return Answer::refused("Error response from daemon: rpc error: code = FailedPrecondition desc = attempting "
+           "to demote the last manager of the swarm");
   }
   if (n.manager && !can_remove_member(node)) {
-    return "Error response from daemon: rpc error: code = FailedPrecondition desc = can't "
-           "remove member from the raft: this would result in a loss of quorum";
+    return Answer::refused("Error response from daemon: rpc error: code = FailedPrecondition desc = can't "
+           "remove member from the raft: this would result in a loss of quorum");
   }
   n.role = Role::kWorker;
   record("role", name, "worker");
@@ -261,7 +257,7 @@ std::string SimCluster::act_demote(int node, int via) {
   } else {
     finish_demotion();
   }
-  return "Manager " + name + " demoted in the swarm.";
+  return Answer::ok("Manager " + name + " demoted in the swarm.");
 }
 
 void SimCluster::finish_demotion() {
@@ -275,12 +271,11 @@ void SimCluster::finish_demotion() {
   raft_changed_ = true;
 }
 
-std::string SimCluster::act_promote(int node, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::act_promote(int node, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
-  if (n.role == Role::kManager) return "Node " + name + " is already a manager.";
+  if (n.role == Role::kManager) return Answer::refused("Node " + name + " is already a manager.");
   n.role = Role::kManager;
   record("role", name, "manager");
   Event join{};
@@ -288,12 +283,11 @@ std::string SimCluster::act_promote(int node, int via) {
   join.kind = EventKind::kPromoteDone;
   join.node = node;
   push(join);
-  return "Node " + name + " promoted to a manager in the swarm.";
+  return Answer::ok("Node " + name + " promoted to a manager in the swarm.");
 }
 
-std::string SimCluster::act_availability(int node, Availability availability, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::act_availability(int node, Availability availability, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (n.availability != availability) {
     n.availability = availability;
@@ -301,12 +295,11 @@ std::string SimCluster::act_availability(int node, Availability availability, in
            to_string(availability));
   }
   request_reconcile(now_ms_);
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_label(const Action& a, int node, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::act_label(const Action& a, int node, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
   if (a.kind == ActionKind::kLabelAdd) {
@@ -314,16 +307,16 @@ std::string SimCluster::act_label(const Action& a, int node, int via) {
     record("label", name, a.label_key + "=" + a.label_value + " added");
   } else {
     if (n.labels.erase(a.label_key) == 0) {
-      return "Error response from daemon: rpc error: code = InvalidArgument desc = key " +
-             a.label_key + " doesn't exist in node's labels";
+      return Answer::refused("Error response from daemon: rpc error: code = InvalidArgument desc = key " +
+             a.label_key + " doesn't exist in node's labels");
     }
     record("label", name, a.label_key + " removed");
   }
   request_reconcile(now_ms_);
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_partition(const Action& a) {
+Answer SimCluster::act_partition(const Action& a) {
   if (a.kind == ActionKind::kHeal) {
     network_.heal();
     record("network", "cluster", "healed");
@@ -332,7 +325,7 @@ std::string SimCluster::act_partition(const Action& a) {
     for (std::size_t g = 0; g < a.groups.size(); ++g) {
       for (const std::string& ref : a.groups[g]) {
         const int i = resolve(ref);
-        if (i < 0) return "no node matches '" + ref + "' now";
+        if (i < 0) return Answer::refused("no node matches '" + ref + "' now");
         groups[static_cast<std::size_t>(i)] = static_cast<int>(g) + 1;
       }
     }
@@ -340,10 +333,10 @@ std::string SimCluster::act_partition(const Action& a) {
     record("network", "cluster", a.describe());
   }
   request_reconcile(now_ms_);
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_port(const Action& a, int node, bool block) {
+Answer SimCluster::act_port(const Action& a, int node, bool block) {
   const PortBlock b{node, a.port, a.proto == "udp" ? Proto::kUdp : Proto::kTcp};
   if (block) {
     network_.block(b);
@@ -352,22 +345,21 @@ std::string SimCluster::act_port(const Action& a, int node, bool block) {
   }
   record("network", plan_->nodes[static_cast<std::size_t>(node)].name,
          std::string(block ? "blocks " : "unblocks ") + std::to_string(a.port) + "/" + a.proto);
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_nfs(bool running) {
-  if (!plan_->nfs) return "the plan has no NFS export";
-  if (nfs_running_ == running) return running ? "already running" : "already stopped";
+Answer SimCluster::act_nfs(bool running) {
+  if (!plan_->nfs) return Answer::refused("the plan has no NFS export");
+  if (nfs_running_ == running) return Answer::refused(running ? "already running" : "already stopped");
   nfs_running_ = running;
   record("nfs", "nfs", running ? "server started" : "server stopped");
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_service_update(const Action& a, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::act_service_update(const Action& a, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   const int s = service_index(a.service);
-  if (s < 0) return "Error: No such service: " + a.service;
+  if (s < 0) return Answer::refused("Error: No such service: " + a.service);
   ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
   bool respawn = a.force;  // --force (or a new --image) replaces every task
   for (const std::string& text : a.constraint_rm) {
@@ -376,7 +368,7 @@ std::string SimCluster::act_service_update(const Action& a, int via) {
   }
   for (const std::string& text : a.constraint_add) {
     Result<Constraint> c = parse_constraint(text);
-    if (!c) return "invalid constraint: " + c.error().message;
+    if (!c) return Answer::refused("invalid constraint: " + c.error().message);
     spec.constraints.push_back(std::move(c).value());
     respawn = true;
   }
@@ -392,21 +384,21 @@ std::string SimCluster::act_service_update(const Action& a, int via) {
     }
   }
   request_reconcile(now_ms_);
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_degrade(const Action& a, int node) {
+Answer SimCluster::act_degrade(const Action& a, int node) {
   const bool restore = a.kind == ActionKind::kRestore;
   network_.degrade(node, restore ? 0 : a.latency_ms, restore ? 0 : a.loss_pct);
   record("network", plan_->nodes[static_cast<std::size_t>(node)].name,
          restore ? "restored" : a.describe().substr(a.describe().find(' ') + 1));
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::act_force_new_cluster(int node) {
+Answer SimCluster::act_force_new_cluster(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (!n.host_up || !n.daemon_up) return kDaemonDown;
-  if (!n.manager) return kNotAManager;
+  if (!n.host_up || !n.daemon_up) return Answer::refused(kDaemonDown);
+  if (!n.manager) return Answer::refused(kNotAManager);
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     SimNode& other = nodes_[static_cast<std::size_t>(i)];
     if (i == node || !other.manager) continue;
@@ -416,7 +408,7 @@ std::string SimCluster::act_force_new_cluster(int node) {
   }
   n.raft.force_new_cluster();
   flush_outbox(node);
-  return "ok";
+  return Answer::ok();
 }
 
 }  // namespace clawsim

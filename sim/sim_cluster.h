@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model/cluster_state.h"
+#include "model/answer.h"
 #include "model/plan.h"
 #include "model/scenario.h"
 #include "model/timeline.h"
@@ -70,10 +71,6 @@ struct SimTask {
   std::string message;
 };
 
-// Is this what SimCluster::apply() or a runtime operation answers when Docker does it ("ok",
-// "Manager X demoted in the swarm.", "Node left the swarm.", ...), rather than a refusal?
-bool accepted_answer(std::string_view answer);
-
 class SimCluster {
  public:
   SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed);
@@ -85,8 +82,8 @@ class SimCluster {
 
   // Processes every event up to and including t_ms; the clock ends at t_ms.
   void run_until(TimeMs t_ms);
-  // Performs a scenario action now; returns "ok" or the cluster's refusal.
-  std::string apply(const Action& action);
+  // Performs a scenario action now: whether it took effect, in Docker's words.
+  Answer apply(const Action& action);
   // Resolves a node reference (a name or an @reference) now; -1 when nothing matches.
   int resolve(const std::string& ref) const;
 
@@ -115,13 +112,13 @@ class SimCluster {
   // (service create/rm, node rm) or for an applied ufw command, else the refusal; and records
   // what changed. `node` is where the command is typed (ufw, swarm leave/join) or what it is
   // about (node rm); `via` the manager the command goes to.
-  std::string apply_ufw(int node, std::string_view ufw_command);
+  Answer apply_ufw(int node, std::string_view ufw_command);
   const Firewall& firewall(int node) const { return network_.firewall(node); }
-  std::string create_service(ServiceSpec spec, int via);        // docker service create
-  std::string remove_service(const std::string& name, int via);  // docker service rm
-  std::string leave(int node, bool force);                       // docker swarm leave
-  std::string join(int node, bool as_manager);                   // docker swarm join
-  std::string remove_node(int node, bool force, int via);        // docker node rm
+  Answer create_service(ServiceSpec spec, int via);        // docker service create
+  Answer remove_service(const std::string& name, int via);  // docker service rm
+  Answer leave(int node, bool force);                       // docker swarm leave
+  Answer join(int node, bool as_manager);                   // docker swarm join
+  Answer remove_node(int node, bool force, int via);        // docker node rm
   bool in_swarm(int node) const { return nodes_[static_cast<std::size_t>(node)].in_swarm; }
   bool removed(int node) const { return nodes_[static_cast<std::size_t>(node)].removed; }
   bool service_removed(int service) const {
@@ -179,22 +176,23 @@ class SimCluster {
   NodeFacts facts(int node) const;
 
   // actions (sim_actions.cc)
-  std::string act_crash(int node);
-  std::string act_restart(int node);
-  std::string act_stop_daemon(int node);
-  std::string act_start_daemon(int node);
-  std::string act_demote(int node, int via);
-  std::string act_promote(int node, int via);
-  std::string act_availability(int node, Availability availability, int via);
-  std::string act_label(const Action& a, int node, int via);
-  std::string act_partition(const Action& a);
-  std::string act_port(const Action& a, int node, bool block);
-  std::string act_nfs(bool running);
-  std::string act_service_update(const Action& a, int via);
-  std::string act_force_new_cluster(int node);
-  std::string act_degrade(const Action& a, int node);
+  Answer act(const Action& a, int node, int via);
+  Answer act_crash(int node);
+  Answer act_restart(int node);
+  Answer act_stop_daemon(int node);
+  Answer act_start_daemon(int node);
+  Answer act_demote(int node, int via);
+  Answer act_promote(int node, int via);
+  Answer act_availability(int node, Availability availability, int via);
+  Answer act_label(const Action& a, int node, int via);
+  Answer act_partition(const Action& a);
+  Answer act_port(const Action& a, int node, bool block);
+  Answer act_nfs(bool running);
+  Answer act_service_update(const Action& a, int via);
+  Answer act_force_new_cluster(int node);
+  Answer act_degrade(const Action& a, int node);
   bool lost(int from, int to);  // draws whether a packet between them is dropped
-  std::string api_gate(int via) const;
+  Answer api_gate(int via) const;
   bool can_remove_member(int node) const;
   void finish_demotion();
 

@@ -35,7 +35,7 @@ void SimDriver::sample() {
   next_sample_ms_ = cluster_.now() + observe_interval_ms_;
 }
 
-std::string SimDriver::apply(const Action& action) {
+Answer SimDriver::apply(const Action& action) {
   Timeline before = cluster_.take_changes();
   pending_.insert(pending_.end(), before.begin(), before.end());
   return cluster_.apply(action);

@@ -19,7 +19,7 @@ class SimDriver final : public ClusterDriver {
   TimeMs now() const override { return cluster_.now(); }
   void advance_to(TimeMs t_ms) override;
   std::string cannot_perform(const Action&) const override { return ""; }
-  std::string apply(const Action& action) override;
+  Answer apply(const Action& action) override;
   ClusterState observe() const override { return cluster_.observe(); }
   Timeline take_changes() override;
 

@@ -82,18 +82,19 @@ bool SimCluster::recompute_service_order() {
 }
 
 // A ufw command line typed on `node`, applied at once: later messages see the new rules.
-std::string SimCluster::apply_ufw(int node, std::string_view ufw_command) {
-  if (!nodes_[static_cast<std::size_t>(node)].host_up) return "host is down";
+Answer SimCluster::apply_ufw(int node, std::string_view ufw_command) {
+  if (!nodes_[static_cast<std::size_t>(node)].host_up) return Answer::refused("host is down");
   Firewall fw = network_.firewall(node);
   const std::size_t rejected = fw.rejected.size();
   const std::size_t unmodelled = fw.unmodelled.size();
   const Result<bool> applied = apply_ufw_command(fw, ufw_command);
-  if (!applied) return applied.error().message;
-  std::string answer = "ok";  // also for a line ufw accepts without a change (kept in `ignored`)
+  if (!applied) return Answer::refused(applied.error().message);
+  // ok also for a line ufw accepts without a change (kept in `ignored`)
+  Answer answer = Answer::ok();
   if (fw.rejected.size() > rejected) {
-    answer = fw.rejected.back().reason;  // "ufw refuses this rule: ..."
+    answer = Answer::refused(fw.rejected.back().reason);  // "ufw refuses this rule: ..."
   } else if (fw.unmodelled.size() > unmodelled) {
-    answer = fw.unmodelled.back().reason;  // "valid for ufw, not modelled: ..."
+    answer = Answer::refused(fw.unmodelled.back().reason);  // "valid for ufw, not modelled: ..."
   }
   const bool changed = applied.value();
   network_.set_firewall(node, std::move(fw));  // keeps the refused lines, as the plan's do
@@ -106,19 +107,18 @@ std::string SimCluster::apply_ufw(int node, std::string_view ufw_command) {
   return answer;
 }
 
-std::string SimCluster::create_service(ServiceSpec spec, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::create_service(ServiceSpec spec, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   for (std::size_t s = 0; s < services_.size(); ++s) {
     if (service_removed_[s] || !same_name(services_[s].name, spec.name)) continue;
     // swarmkit manager/controlapi/service.go CreateService on store.ErrNameConflict
     // ("name conflicts with an existing object", manager/state/store/memory.go).
-    return "Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts "
-           "with an existing object: service " + spec.name + " already exists";
+    return Answer::refused("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts "
+           "with an existing object: service " + spec.name + " already exists");
   }
   for (const std::string& dep : spec.depends_on) {  // clawsim's own field, unknown to Docker
     if (service_index(dep) < 0) {
-      return "clawsim: service " + spec.name + " depends on " + dep + ", which does not exist";
+      return Answer::refused("clawsim: service " + spec.name + " depends on " + dep + ", which does not exist");
     }
   }
   const std::string name = spec.name;
@@ -133,7 +133,7 @@ std::string SimCluster::create_service(ServiceSpec spec, int via) {
     service_up_.pop_back();
     service_reason_.pop_back();
     service_replicas_.pop_back();
-    return "clawsim: service " + name + " would close a dependency cycle";
+    return Answer::refused("clawsim: service " + name + " would close a dependency cycle");
   }
   const ServiceSpec& created = services_.back();
   record("service-spec", name,
@@ -141,17 +141,16 @@ std::string SimCluster::create_service(ServiceSpec spec, int via) {
                         : "created (" + std::to_string(created.replicas) + " replicas)");
   request_reconcile(now_ms_);  // the orchestrator creates its tasks, the scheduler places them
   after_operation();
-  return "ok";
+  return Answer::ok();
 }
 
-std::string SimCluster::remove_service(const std::string& name, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::remove_service(const std::string& name, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   const int s = service_index(name);
   // Docker 20.10's client turns the 404 into "Error: No such service: NAME" (moby
   // client/errors.go objectNotFoundError via wrapResponseError in client/service_remove.go);
   // clients from 23.0 on print the daemon's "service NAME not found" (daemon/cluster/helpers.go).
-  if (s < 0) return "Error: No such service: " + name;
+  if (s < 0) return Answer::refused("Error: No such service: " + name);
   service_removed_[static_cast<std::size_t>(s)] = 1;
   for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
     const SimTask& task = tasks_[static_cast<std::size_t>(t)];
@@ -163,7 +162,7 @@ std::string SimCluster::remove_service(const std::string& name, int via) {
   record("service-spec", name, "removed");
   recompute_service_order();  // cannot fail: removing a service removes edges only
   after_operation();
-  return "ok";
+  return Answer::ok();
 }
 
 void SimCluster::stop_swarm_containers(int node) {
@@ -216,18 +215,18 @@ std::string SimCluster::manager_leave_refusal(int node) const {
 // daemon keeps running. A forced leave of a manager stops its Raft member but does not remove
 // it from the member list (the docs: "this does not reconfigure the swarm"): it counts as an
 // unreachable member until it is demoted.
-std::string SimCluster::leave(int node, bool force) {
+Answer SimCluster::leave(int node, bool force) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (!n.host_up || !n.daemon_up) return kDaemonDown;
-  if (!n.in_swarm) return kNoSwarm;
-  if (n.manager && !force) return manager_leave_refusal(node);
+  if (!n.host_up || !n.daemon_up) return Answer::refused(kDaemonDown);
+  if (!n.in_swarm) return Answer::refused(kNoSwarm);
+  if (n.manager && !force) return Answer::refused(manager_leave_refusal(node));
   n.in_swarm = false;
   ++n.boot_gen;  // its agent's heartbeats and its manager's ticks stop
   stop_swarm_containers(node);
   record("membership", p_name(node),
          n.manager ? "left the swarm (forced; still a raft member)" : "left the swarm");
   after_operation();
-  return "Node left the swarm.";  // docker/cli cli/command/swarm/leave.go
+  return Answer::ok("Node left the swarm.");  // docker/cli cli/command/swarm/leave.go
 }
 
 // The node's entry after a rejoin: see the header for how this differs from Docker's new node.
@@ -281,12 +280,12 @@ void SimCluster::join_raft(int node) {
 
 // `docker swarm join [manager token]` typed on `node`: it needs a leader that can commit the
 // new node (and, for a manager, the new member) and that it can talk to.
-std::string SimCluster::join(int node, bool as_manager) {
+Answer SimCluster::join(int node, bool as_manager) {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
-  if (!n.host_up || !n.daemon_up) return kDaemonDown;
-  if (n.in_swarm) return kSwarmExists;
+  if (!n.host_up || !n.daemon_up) return Answer::refused(kDaemonDown);
+  if (n.in_swarm) return Answer::refused(kSwarmExists);
   if (!leader_can_commit() || !network_.can_talk(node, leader_, Traffic::kSwarm)) {
-    return kJoinTimeout;
+    return Answer::refused(kJoinTimeout);
   }
   rejoin_entry(node, as_manager);
   if (as_manager) join_raft(node);
@@ -294,8 +293,8 @@ std::string SimCluster::join(int node, bool as_manager) {
   request_reconcile(now_ms_);
   after_operation();
   // docker/cli cli/command/swarm/join.go
-  return as_manager ? "This node joined a swarm as a manager."
-                    : "This node joined a swarm as a worker.";
+  return Answer::ok(as_manager ? "This node joined a swarm as a manager."
+                                : "This node joined a swarm as a worker.");
 }
 
 // swarmkit manager/controlapi/node.go orphanNodeTasks: every task of the node not yet in a
@@ -319,29 +318,28 @@ void SimCluster::orphan_tasks(int node) {
 
 // `docker node rm [--force] NODE` through manager `via` (swarmkit controlapi/node.go
 // RemoveNode; the CLI passes the node's id, which the messages name).
-std::string SimCluster::remove_node(int node, bool force, int via) {
-  const std::string gate = api_gate(via);
-  if (gate != "ok") return gate;
+Answer SimCluster::remove_node(int node, bool force, int via) {
+  if (Answer gate = api_gate(via); !gate) return gate;
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const std::string name = p_name(node);
   // Docker 20.10's client: moby client/node_remove.go wrapResponseError -> objectNotFoundError.
-  if (n.removed) return "Error: No such node: " + name;
+  if (n.removed) return Answer::refused("Error: No such node: " + name);
   const std::string prefix =
       "Error response from daemon: rpc error: code = FailedPrecondition desc = node ";
   if (n.role == Role::kManager && n.manager) {
-    return prefix + node_id(node) +
+    return Answer::refused(prefix + node_id(node) +
            " is a cluster manager and is a member of the raft cluster. It must be demoted to "
-           "worker before removal";
+           "worker before removal");
   }
   if (!force && n.status == NodeStatus::kReady) {  // only READY is refused: Unknown is not
-    return prefix + node_id(node) + " is not down and can't be removed";
+    return Answer::refused(prefix + node_id(node) + " is not down and can't be removed");
   }
   n.removed = true;
   orphan_tasks(node);
   record("membership", name, "removed from the swarm");
   request_reconcile(now_ms_);
   after_operation();
-  return "ok";  // the CLI prints the node as given (docker/cli cli/command/node/remove.go)
+  return Answer::ok();  // the CLI prints the node as given (docker/cli cli/command/node/remove.go)
 }
 
 }  // namespace clawsim

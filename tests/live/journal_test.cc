@@ -23,11 +23,11 @@ TEST(Journal, OutstandingUndosNewestFirst) {
     Journal j;
     std::string error;
     ASSERT_TRUE(j.open(path, error)) << error;
-    ASSERT_TRUE(j.append({1, "planned", "stop-daemon boston", 1, "stop", 1, "start"}, error));
-    ASSERT_TRUE(j.append({1, "done", "stop-daemon boston", 1, "stop", 1, "start"}, error));
-    ASSERT_TRUE(j.append({2, "planned", "drain chicago", -1, "drain", -1, "activate"}, error));
-    ASSERT_TRUE(j.append({3, "planned", "label-rm chicago k", -1, "rm", -1, "add"}, error));
-    ASSERT_TRUE(j.append({3, "undone", "label-rm chicago k", -1, "rm", -1, "add"}, error));
+    ASSERT_TRUE(j.append({1, JournalStatus::kPlanned, "stop-daemon boston", 1, "stop", 1, "start"}, error));
+    ASSERT_TRUE(j.append({1, JournalStatus::kDone, "stop-daemon boston", 1, "stop", 1, "start"}, error));
+    ASSERT_TRUE(j.append({2, JournalStatus::kPlanned, "drain chicago", -1, "drain", -1, "activate"}, error));
+    ASSERT_TRUE(j.append({3, JournalStatus::kPlanned, "label-rm chicago k", -1, "rm", -1, "add"}, error));
+    ASSERT_TRUE(j.append({3, JournalStatus::kUndone, "label-rm chicago k", -1, "rm", -1, "add"}, error));
   }
   std::vector<JournalEntry> entries;
   std::string error;
@@ -47,8 +47,8 @@ TEST(Journal, PowerControlRunsHereAndSurvivesTheRoundTrip) {
     Journal j;
     std::string error;
     ASSERT_TRUE(j.open(path, error)) << error;
-    ASSERT_TRUE(j.append({1, "planned", "crash-node @leader", 0, "power-off a", 0, "power-on a", true}, error));
-    ASSERT_TRUE(j.append({2, "planned", "drain b", -1, "drain", -1, "activate"}, error));
+    ASSERT_TRUE(j.append({1, JournalStatus::kPlanned, "crash-node @leader", 0, "power-off a", 0, "power-on a", true}, error));
+    ASSERT_TRUE(j.append({2, JournalStatus::kPlanned, "drain b", -1, "drain", -1, "activate"}, error));
   }
   std::vector<JournalEntry> entries;
   std::string error;

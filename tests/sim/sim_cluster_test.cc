@@ -163,7 +163,7 @@ TEST(SimCluster, LabelRemovalRejectsTheRunningTask) {
   c.run_until(60'000);
   Action rm = act(ActionKind::kLabelRm, "m3");
   rm.label_key = "trusted";
-  EXPECT_EQ(c.apply(rm), "ok");
+  EXPECT_EQ(c.apply(rm), Answer::ok());
   c.run_until(61'000);
   const int gateway = c.plan().service_index("gateway");
   bool rejected = false;
@@ -214,8 +214,8 @@ TEST(SimCluster, DemoteRefusalsAndTheirTexts) {
   c.run_until(60'000);
   c.apply(act(ActionKind::kCrashNode, "m3"));
   c.run_until(61'000);
-  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m2")), kQuorumLossText);
-  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m3")), "Manager m3 demoted in the swarm.");
+  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m2")), Answer::refused(kQuorumLossText));
+  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m3")), Answer::ok("Manager m3 demoted in the swarm."));
   c.apply(act(ActionKind::kRestartNode, "m3"));
   c.run_until(90'000);
   EXPECT_EQ(c.nodes()[static_cast<std::size_t>(idx(c, "m3"))].role, Role::kWorker);
@@ -229,13 +229,13 @@ TEST(SimCluster, DemoteRefusalsAndTheirTexts) {
 TEST(SimCluster, LastManagerCannotBeDemoted) {
   SimCluster c(plan(), 8);
   c.run_until(30'000);
-  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m2")), "Manager m2 demoted in the swarm.");
+  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m2")), Answer::ok("Manager m2 demoted in the swarm."));
   c.run_until(31'000);
-  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m3")), "Manager m3 demoted in the swarm.");
+  EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m3")), Answer::ok("Manager m3 demoted in the swarm."));
   c.run_until(32'000);
   EXPECT_EQ(c.apply(act(ActionKind::kDemote, "m1")),
-            "Error response from daemon: rpc error: code = FailedPrecondition desc = attempting "
-            "to demote the last manager of the swarm");
+            Answer::refused("Error response from daemon: rpc error: code = FailedPrecondition desc = attempting "
+            "to demote the last manager of the swarm"));
 }
 
 // DESIGN §6 (real swarm): demoting the leader succeeds and another leads within a second.
@@ -243,7 +243,7 @@ TEST(SimCluster, DemotingTheLeaderHandsLeadershipOver) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     SimCluster c(plan(), seed);
     c.run_until(60'000);
-    ASSERT_EQ(c.apply(act(ActionKind::kDemote, "@leader")), "Manager m1 demoted in the swarm.");
+    ASSERT_EQ(c.apply(act(ActionKind::kDemote, "@leader")), Answer::ok("Manager m1 demoted in the swarm."));
     c.run_until(61'000);
     EXPECT_GE(c.leader(), 0) << "seed " << seed;
     EXPECT_NE(c.leader(), idx(c, "m1"));
@@ -265,7 +265,7 @@ TEST(SimCluster, SurvivorApiAnswersThenHangsThenHasNoLeader) {
   c.run_until(200'000);
   EXPECT_NE(c.api_answer(m1, false).find("The swarm does not have a leader"), std::string::npos);
   Action fnc = act(ActionKind::kForceNewCluster, "m1");
-  EXPECT_EQ(c.apply(fnc), "ok");
+  EXPECT_EQ(c.apply(fnc), Answer::ok());
   c.run_until(201'000);
   EXPECT_EQ(c.leader(), m1);
   EXPECT_TRUE(c.has_quorum()) << "docker swarm init --force-new-cluster: one manager, quorum";

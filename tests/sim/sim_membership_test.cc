@@ -60,7 +60,7 @@ const ServiceState* observed_service(const ClusterState& s, const std::string& n
   return nullptr;
 }
 
-std::string apply(SimCluster& c, ActionKind kind, const std::string& node) {
+Answer apply(SimCluster& c, ActionKind kind, const std::string& node) {
   Action a;
   a.kind = kind;
   a.node = node;
@@ -127,10 +127,10 @@ TEST(SimMembership, UfwResetAndEnableOnAFollowerCutsItsRaft) {
   SimCluster c = settled();
   const int boston = idx(c, "boston");
   c.take_changes();
-  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw --force reset"), "ok");
+  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw --force reset"), Answer::ok());
   EXPECT_FALSE(c.firewall(boston).enabled);
   EXPECT_TRUE(c.firewall(boston).rules.empty());
-  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw --force enable"), "ok");
+  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw --force enable"), Answer::ok());
   EXPECT_TRUE(c.firewall(boston).enabled);
   EXPECT_EQ(observed(c.observe(), "boston")->manager_status, "Unreachable") << "at once";
   const Timeline t = c.take_changes();
@@ -145,7 +145,7 @@ TEST(SimMembership, UfwResetAndEnableOnAFollowerCutsItsRaft) {
   EXPECT_EQ(c.api_answer(idx(c, "chicago"), true), "ok");
   EXPECT_EQ(node(c, "boston").status, NodeStatus::kReady);
 
-  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw disable"), "ok");  // boston comes back
+  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw disable"), Answer::ok());  // boston comes back
   c.run_until(c.now() + 60'000);
   const std::string status = observed(c.observe(), "boston")->manager_status;
   EXPECT_TRUE(status == "Reachable" || status == "Leader") << status;
@@ -158,7 +158,7 @@ TEST(SimMembership, UfwDenyAppendedAfterTheAllowsChangesNothingForThem) {
   SimCluster c = settled();
   const int boston = idx(c, "boston");
   const std::size_t rules = c.firewall(boston).rules.size();
-  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw deny 2377/tcp"), "ok");
+  EXPECT_EQ(c.apply_ufw(boston, "sudo ufw deny 2377/tcp"), Answer::ok());
   EXPECT_EQ(c.firewall(boston).rules.size(), rules + 1);
   c.run_until(c.now() + 30'000);
   EXPECT_EQ(observed(c.observe(), "boston")->manager_status, "Reachable");
@@ -172,9 +172,10 @@ TEST(SimMembership, UfwCommandUfwRefusesReturnsTheRefusalAndChangesNothing) {
   const int denver = idx(c, "denver");
   const Firewall before = c.firewall(denver);
   c.take_changes();
-  const std::string answer =
+  const Answer answer =
       c.apply_ufw(denver, "sudo ufw allow from 10.0.0.1 to any port 2049,111 proto tcp/udp");
-  EXPECT_EQ(answer.rfind("ufw refuses", 0), 0U) << answer;
+  EXPECT_FALSE(answer);
+  EXPECT_EQ(answer.message().rfind("ufw refuses", 0), 0U) << answer;
   const Firewall& after = c.firewall(denver);
   EXPECT_EQ(after.rules.size(), before.rules.size());
   EXPECT_EQ(after.enabled, before.enabled);
@@ -189,7 +190,7 @@ TEST(SimMembership, UfwCommandUfwRefusesReturnsTheRefusalAndChangesNothing) {
 // swarmkit scheduler: no node has the label, so the task stays pending with the filter's count.
 TEST(SimMembership, CreatedServiceWithAnUnsatisfiableConstraintStaysPending) {
   SimCluster c = settled();
-  EXPECT_EQ(c.create_service(service("batch", 1, "node.labels.gpu == true"), c.leader()), "ok");
+  EXPECT_EQ(c.create_service(service("batch", 1, "node.labels.gpu == true"), c.leader()), Answer::ok());
   c.run_until(c.now() + 10'000);
   const auto tasks = live_tasks(c, "batch");
   ASSERT_EQ(tasks.size(), 1U);
@@ -201,7 +202,7 @@ TEST(SimMembership, CreatedServiceWithAnUnsatisfiableConstraintStaysPending) {
   ASSERT_NE(s, nullptr);
   EXPECT_FALSE(s->up);
 
-  EXPECT_EQ(c.create_service(service("web", 4), c.leader()), "ok");
+  EXPECT_EQ(c.create_service(service("web", 4), c.leader()), Answer::ok());
   c.run_until(c.now() + 5'000);
   EXPECT_EQ(running(c, "web"), 4);
   EXPECT_TRUE(c.service_up(c.service_index("web")));
@@ -212,12 +213,12 @@ TEST(SimMembership, CreatedServiceWithAnUnsatisfiableConstraintStaysPending) {
 TEST(SimMembership, CreateServiceRefusesADuplicateNameAndNeedsAManager) {
   SimCluster c = settled();
   EXPECT_EQ(c.create_service(service("Openclaw", 1), c.leader()),
-            "Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts "
-            "with an existing object: service Openclaw already exists");
+            Answer::refused("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts "
+            "with an existing object: service Openclaw already exists"));
   EXPECT_EQ(c.create_service(service("web", 1), idx(c, "denver")),
-            "Error response from daemon: This node is not a swarm manager. Worker nodes can't be "
+            Answer::refused("Error response from daemon: This node is not a swarm manager. Worker nodes can't be "
             "used to view or modify cluster state. Please run this command on a manager node or "
-            "promote the current node to a manager.");
+            "promote the current node to a manager."));
   EXPECT_LT(c.service_index("web"), 0);
 }
 
@@ -225,7 +226,7 @@ TEST(SimMembership, RemovedServiceStopsItsTasksAndLeavesTheObservation) {
   SimCluster c = settled();
   ASSERT_EQ(running(c, "openclaw-egress"), 1);
   const int s = c.service_index("openclaw-egress");
-  EXPECT_EQ(c.remove_service("openclaw-egress", c.leader()), "ok");
+  EXPECT_EQ(c.remove_service("openclaw-egress", c.leader()), Answer::ok());
   EXPECT_TRUE(c.service_removed(s));
   c.run_until(c.now() + 3'000);
   std::size_t tasks = 0;
@@ -249,10 +250,9 @@ TEST(SimMembership, RemovedServiceStopsItsTasksAndLeavesTheObservation) {
   EXPECT_EQ(later, tasks);
   // Docker 20.10's client (moby client/errors.go objectNotFoundError).
   EXPECT_EQ(c.remove_service("openclaw-egress", c.leader()),
-            "Error: No such service: openclaw-egress");
+            Answer::refused("Error: No such service: openclaw-egress"));
   EXPECT_EQ(c.create_service(service("openclaw-egress", 1, "node.labels.openclaw.trusted == true"),
-                             c.leader()),
-            "ok");
+                             c.leader()), Answer::ok());
   c.run_until(c.now() + 5'000);
   EXPECT_TRUE(c.service_up(c.service_index("openclaw")));
 }
@@ -265,14 +265,14 @@ TEST(SimMembership, RemovedServiceStopsItsTasksAndLeavesTheObservation) {
 // what is left.
 TEST(SimMembership, ManagerLeaveWithoutForceIsRefusedWithDockersText) {
   SimCluster c = settled();
-  EXPECT_EQ(c.leave(idx(c, "boston"), false), kManagerLeave + kManagerLeaveEnd);
-  EXPECT_EQ(apply(c, ActionKind::kCrashNode, "chicago"), "ok");
+  EXPECT_EQ(c.leave(idx(c, "boston"), false), Answer::refused(kManagerLeave + kManagerLeaveEnd));
+  EXPECT_EQ(apply(c, ActionKind::kCrashNode, "chicago"), Answer::ok());
   c.run_until(c.now() + 1'000);
   EXPECT_EQ(c.leave(idx(c, "boston"), false),
-            kManagerLeave +
+            Answer::refused(kManagerLeave +
                 "Removing this node leaves 1 managers out of 3. Without a Raft quorum your swarm "
                 "will be inaccessible. " +
-                kManagerLeaveEnd);
+                kManagerLeaveEnd));
   EXPECT_TRUE(c.in_swarm(idx(c, "boston")));
 }
 
@@ -283,13 +283,13 @@ TEST(SimMembership, WorkerLeaveIsDownAfterTheGraceAndItsTasksMove) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     SimCluster c = settled(seed);
-    ASSERT_EQ(c.create_service(service("web", 4), c.leader()), "ok");
+    ASSERT_EQ(c.create_service(service("web", 4), c.leader()), Answer::ok());
     c.run_until(c.now() + 5'000);
     ASSERT_EQ(running(c, "web"), 4);
     const int denver = idx(c, "denver");
     c.take_changes();
     const TimeMs left = c.now();
-    EXPECT_EQ(c.leave(denver, false), "Node left the swarm.");
+    EXPECT_EQ(c.leave(denver, false), Answer::ok("Node left the swarm."));
     EXPECT_FALSE(c.in_swarm(denver));
     EXPECT_EQ(running(c, "web"), 3) << "its containers are removed at once";
     EXPECT_TRUE(node(c, "denver").daemon_up);
@@ -302,7 +302,7 @@ TEST(SimMembership, WorkerLeaveIsDownAfterTheGraceAndItsTasksMove) {
     EXPECT_EQ(running(c, "web"), 4);
     for (const SimTask* t : live_tasks(c, "web")) EXPECT_NE(t->node, denver);
     EXPECT_EQ(c.leave(denver, false),
-              "Error response from daemon: This node is not part of a swarm");
+              Answer::refused("Error response from daemon: This node is not part of a swarm"));
     EXPECT_EQ(c.api_answer(denver, false),
               "Error response from daemon: This node is not a swarm manager. Use \"docker swarm "
               "init\" or \"docker swarm join\" to connect this node to swarm and try again.");
@@ -315,26 +315,26 @@ TEST(SimMembership, WorkerLeaveIsDownAfterTheGraceAndItsTasksMove) {
 TEST(SimMembership, ForcedManagerLeaveKeepsAnUnreachableMember) {
   SimCluster c = settled();
   const int boston = idx(c, "boston");
-  EXPECT_EQ(c.leave(boston, true), "Node left the swarm.");
+  EXPECT_EQ(c.leave(boston, true), Answer::ok("Node left the swarm."));
   c.run_until(c.now() + 20'000);
   EXPECT_EQ(c.leader(), idx(c, "atlanta"));
   EXPECT_TRUE(c.has_quorum());
   EXPECT_EQ(observed(c.observe(), "boston")->manager_status, "Unreachable");
   EXPECT_EQ(c.remove_node(boston, true, c.leader()),
-            "Error response from daemon: rpc error: code = FailedPrecondition desc = node boston "
+            Answer::refused("Error response from daemon: rpc error: code = FailedPrecondition desc = node boston "
             "is a cluster manager and is a member of the raft cluster. It must be demoted to "
-            "worker before removal");
+            "worker before removal"));
 
   SimCluster lost = c;  // a copy forks the run
-  EXPECT_EQ(apply(lost, ActionKind::kCrashNode, "chicago"), "ok");
+  EXPECT_EQ(apply(lost, ActionKind::kCrashNode, "chicago"), Answer::ok());
   lost.run_until(lost.now() + 20'000);
   EXPECT_FALSE(lost.has_quorum());
 
-  EXPECT_EQ(apply(c, ActionKind::kDemote, "boston"), "Manager boston demoted in the swarm.");
+  EXPECT_EQ(apply(c, ActionKind::kDemote, "boston"), Answer::ok("Manager boston demoted in the swarm."));
   c.run_until(c.now() + 20'000);
   EXPECT_EQ(node(c, "boston").status, NodeStatus::kDown);
-  EXPECT_EQ(c.remove_node(boston, false, c.leader()), "ok");
-  EXPECT_EQ(apply(c, ActionKind::kCrashNode, "chicago"), "ok");
+  EXPECT_EQ(c.remove_node(boston, false, c.leader()), Answer::ok());
+  EXPECT_EQ(apply(c, ActionKind::kCrashNode, "chicago"), Answer::ok());
   c.run_until(c.now() + 20'000);
   EXPECT_FALSE(c.has_quorum()) << "two members left, one down: no majority";
 }
@@ -343,8 +343,8 @@ TEST(SimMembership, ForcedManagerLeaveKeepsAnUnreachableMember) {
 TEST(SimMembership, JoinOfAMemberIsRefused) {
   SimCluster c = settled();
   EXPECT_EQ(c.join(idx(c, "denver"), false),
-            "Error response from daemon: This node is already part of a swarm. Use \"docker "
-            "swarm leave\" to leave this swarm and join another one.");
+            Answer::refused("Error response from daemon: This node is already part of a swarm. Use \"docker "
+            "swarm leave\" to leave this swarm and join another one."));
 }
 
 // A rejoined node is a new node object: Ready at once, without the labels of the old one, and
@@ -357,18 +357,18 @@ TEST(SimMembership, LeaveThenJoinAsWorkerIsReadyAgain) {
   label.node = "denver";
   label.label_key = "zone";
   label.label_value = "b";
-  ASSERT_EQ(c.apply(label), "ok");
-  ASSERT_EQ(c.leave(denver, false), "Node left the swarm.");
+  ASSERT_EQ(c.apply(label), Answer::ok());
+  ASSERT_EQ(c.leave(denver, false), Answer::ok("Node left the swarm."));
   c.run_until(c.now() + 30'000);
   ASSERT_EQ(node(c, "denver").status, NodeStatus::kDown);
-  EXPECT_EQ(c.join(denver, false), "This node joined a swarm as a worker.");
+  EXPECT_EQ(c.join(denver, false), Answer::ok("This node joined a swarm as a worker."));
   EXPECT_TRUE(c.in_swarm(denver));
   EXPECT_EQ(node(c, "denver").status, NodeStatus::kReady);
   EXPECT_TRUE(node(c, "denver").labels.empty());
   EXPECT_NE(c.node_id(denver), "denver");
   c.run_until(c.now() + 40'000);
   EXPECT_EQ(node(c, "denver").status, NodeStatus::kReady) << "its heartbeats are accepted";
-  ASSERT_EQ(c.create_service(service("web", 4), c.leader()), "ok");
+  ASSERT_EQ(c.create_service(service("web", 4), c.leader()), Answer::ok());
   c.run_until(c.now() + 5'000);
   EXPECT_EQ(running(c, "web"), 4);
   bool on_denver = false;
@@ -380,15 +380,15 @@ TEST(SimMembership, LeaveThenJoinAsWorkerIsReadyAgain) {
 // removed), denver's joining makes three voters again, so chicago's crash keeps the quorum.
 TEST(SimMembership, JoinAsManagerAddsARaftMember) {
   SimCluster c = settled();
-  ASSERT_EQ(c.leave(idx(c, "boston"), true), "Node left the swarm.");
-  ASSERT_EQ(apply(c, ActionKind::kDemote, "boston"), "Manager boston demoted in the swarm.");
+  ASSERT_EQ(c.leave(idx(c, "boston"), true), Answer::ok("Node left the swarm."));
+  ASSERT_EQ(apply(c, ActionKind::kDemote, "boston"), Answer::ok("Manager boston demoted in the swarm."));
   const int denver = idx(c, "denver");
-  ASSERT_EQ(c.leave(denver, false), "Node left the swarm.");
-  EXPECT_EQ(c.join(denver, true), "This node joined a swarm as a manager.");
+  ASSERT_EQ(c.leave(denver, false), Answer::ok("Node left the swarm."));
+  EXPECT_EQ(c.join(denver, true), Answer::ok("This node joined a swarm as a manager."));
   EXPECT_EQ(node(c, "denver").role, Role::kManager);
   c.run_until(c.now() + 20'000);
   EXPECT_EQ(observed(c.observe(), "denver")->manager_status, "Reachable");
-  EXPECT_EQ(apply(c, ActionKind::kCrashNode, "chicago"), "ok");
+  EXPECT_EQ(apply(c, ActionKind::kCrashNode, "chicago"), Answer::ok());
   c.run_until(c.now() + 20'000);
   EXPECT_TRUE(c.has_quorum());
   EXPECT_TRUE(c.control_plane_up());
@@ -399,14 +399,14 @@ TEST(SimMembership, JoinAsManagerAddsARaftMember) {
 TEST(SimMembership, JoinWithoutQuorumTimesOut) {
   SimCluster c = settled();
   const int denver = idx(c, "denver");
-  ASSERT_EQ(c.leave(denver, false), "Node left the swarm.");
-  ASSERT_EQ(apply(c, ActionKind::kCrashNode, "atlanta"), "ok");
-  ASSERT_EQ(apply(c, ActionKind::kCrashNode, "boston"), "ok");
+  ASSERT_EQ(c.leave(denver, false), Answer::ok("Node left the swarm."));
+  ASSERT_EQ(apply(c, ActionKind::kCrashNode, "atlanta"), Answer::ok());
+  ASSERT_EQ(apply(c, ActionKind::kCrashNode, "boston"), Answer::ok());
   c.run_until(c.now() + 30'000);
   EXPECT_EQ(c.join(denver, false),
-            "Error response from daemon: Timeout was reached before node joined. The attempt to "
+            Answer::refused("Error response from daemon: Timeout was reached before node joined. The attempt to "
             "join the swarm will continue in the background. Use the \"docker info\" command to "
-            "see the current swarm status of your node.");
+            "see the current swarm status of your node."));
   EXPECT_FALSE(c.in_swarm(denver));
 }
 
@@ -418,13 +418,13 @@ TEST(SimMembership, NodeRmRefusesAReadyNodeAndAManager) {
   const std::string refused =
       "Error response from daemon: rpc error: code = FailedPrecondition desc = node ";
   EXPECT_EQ(c.remove_node(idx(c, "denver"), false, c.leader()),
-            refused + "denver is not down and can't be removed");
+            Answer::refused(refused + "denver is not down and can't be removed"));
   EXPECT_EQ(c.remove_node(idx(c, "boston"), false, c.leader()),
-            refused + "boston is a cluster manager and is a member of the raft cluster. It must "
-                      "be demoted to worker before removal");
-  EXPECT_EQ(c.remove_node(idx(c, "denver"), false, idx(c, "denver")).rfind(
-                "Error response from daemon: This node is not a swarm manager.", 0),
-            0U);
+            Answer::refused(refused + "boston is a cluster manager and is a member of the raft cluster. It must "
+                      "be demoted to worker before removal"));
+  const Answer on_worker = c.remove_node(idx(c, "denver"), false, idx(c, "denver"));
+  EXPECT_FALSE(on_worker);
+  EXPECT_EQ(on_worker.message().rfind("Error response from daemon: This node is not a swarm manager.", 0), 0U);
   EXPECT_EQ(c.observe().nodes.size(), 4U);
 }
 
@@ -433,16 +433,16 @@ TEST(SimMembership, NodeRmRefusesAReadyNodeAndAManager) {
 TEST(SimMembership, NodeRmOfADownWorkerRemovesIt) {
   SimCluster c = settled();
   const int denver = idx(c, "denver");
-  ASSERT_EQ(c.leave(denver, false), "Node left the swarm.");
+  ASSERT_EQ(c.leave(denver, false), Answer::ok("Node left the swarm."));
   c.run_until(c.now() + 30'000);
   ASSERT_EQ(node(c, "denver").status, NodeStatus::kDown);
-  EXPECT_EQ(c.remove_node(denver, false, c.leader()), "ok");
+  EXPECT_EQ(c.remove_node(denver, false, c.leader()), Answer::ok());
   EXPECT_TRUE(c.removed(denver));
   const ClusterState st = c.observe();
   EXPECT_EQ(st.nodes.size(), 3U);
   EXPECT_EQ(observed(st, "denver"), nullptr);
-  EXPECT_EQ(c.remove_node(denver, false, c.leader()), "Error: No such node: denver");
-  ASSERT_EQ(c.create_service(service("batch", 1, "node.labels.gpu == true"), c.leader()), "ok");
+  EXPECT_EQ(c.remove_node(denver, false, c.leader()), Answer::refused("Error: No such node: denver"));
+  ASSERT_EQ(c.create_service(service("batch", 1, "node.labels.gpu == true"), c.leader()), Answer::ok());
   c.run_until(c.now() + 2'000);
   EXPECT_EQ(live_tasks(c, "batch")[0]->message,
             "no suitable node (scheduling constraints not satisfied on 3 nodes)");
@@ -452,10 +452,10 @@ TEST(SimMembership, NodeRmOfADownWorkerRemovesIt) {
 // `node rm --force` of a Ready worker: its tasks are Orphaned and replaced elsewhere.
 TEST(SimMembership, ForcedNodeRmOrphansTheTasksOfAReadyWorker) {
   SimCluster c = settled();
-  ASSERT_EQ(c.create_service(service("web", 4), c.leader()), "ok");
+  ASSERT_EQ(c.create_service(service("web", 4), c.leader()), Answer::ok());
   c.run_until(c.now() + 5'000);
   const int denver = idx(c, "denver");
-  EXPECT_EQ(c.remove_node(denver, true, c.leader()), "ok");
+  EXPECT_EQ(c.remove_node(denver, true, c.leader()), Answer::ok());
   bool orphaned = false;
   for (const SimTask& t : c.tasks()) {
     if (t.node == denver && t.phase == TaskPhase::kOrphaned) {
@@ -470,8 +470,9 @@ TEST(SimMembership, ForcedNodeRmOrphansTheTasksOfAReadyWorker) {
     elsewhere += t->node != denver && t->container_running ? 1 : 0;
   }
   EXPECT_EQ(elsewhere, 4);
-  EXPECT_EQ(c.join(denver, false).rfind("Error response from daemon: This node is already", 0), 0U)
-      << "it must leave first";
+  const Answer again = c.join(denver, false);
+  EXPECT_FALSE(again) << "it must leave first";
+  EXPECT_EQ(again.message().rfind("Error response from daemon: This node is already", 0), 0U) << again;
 }
 
 // The default plan (the runbook as written) takes the operations too, and a run that used them
