@@ -89,20 +89,25 @@ bool read_journal(const std::string& path, std::vector<JournalEntry>& entries, s
       error = path + ":" + std::to_string(number) + ": not a journal entry";
       return false;
     }
-    const std::optional<JournalStatus> status = parse_journal_status(j.value("status", ""));
-    if (!status) {
-      error = path + ":" + std::to_string(number) + ": status: not one of planned, done, failed, undone, resolved";
+    JournalEntry e;
+    try {
+      const std::optional<JournalStatus> status = parse_journal_status(j.value("status", ""));
+      if (!status) {
+        error = path + ":" + std::to_string(number) + ": status: not one of planned, done, failed, undone, resolved";
+        return false;
+      }
+      e.id = j.value("id", 0);
+      e.status = *status;
+      e.action = j.value("action", "");
+      e.node = j.value("node", -1);
+      e.command = j.value("command", "");
+      e.undo_node = j.value("undo_node", -1);
+      e.undo = j.value("undo", "");
+      e.here = j.value("here", false);
+    } catch (const nlohmann::json::exception&) {  // a field of another type than written
+      error = path + ":" + std::to_string(number) + ": not a journal entry (a field of the wrong type)";
       return false;
     }
-    JournalEntry e;
-    e.id = j.value("id", 0);
-    e.status = *status;
-    e.action = j.value("action", "");
-    e.node = j.value("node", -1);
-    e.command = j.value("command", "");
-    e.undo_node = j.value("undo_node", -1);
-    e.undo = j.value("undo", "");
-    e.here = j.value("here", false);
     entries.push_back(std::move(e));
   }
   return true;

@@ -495,8 +495,9 @@ std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
 // demote/promote, or why it failed.
 Answer LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
-  auto failed = [&](int node, const CommandResult& r) {
-    return Answer::refused(inv.nodes[static_cast<std::size_t>(node)].name + ": " + r.describe());
+  auto failed = [&](int node, const CommandResult& r) {  // a transport error names the node already
+    return Answer::refused(r.error.empty() ? inv.nodes[static_cast<std::size_t>(node)].name + ": " + r.describe()
+                                           : r.error);
   };
   if (step.here) {  // power control: on this machine
     const NodeCommands& c = inv.nodes[static_cast<std::size_t>(step.node)].commands;

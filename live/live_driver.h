@@ -3,6 +3,8 @@
 // time is the wall clock; the timeline is derived from successive observations. Guards abort
 // the drill (unexpected quorum loss, a pinned service on a node that does not meet its
 // constraints, the time limit, SIGINT/SIGTERM); rollback() then undoes what is outstanding.
+// The cluster, the clock and the journal are interfaces (RemoteCluster, Clock, JournalSink):
+// the CLI passes the SSH cluster, the steady clock and the journal file; tests pass fakes.
 #pragma once
 
 #include <atomic>

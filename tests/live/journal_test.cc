@@ -73,6 +73,23 @@ TEST(Journal, TornLastLineIsIgnored) {
   std::remove(path.c_str());
 }
 
+TEST(Journal, AnEntryOfAnotherShapeIsAnErrorNamingItsLine) {
+  const std::string path = temp_path("shape");
+  for (const char* second : {R"({"id":2,"status":"maybe","action":"a","node":0,"command":"c","undo_node":0,"undo":"u"})",
+                             R"({"id":"two","status":"planned","action":"a","node":0,"command":"c"})"}) {
+    {
+      std::ofstream out(path);
+      out << R"({"id":1,"status":"planned","action":"a","node":0,"command":"c","undo_node":0,"undo":"u"})" << "\n"
+          << second << "\n{}\n";
+    }
+    std::vector<JournalEntry> entries;
+    std::string error;
+    EXPECT_FALSE(read_journal(path, entries, error)) << second;
+    EXPECT_EQ(error.rfind(path + ":2: ", 0), 0U) << error;
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Inventory, ParsesAndResolvesRelativePaths) {
   const char* text = R"(known_hosts: kh
 defaults: {user: root, key: keys/id, command_timeout: 10s}
