@@ -27,6 +27,7 @@
 #include "report/junit.h"
 #include "report/markdown.h"
 #include "scenarios/embedded.h"
+#include "sim/parallel.h"
 #include "sim/rng.h"
 #include "sim/sim_driver.h"
 
@@ -68,6 +69,8 @@ options:
   --plan FILE     a plan (YAML or JSON) instead of the default one (default: $CLAWSIM_PLAN)
   --seed N        the run's seed (default: drawn and printed; validate: 1)
   --runs N        repeat over N seeds and print the distribution of each measured duration
+  --jobs N        scenario --runs: how many runs at once (default: every core); the results
+                  are the same bytes whatever N
   --json FILE     write the report as JSON ("-" for standard output)
   -v, --verbose   show every change in the timeline (terms, placements); validate: every pair;
                   live: the audit log also records every observation
@@ -124,6 +127,15 @@ int exit_code(Outcome outcome) {
     case Outcome::kFail: return kExitFail;
   }
   return kExitFail;
+}
+
+// --jobs N: how many runs at once; every core by default.
+int jobs_option(const po::variables_map& vm) {
+  if (!vm.count("jobs")) return default_jobs();
+  const int jobs = vm["jobs"].as<int>();
+  constexpr int kMaxJobs = 256;
+  if (jobs < 1 || jobs > kMaxJobs) throw UsageError{"--jobs must be from 1 to " + std::to_string(kMaxJobs)};
+  return jobs;
 }
 
 RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64_t seed) {
@@ -203,13 +215,13 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     }
     return exit_code(r.outcome());
   }
-  std::vector<RunResult> results;
+  std::vector<RunResult> results(static_cast<std::size_t>(runs));
   {
-    cli::Progress progress("runs", static_cast<std::size_t>(runs), vm.count("quiet") == 0);
-    for (int i = 0; i < runs; ++i) {
-      results.push_back(run_once(scenario, plan, seed + static_cast<std::uint64_t>(i)));
-      progress.update(results.size());
-    }
+    cli::Progress progress("runs", results.size(), vm.count("quiet") == 0);
+    parallel_for(
+        results.size(), jobs_option(vm),
+        [&](std::size_t i) { results[i] = run_once(scenario, plan, seed + static_cast<std::uint64_t>(i)); },
+        [&](std::size_t done) { progress.update(done); });
   }
   std::cout << "scenario " << scenario.name << ", seeds " << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1)
             << "\n" << distributions_text(results);
@@ -268,7 +280,7 @@ const std::vector<CommandOptions>& command_options() {
   static const std::vector<CommandOptions> table = {
       {"scenarios", {"inventory"}},
       {"plan", {}},
-      {"scenario", {"plan", "seed", "runs", "json", "verbose", "quiet", "report"}},
+      {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report"}},
       {"validate", {"plan", "seed", "json", "verbose", "quiet", "depth", "seeds", "sarif", "static-only", "rules", "report"}},
       {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
@@ -312,6 +324,9 @@ void check_options(const po::variables_map& vm, const std::string& command) {
   }
   if (command == "scenario" && vm.count("verbose") && vm["runs"].as<int>() > 1) {
     throw UsageError{"scenario --verbose shows one run's timeline; --runs prints distributions"};
+  }
+  if (command == "scenario" && vm.count("jobs") && vm["runs"].as<int>() == 1) {
+    throw UsageError{"scenario --jobs runs several of --runs N at once; one run has nothing to share"};
   }
 }
 
@@ -420,7 +435,7 @@ Renders a saved run report (scenario --json, --report) again; "-" writes to stan
 int run(int argc, char** argv) {
   po::options_description opts;
   opts.add_options()("help,h", "")("version", "")("plan", po::value<std::string>(), "")(
-      "seed", po::value<std::uint64_t>(), "")("runs", po::value<int>()->default_value(1), "")(
+      "seed", po::value<std::uint64_t>(), "")("runs", po::value<int>()->default_value(1), "")("jobs", po::value<int>(), "")(
       "json", po::value<std::string>(), "")("verbose,v", "")("quiet,q", "")(
       "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
       "allow", po::value<std::vector<std::string>>()->composing(), "")(

@@ -17,7 +17,7 @@ _clawsim() {
       _filedir -d
       return
       ;;
-    --seed | --runs | --depth | --seeds | --drill | --allow | --accept | --then-scenario)
+    --seed | --runs | --jobs | --depth | --seeds | --drill | --allow | --accept | --then-scenario)
       return
       ;;
   esac
@@ -25,7 +25,7 @@ _clawsim() {
   local options
   case $command in
     scenarios) options="--inventory" ;;
-    scenario) options="--plan --seed --runs --json --verbose --quiet --report" ;;
+    scenario) options="--plan --seed --runs --jobs --json --verbose --quiet --report" ;;
     validate) options="--plan --seed --json --verbose --quiet --depth --seeds --sarif --static-only --rules --report" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;

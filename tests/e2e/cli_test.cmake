@@ -48,6 +48,26 @@ expect_in("${out}" "20 runs: 0 passed, 20 known failures, 0 failed")
 expect_in("${out}" "known failure in 20 runs: two of three managers keep the quorum")
 file(READ ${WORK_DIR}/runs.json runs)
 expect_in("${runs}" "\"known_failures\": 20")
+# The same bytes whatever the number of runs at once, for scenarios of several kinds.
+foreach(name leader-crash quorum-loss trusted-node-drain leader-partition)
+  foreach(jobs 1 3)
+    execute_process(COMMAND ${CLAWSIM} scenario ${name} --runs 40 --seed 7 --jobs ${jobs} -q
+                            --json ${WORK_DIR}/jobs${jobs}.json
+                    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET TIMEOUT 60)
+    if(rc GREATER 3)
+      message(FATAL_ERROR "scenario ${name} --runs 40 --jobs ${jobs}: exit ${rc}")
+    endif()
+  endforeach()
+  file(READ ${WORK_DIR}/jobs1.json one)
+  file(READ ${WORK_DIR}/jobs3.json three)
+  if(NOT one STREQUAL three)
+    message(FATAL_ERROR "scenario ${name} --runs 40: --jobs 1 and --jobs 3 wrote different reports")
+  endif()
+endforeach()
+run_cli(2 out scenario leader-crash --runs 5 --jobs 0)
+expect_in("${out}" "--jobs must be from 1 to 256")
+run_cli(2 out scenario leader-crash --seed 1 --jobs 2)
+expect_in("${out}" "one run has nothing to share")
 # Known failures belong to the plan's content: a byte-for-byte copy of the default plan has
 # them; an edited copy that keeps the plan's name is judged on its own.
 run_cli(0 default_text plan default)
@@ -174,7 +194,7 @@ expect_in("${out}" "usage: clawsim check-change CHANGE")
 
 # An option a command does not use is an error, not a silent no-op.
 run_cli(2 out scenario quorum-loss --sarif ${WORK_DIR}/s.sarif)
-expect_in("${out}" "scenario does not use --sarif (it takes --plan, --seed, --runs, --json, --verbose, --quiet, --report)")
+expect_in("${out}" "scenario does not use --sarif (it takes --plan, --seed, --runs, --jobs, --json, --verbose, --quiet, --report)")
 if(EXISTS ${WORK_DIR}/s.sarif)
   message(FATAL_ERROR "scenario --sarif wrote a file")
 endif()
