@@ -20,3 +20,4 @@ fi
 cmake --preset ci -S "$root"
 cmake --build "$root/build/ci" -j "$(nproc)"
 ctest --test-dir "$root/build/ci" --output-on-failure -j "$(nproc)"
+bash "$root/tests/tsan.sh"
