@@ -1,5 +1,7 @@
 #include "model/plan.h"
 
+#include <algorithm>
+
 namespace clawsim {
 
 const char* to_string(Role role) { return role == Role::kManager ? "manager" : "worker"; }
@@ -54,6 +56,20 @@ std::vector<Firewall> build_firewalls(const Plan& plan) {
     }
   }
   return out;
+}
+
+std::string docker_label_problem(std::string_view key, std::string_view value) {
+  auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  if (key.empty()) return "a label needs a key";
+  for (char c : key) {
+    if (control(c) || c == ' ' || c == '=') {
+      return "label key '" + std::string(key) + "': no whitespace, '=' or control character";
+    }
+  }
+  if (std::any_of(value.begin(), value.end(), control)) {
+    return "label " + std::string(key) + ": a control character in its value";
+  }
+  return "";
 }
 
 }  // namespace clawsim

@@ -175,4 +175,9 @@ NodeFacts node_facts(const NodeSpec& node);
 // Each node's firewall after the plan's ufw commands, indexed like plan.nodes.
 std::vector<Firewall> build_firewalls(const Plan& plan);
 
+// "" when Docker takes this node label, else why not. Docker asks little of a label (a key, no
+// space around it); clawsim also refuses what would break a command or an observation's line:
+// whitespace, '=' or a control character in the key, a control character in the value.
+std::string docker_label_problem(std::string_view key, std::string_view value);
+
 }  // namespace clawsim

@@ -38,6 +38,15 @@ std::map<std::string, std::string> parse_string_map(const Field& f) {
   return out;
 }
 
+// A node's labels (or its engine's): what Docker takes, checked before any command holds them.
+std::map<std::string, std::string> parse_labels(const Field& f) {
+  std::map<std::string, std::string> labels = parse_string_map(f);
+  for (const auto& [key, value] : labels) {
+    if (const std::string why = docker_label_problem(key, value); !why.empty()) f.child(key).fail(why);
+  }
+  return labels;
+}
+
 NodeSpec parse_node(const Field& f) {
   f.only_keys({"name", "id", "address", "role", "availability", "labels", "engine_labels",
                "platform_os", "platform_arch", "failure_domain"});
@@ -51,8 +60,8 @@ NodeSpec parse_node(const Field& f) {
   }
   n.role = parse_role(f.child("role"));
   if (f.child("availability").present()) n.availability = parse_availability(f.child("availability"));
-  n.labels = parse_string_map(f.child("labels"));
-  n.engine_labels = parse_string_map(f.child("engine_labels"));
+  n.labels = parse_labels(f.child("labels"));
+  n.engine_labels = parse_labels(f.child("engine_labels"));
   if (f.child("platform_os").present()) n.platform_os = f.child("platform_os").as_string();
   if (f.child("platform_arch").present()) n.platform_arch = f.child("platform_arch").as_string();
   if (f.child("failure_domain").present()) n.failure_domain = f.child("failure_domain").as_string();

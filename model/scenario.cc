@@ -94,7 +94,7 @@ Action parse_action(const Field& f, const Plan& plan) {
     } else if (eq != std::string::npos) {
       label.fail("label-rm takes a key only, got '" + text + "'");
     }
-    if (a.label_key.empty()) label.fail("empty label key");
+    if (const std::string why = docker_label_problem(a.label_key, a.label_value); !why.empty()) label.fail(why);
   }
   if (a.kind == ActionKind::kPartition) {
     const Field groups = f.child("groups");

@@ -243,5 +243,19 @@ TEST(PlanYaml, NamesDockerAccepts) {
   EXPECT_EQ(error_of(plan("a;rm -rf /", "web")).field, "nodes[0].name");
 }
 
+TEST(PlanYaml, LabelsAreWhatDockerTakesAndACommandCanHold) {
+  const auto plan = [](const std::string& labels) {
+    return "nodes: [{name: a, address: 10.0.0.1, role: manager, labels: " + labels + "}]\n";
+  };
+  EXPECT_TRUE(parse_plan(plan("{openclaw.trusted: 'true', zone: 'eu west|1'}"), "p.yaml").ok());
+  const InputError space = error_of(plan("{'my key': x}"));
+  EXPECT_EQ(space.field, "nodes[0].labels.my key");
+  EXPECT_NE(space.message.find("no whitespace, '=' or control character"), std::string::npos) << space.message;
+  EXPECT_EQ(error_of(plan("{'k=v': x}")).field, "nodes[0].labels.k=v");
+  const InputError newline = error_of(plan("{zone: \"eu\\nwest\"}"));
+  EXPECT_EQ(newline.field, "nodes[0].labels.zone");
+  EXPECT_NE(newline.message.find("a control character in its value"), std::string::npos) << newline.message;
+}
+
 }  // namespace
 }  // namespace clawsim

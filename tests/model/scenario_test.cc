@@ -79,6 +79,12 @@ TEST(Scenario, ActionArguments) {
   EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: label-add, node: boston, label: k}\n")
                 .message.find("expected key=value"),
             std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: label-add, node: boston, label: 'my key=v'}\n")
+                .message.find("no whitespace, '=' or control character"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: label-add, node: boston, label: \"k=a\\tb\"}\n")
+                .message.find("a control character in its value"),
+            std::string::npos);
   EXPECT_NE(error_of("name: x\ntimeline:\n  - {at: 1s, do: block-port, node: boston, port: 0}\n")
                 .message.find("between 1 and 65535"),
             std::string::npos);
