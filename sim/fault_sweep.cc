@@ -140,10 +140,10 @@ bool worse(const FaultOutcome& a, const FaultOutcome& b) {
   return ra > rb;
 }
 
-}  // namespace
-
-FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
-                        std::uint64_t seed, const SweepSettings& settings) {
+// One fault set on one seed: inject, hold, undo, and watch the cluster settle.
+FaultOutcome run_fault_set(const std::shared_ptr<const Plan>& plan,
+                           const std::vector<const Fault*>& faults, std::uint64_t seed,
+                           const SweepSettings& settings) {
   FaultOutcome out;
   out.seed = seed;
   for (const Fault* f : faults) {
@@ -194,6 +194,20 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
     out.lowest_replicas[service] = share.lowest;
   }
   return out;
+}
+
+}  // namespace
+
+FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
+                        std::uint64_t seed, const SweepSettings& settings) {
+  try {
+    return run_fault_set(plan, faults, seed, settings);
+  } catch (const InvariantViolation& v) {  // say which of the sweep's runs broke it
+    std::string set;
+    for (const Fault* f : faults) set += (set.empty() ? "" : " + ") + f->id;
+    throw InvariantViolation(v.violation(), v.seed(), v.t_ms(),
+                             v.event() + " in the fault run '" + set + "'");
+  }
 }
 
 SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSettings& settings) {
