@@ -31,6 +31,8 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
   for (const Objective& o : plan.objectives) s.depth = std::max(s.depth, o.depth);
   s.seeds.clear();
   for (int i = 0; i < a.seeds; ++i) s.seeds.push_back(a.seed + static_cast<std::uint64_t>(i));
+  // Refused before anything runs, rather than minutes into it.
+  if (const std::string why = sweep_too_large(plan, s); !why.empty()) throw cli::UsageError{why};
   return s;
 }
 

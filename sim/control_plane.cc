@@ -125,6 +125,7 @@ void SimCluster::set_status(int node, NodeStatus status, const std::string& why)
 // The agent reconciles its node with its assignments: starts assigned containers, and stops
 // containers whose tasks should no longer run (a daemon that comes back kills them: 137).
 void SimCluster::agent_sync(int node) {
+  ++nodes_[static_cast<std::size_t>(node)].agent_syncs;
   for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
     SimTask& task = tasks_[static_cast<std::size_t>(t)];
     if (task.node != node) continue;
@@ -168,6 +169,7 @@ NodeFacts SimCluster::facts(int node) const {
 void SimCluster::shut_down(int task, TaskPhase phase, const std::string& message) {
   SimTask& t = tasks_[static_cast<std::size_t>(task)];
   t.desired_running = false;
+  if (t.node >= 0) t.shut_down_at_sync = nodes_[static_cast<std::size_t>(t.node)].agent_syncs;
   if (phase != TaskPhase::kShutdown || !t.container_running) t.phase = phase;
   t.message = message;
   if (t.container_running && !t.stop_pending && agent_connected(t.node)) {

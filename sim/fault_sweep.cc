@@ -140,10 +140,10 @@ bool worse(const FaultOutcome& a, const FaultOutcome& b) {
   return ra > rb;
 }
 
-}  // namespace
-
-FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
-                        std::uint64_t seed, const SweepSettings& settings) {
+// One fault set on one seed: inject, hold, undo, and watch the cluster settle.
+FaultOutcome run_fault_set(const std::shared_ptr<const Plan>& plan,
+                           const std::vector<const Fault*>& faults, std::uint64_t seed,
+                           const SweepSettings& settings) {
   FaultOutcome out;
   out.seed = seed;
   for (const Fault* f : faults) {
@@ -196,6 +196,80 @@ FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vect
   return out;
 }
 
+// Every single fault, then (depth 2) every compatible pair.
+std::vector<std::vector<const Fault*>> fault_sets(const std::vector<Fault>& faults, int depth) {
+  std::vector<std::vector<const Fault*>> sets;
+  for (const Fault& f : faults) sets.push_back({&f});
+  if (depth >= 2) {
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      for (std::size_t j = i + 1; j < faults.size(); ++j) {
+        if (compatible(faults[i], faults[j])) sets.push_back({&faults[i], &faults[j]});
+      }
+    }
+  }
+  return sets;
+}
+
+}  // namespace
+
+SweepSize sweep_size(const Plan& plan, const SweepSettings& settings) {
+  const std::vector<Fault> faults = single_faults(plan);
+  SweepSize size;
+  size.fault_sets = faults.size();
+  if (settings.depth >= 2) {
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      for (std::size_t j = i + 1; j < faults.size(); ++j) {
+        if (compatible(faults[i], faults[j])) ++size.fault_sets;
+      }
+    }
+  }
+  std::uint64_t managers = 0;
+  for (const NodeSpec& n : plan.nodes) managers += n.role == Role::kManager ? 1 : 0;
+  size.runs = size.fault_sets * settings.seeds.size();
+  size.work = size.runs * (plan.nodes.size() + 2 * managers);
+  return size;
+}
+
+std::string sweep_too_large(const Plan& plan, const SweepSettings& settings) {
+  const SweepSize size = sweep_size(plan, settings);
+  if (size.runs <= kMaxSweepRuns && size.work <= kMaxSweepWork) return "";
+  const std::size_t seeds = settings.seeds.size();
+  const std::uint64_t work_per_seed = size.work / std::max<std::uint64_t>(seeds, 1);
+  const std::uint64_t seeds_that_fit =
+      std::min<std::uint64_t>(work_per_seed == 0 ? 0 : kMaxSweepWork / work_per_seed,
+                              size.fault_sets == 0 ? 0 : kMaxSweepRuns / size.fault_sets);
+  std::string out = "the fault sweep is too large: " + std::to_string(size.fault_sets) +
+                    " fault sets" + (settings.depth >= 2 ? " (pairs included)" : "") + " x " +
+                    std::to_string(seeds) + (seeds == 1 ? " seed = " : " seeds = ") +
+                    std::to_string(size.runs) + " runs of " + std::to_string(plan.nodes.size()) +
+                    " nodes, " + std::to_string(size.work) + " node-runs (a manager counts 3); " +
+                    "the limit is " + std::to_string(kMaxSweepRuns) + " runs and " +
+                    std::to_string(kMaxSweepWork) + " node-runs. Narrow it: ";
+  if (seeds_that_fit >= 1) out += "--seeds " + std::to_string(seeds_that_fit) + " fits; ";
+  const auto pairs_objective = std::find_if(plan.objectives.begin(), plan.objectives.end(),
+                                            [](const Objective& o) { return o.depth >= 2; });
+  if (pairs_objective != plan.objectives.end()) {
+    out += "the objective '" + pairs_objective->name + "' (line " +
+           std::to_string(pairs_objective->line) +
+           ") asks for pairs (faults: pairs): without it the sweep takes single faults only; ";
+  } else if (settings.depth >= 2) {
+    out += "--depth 1 sweeps single faults only; ";
+  }
+  return out + "--static-only checks the rules without a sweep";
+}
+
+FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
+                        std::uint64_t seed, const SweepSettings& settings) {
+  try {
+    return run_fault_set(plan, faults, seed, settings);
+  } catch (const InvariantViolation& v) {  // say which of the sweep's runs broke it
+    std::string set;
+    for (const Fault* f : faults) set += (set.empty() ? "" : " + ") + f->id;
+    throw InvariantViolation(v.violation(), v.seed(), v.t_ms(),
+                             v.event() + " in the fault run '" + set + "'");
+  }
+}
+
 SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSettings& settings) {
   SweepResult result;
   result.depth = settings.depth;
@@ -207,15 +281,7 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
   if (const std::string skipped = partitions_skipped(*plan); !skipped.empty()) {
     result.notes.push_back(skipped);
   }
-  std::vector<std::vector<const Fault*>> sets;
-  for (const Fault& f : faults) sets.push_back({&f});
-  if (settings.depth >= 2) {
-    for (std::size_t i = 0; i < faults.size(); ++i) {
-      for (std::size_t j = i + 1; j < faults.size(); ++j) {
-        if (compatible(faults[i], faults[j])) sets.push_back({&faults[i], &faults[j]});
-      }
-    }
-  }
+  const std::vector<std::vector<const Fault*>> sets = fault_sets(faults, settings.depth);
   const std::size_t total = sets.size() * settings.seeds.size();
   std::size_t done = 0;
   for (const std::vector<const Fault*>& set : sets) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/validation.h"
@@ -27,6 +28,23 @@ struct SweepSettings {
 };
 
 SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSettings& settings);
+
+// What a sweep would cost, known before it starts. A run's events grow with the nodes (agent
+// heartbeats) and, three times as fast, with the managers (Raft's appends, their answers and
+// ticks), so its work is counted in node-runs with a manager counting as three nodes.
+struct SweepSize {
+  std::size_t fault_sets = 0;  // single faults, and at depth 2 the compatible pairs
+  std::size_t runs = 0;        // fault sets x seeds
+  std::uint64_t work = 0;      // runs x (nodes + 2 x managers)
+};
+SweepSize sweep_size(const Plan& plan, const SweepSettings& settings);
+
+// Bounds on a sweep (a 64-manager plan's 1,280 runs are about 245,000 node-runs; the default
+// plan's 100-odd runs at depth 1, about 1,000), checked before anything runs.
+inline constexpr std::size_t kMaxSweepRuns = 50'000;
+inline constexpr std::uint64_t kMaxSweepWork = 100'000;
+// "" when the sweep fits the bounds; else what it would take, the bound, and how to narrow it.
+std::string sweep_too_large(const Plan& plan, const SweepSettings& settings);
 
 // One fault (or pair) on one seed, exposed for tests.
 FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,

@@ -140,6 +140,7 @@ Answer SimCluster::apply(const Action& a) {
   raft_changed_ = true;
   availability_dirty_ = true;
   after_event();
+  check_invariants(nullptr, "the action " + subject);
   return result;
 }
 
@@ -407,6 +408,7 @@ Answer SimCluster::act_force_new_cluster(int node) {
     record("role", plan_->nodes[static_cast<std::size_t>(i)].name, "worker (left the raft)");
   }
   n.raft.force_new_cluster();
+  ++raft_group_;
   flush_outbox(node);
   return Answer::ok();
 }

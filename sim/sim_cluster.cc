@@ -122,6 +122,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   }
   record_initial_state();
   after_event();
+  check_invariants(nullptr, "the initial state");
 }
 
 // The first entries of every timeline: the state the run starts from.
@@ -172,6 +173,7 @@ void SimCluster::run_until(TimeMs t_ms) {
     now_ms_ = e.t_ms;
     dispatch(e);
     after_event();
+    check_invariants(&e, {});
   }
   now_ms_ = t_ms;
 }
@@ -220,6 +222,75 @@ void SimCluster::after_event() {
     availability_dirty_ = false;
     recompute_availability();
   }
+}
+
+MemberView SimCluster::member_view(int node) const {
+  const SimNode& n = nodes_[static_cast<std::size_t>(node)];
+  const RaftMember& r = n.raft;
+  return MemberView{plan_->nodes[static_cast<std::size_t>(node)].name,
+                    n.manager && n.in_swarm && !n.removed, r.role(), r.term(), r.commit(),
+                    r.last_index(), r.voters()};
+}
+
+void SimCluster::check_invariants(const Event* event, std::string_view action) {
+  std::optional<Violation> broken;
+  if (event != nullptr &&
+      (event->kind == EventKind::kRaftTick || event->kind == EventKind::kRaftDeliver)) {
+    broken = checker_.check_member(static_cast<std::size_t>(event->node), member_view(event->node));
+  } else {
+    broken = checker_.check(full_invariant_state());
+  }
+  if (broken) {
+    throw InvariantViolation(std::move(*broken), seed_, now_ms_,
+                             event != nullptr ? describe(*event) : std::string(action));
+  }
+}
+
+const InvariantState& SimCluster::full_invariant_state() {
+  InvariantState& s = invariant_state_;
+  s.raft_group = raft_group_;
+  s.members.resize(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) s.members[i] = member_view(static_cast<int>(i));
+  s.tasks.clear();
+  for (const SimTask& t : tasks_) {
+    if (!t.desired_running && !t.container_running) continue;
+    TaskView v{t.service, t.slot, services_[static_cast<std::size_t>(t.service)].name, {},
+               t.desired_running, t.container_running, t.stop_pending};
+    if (t.node >= 0) {
+      const SimNode& n = nodes_[static_cast<std::size_t>(t.node)];
+      v.node_name = plan_->nodes[static_cast<std::size_t>(t.node)].name;
+      v.host_up = n.host_up;
+      v.daemon_up = n.daemon_up;
+      v.agent_synced = n.agent_syncs != t.shut_down_at_sync;
+    }
+    s.tasks.push_back(v);
+  }
+  return s;
+}
+
+std::string SimCluster::describe(const Event& e) const {
+  static constexpr const char* kMsgNames[] = {"vote", "vote response", "append",
+                                              "append response", "timeout-now"};
+  switch (e.kind) {
+    case EventKind::kRaftTick: return "a raft tick on " + p_name(e.node);
+    case EventKind::kRaftDeliver:
+      return "raft " + std::string(kMsgNames[static_cast<std::size_t>(e.msg.type)]) + " from " +
+             p_name(e.msg.from) + " to " + p_name(e.msg.to) + " (term " +
+             std::to_string(e.msg.term) + ")";
+    case EventKind::kAgentHeartbeat: return "a heartbeat of " + p_name(e.node);
+    case EventKind::kNodeDeadline: return "the heartbeat deadline of " + p_name(e.node);
+    case EventKind::kContainerStart:
+    case EventKind::kContainerStop: {
+      const SimTask& t = tasks_[static_cast<std::size_t>(e.task)];
+      const bool start = e.kind == EventKind::kContainerStart;
+      return std::string(start ? "a container start" : "a container stop") + " of " +
+             services_[static_cast<std::size_t>(t.service)].name + " slot " +
+             std::to_string(t.slot) + " on " + p_name(t.node);
+    }
+    case EventKind::kReconcile: return "a reconcile of the orchestrator";
+    case EventKind::kPromoteDone: return p_name(e.node) + " joining the raft after its promotion";
+  }
+  return "an event";
 }
 
 void SimCluster::record(const char* kind, std::string subject, std::string detail) {
@@ -308,22 +379,6 @@ bool SimCluster::leader_can_commit() const {
   return reachable >= majority(std::popcount(v));
 }
 
-// Raft's election safety: at most one leader per term, among all members, running or not.
-void SimCluster::check_election_safety() {
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    const RaftMember& a = nodes_[i].raft;
-    if (!nodes_[i].manager || a.role() != RaftRole::kLeader) continue;
-    for (std::size_t j = i + 1; j < nodes_.size(); ++j) {
-      const RaftMember& b = nodes_[j].raft;
-      if (nodes_[j].manager && b.role() == RaftRole::kLeader && b.term() == a.term()) {
-        record("invariant", "raft",
-               "two leaders in term " + std::to_string(a.term()) + ": " + p_name(static_cast<int>(i)) +
-                   " and " + p_name(static_cast<int>(j)));
-      }
-    }
-  }
-}
-
 void SimCluster::update_leadership() {
   int best = -1;
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
@@ -344,7 +399,6 @@ void SimCluster::update_leadership() {
       best = i;
     }
   }
-  check_election_safety();
   const std::uint64_t term = best < 0 ? 0 : nodes_[static_cast<std::size_t>(best)].raft.term();
   if (best != leader_ || term != leader_term_) {
     const bool new_leader = best >= 0;

@@ -25,6 +25,7 @@
 #include "model/scenario.h"
 #include "model/timeline.h"
 #include "sim/event_queue.h"
+#include "sim/invariant_checker.h"
 #include "sim/network.h"
 #include "sim/raft_member.h"
 #include "sim/rng.h"
@@ -51,6 +52,7 @@ struct SimNode {
   std::uint32_t boot_gen = 0;      // bumped when the daemon stops: stale timers are dropped
   std::uint32_t deadline_gen = 0;  // bumped on every heartbeat the dispatcher accepts
   std::uint32_t session_epoch = 0; // dispatcher epoch the agent is registered with
+  std::uint32_t agent_syncs = 0;   // the agent's syncs with the dispatcher (agent_sync())
   TimeMs leaderless_since_ms = -1; // this manager's Raft has known no leader since then
   bool in_swarm = true;         // the daemon is part of the swarm (`docker swarm leave` ends it)
   bool removed = false;         // its node object is deleted (`docker node rm`): counts for nothing
@@ -67,6 +69,8 @@ struct SimTask {
   bool container_running = false;
   bool stop_pending = false;  // a graceful stop is under way
   std::uint32_t start_gen = 0;
+  std::uint32_t shut_down_at_sync = 0;  // its node's agent_syncs when it was shut down: the
+                                        // agent learns of the shutdown at its next sync
   TimeMs eligible_ms = 0;  // the restart delay: not scheduled before this
   std::string message;
 };
@@ -80,7 +84,9 @@ class SimCluster {
   const std::vector<ServiceSpec>& services() const { return services_; }
   std::uint64_t seed() const { return seed_; }
 
-  // Processes every event up to and including t_ms; the clock ends at t_ms.
+  // Processes every event up to and including t_ms; the clock ends at t_ms. After each event
+  // (and each action or operation) the safety invariants are checked: a broken one throws
+  // InvariantViolation, naming the seed, the time and the event.
   void run_until(TimeMs t_ms);
   // Performs a scenario action now: whether it took effect, in Docker's words.
   Answer apply(const Action& action);
@@ -134,6 +140,13 @@ class SimCluster {
   void push(Event e) { queue_.push(std::move(e)); }
   void dispatch(const Event& e);
   void after_event();
+  // Throws InvariantViolation if the state breaks an invariant; `event` is what was processed,
+  // else `action` says what happened.
+  // A Raft event changes its member's state only: that member alone is checked after it.
+  void check_invariants(const Event* event, std::string_view action);
+  MemberView member_view(int node) const;
+  const InvariantState& full_invariant_state();
+  std::string describe(const Event& e) const;
   void record(const char* kind, std::string subject, std::string detail);
   void record_initial_state();
   std::string p_name(int node) const;
@@ -146,7 +159,6 @@ class SimCluster {
   void flush_outbox(int node);
   bool raft_running(int node) const;
   void update_leadership();
-  void check_election_safety();
   bool leader_can_commit() const;
   bool quorum_available() const;
   std::uint64_t voters() const;
@@ -203,7 +215,7 @@ class SimCluster {
   void orphan_tasks(int node);
   void rejoin_entry(int node, bool as_manager);
   void join_raft(int node);
-  void after_operation();
+  void after_operation(std::string_view what);
 
   // availability (sim_observe.cc)
   void recompute_availability();
@@ -241,6 +253,10 @@ class SimCluster {
   bool nfs_recorded_ = false;
   int pending_demotion_ = -1;
   std::vector<int> crashed_by_scenario_;
+
+  std::uint32_t raft_group_ = 0;  // bumped by force-new-cluster
+  InvariantChecker checker_;
+  InvariantState invariant_state_;  // kept between events so that filling it does not allocate
 
   Timeline changes_;
   std::uint64_t fingerprint_ = 0xcbf29ce484222325ULL;

@@ -60,10 +60,11 @@ std::string SimCluster::node_id(int node) const {
   return rejoins == 0 ? id : id + "~" + std::to_string(rejoins);  // a made-up new id
 }
 
-void SimCluster::after_operation() {
+void SimCluster::after_operation(std::string_view what) {
   raft_changed_ = true;
   availability_dirty_ = true;
   after_event();
+  check_invariants(nullptr, what);
 }
 
 // Removed services keep their index but leave the dependency graph: a service depending on
@@ -103,7 +104,7 @@ Answer SimCluster::apply_ufw(int node, std::string_view ufw_command) {
   if (!text.starts_with("ufw") && !text.starts_with("sudo")) text = "ufw " + text;
   record("network", p_name(node), text);
   request_reconcile(now_ms_);
-  after_operation();
+  after_operation(ufw_command);
   return answer;
 }
 
@@ -140,7 +141,7 @@ Answer SimCluster::create_service(ServiceSpec spec, int via) {
          created.global ? "created (global)"
                         : "created (" + std::to_string(created.replicas) + " replicas)");
   request_reconcile(now_ms_);  // the orchestrator creates its tasks, the scheduler places them
-  after_operation();
+  after_operation("docker service create");
   return Answer::ok();
 }
 
@@ -161,7 +162,7 @@ Answer SimCluster::remove_service(const std::string& name, int via) {
   record("service", name, "down: service removed");  // its last availability record
   record("service-spec", name, "removed");
   recompute_service_order();  // cannot fail: removing a service removes edges only
-  after_operation();
+  after_operation("docker service rm " + name);
   return Answer::ok();
 }
 
@@ -225,7 +226,8 @@ Answer SimCluster::leave(int node, bool force) {
   stop_swarm_containers(node);
   record("membership", p_name(node),
          n.manager ? "left the swarm (forced; still a raft member)" : "left the swarm");
-  after_operation();
+  after_operation(std::string(force ? "docker swarm leave --force" : "docker swarm leave") +
+                  " on " + p_name(node));
   return Answer::ok("Node left the swarm.");  // docker/cli cli/command/swarm/leave.go
 }
 
@@ -291,7 +293,8 @@ Answer SimCluster::join(int node, bool as_manager) {
   if (as_manager) join_raft(node);
   record("membership", p_name(node), as_manager ? "joined as manager" : "joined as worker");
   request_reconcile(now_ms_);
-  after_operation();
+  after_operation(std::string(as_manager ? "docker swarm join (manager)" : "docker swarm join") +
+                  " on " + p_name(node));
   // docker/cli cli/command/swarm/join.go
   return Answer::ok(as_manager ? "This node joined a swarm as a manager."
                                 : "This node joined a swarm as a worker.");
@@ -338,7 +341,7 @@ Answer SimCluster::remove_node(int node, bool force, int via) {
   orphan_tasks(node);
   record("membership", name, "removed from the swarm");
   request_reconcile(now_ms_);
-  after_operation();
+  after_operation("docker node rm " + p_name(node));
   return Answer::ok();  // the CLI prints the node as given (docker/cli cli/command/node/remove.go)
 }
 

@@ -201,5 +201,74 @@ TEST(FaultSweep, SameSeedsSameOutcomes) {
   }
 }
 
+// The runbook's cluster grown to `nodes` nodes, the first `managers` of them managers (the
+// plans of the scale issue: 64 managers; 64 nodes with an objective that asks for pairs).
+Plan grown(std::size_t nodes, std::size_t managers, bool pairs_objective) {
+  Plan p = *corrected_plan();
+  for (std::size_t i = p.nodes.size(); i < nodes; ++i) {
+    NodeSpec n;
+    n.name = n.id = "extra" + std::to_string(i);
+    n.address = "10.0.1." + std::to_string(i);
+    p.nodes.push_back(n);
+  }
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+    p.nodes[i].role = i < managers ? Role::kManager : Role::kWorker;
+  }
+  p.firewalls.clear();
+  for (Objective& o : p.objectives) o.depth = pairs_objective ? 2 : 1;
+  return p;
+}
+
+SweepSettings seeds(std::size_t n, int depth) {
+  SweepSettings s;
+  s.depth = depth;
+  s.seeds.clear();
+  for (std::size_t i = 1; i <= n; ++i) s.seeds.push_back(i);
+  return s;
+}
+
+TEST(SweepLimits, TheShippedPlansFitEvenWithPairs) {
+  for (const auto& plan : {default_plan(), corrected_plan(), plan_file("recommended.yaml"),
+                           plan_file("before-ha.yaml")}) {
+    EXPECT_EQ(sweep_too_large(*plan, seeds(5, 2)), "") << plan->name;
+  }
+}
+
+TEST(SweepLimits, SixtyFourManagersAreRefusedWithTheSeedsThatFit) {
+  const Plan plan = grown(64, 64, false);
+  const SweepSize size = sweep_size(plan, seeds(5, 1));
+  EXPECT_EQ(size.fault_sets, single_faults(plan).size());
+  EXPECT_EQ(size.runs, size.fault_sets * 5);
+  EXPECT_EQ(size.work, size.runs * (64 + 2 * 64));
+  const std::string why = sweep_too_large(plan, seeds(5, 1));
+  EXPECT_NE(why.find("the fault sweep is too large: " + std::to_string(size.fault_sets) +
+                     " fault sets x 5 seeds = " + std::to_string(size.runs) + " runs of 64 nodes"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("the limit is 50000 runs and 100000 node-runs"), std::string::npos) << why;
+  // The number of seeds it suggests fits, and one more does not.
+  const std::size_t at = why.find("--seeds ");
+  ASSERT_NE(at, std::string::npos) << why;
+  const std::size_t fit = std::stoul(why.substr(at + 8));
+  ASSERT_GE(fit, 1U);
+  EXPECT_EQ(sweep_too_large(plan, seeds(fit, 1)), "");
+  EXPECT_NE(sweep_too_large(plan, seeds(fit + 1, 1)), "");
+}
+
+TEST(SweepLimits, SixtyFourNodesWithAPairsObjectiveNameTheObjective) {
+  const Plan plan = grown(64, 3, true);
+  const SweepSettings settings = seeds(5, 2);  // as validate takes the objective's depth
+  const SweepSize size = sweep_size(plan, settings);
+  EXPECT_GT(size.runs, kMaxSweepRuns);
+  const std::string why = sweep_too_large(plan, settings);
+  EXPECT_NE(why.find("(pairs included)"), std::string::npos) << why;
+  EXPECT_NE(why.find("the objective '" + plan.objectives[0].name + "' (line " +
+                     std::to_string(plan.objectives[0].line) + ") asks for pairs"),
+            std::string::npos)
+      << why;
+  EXPECT_EQ(why.find("--seeds "), std::string::npos) << "not even one seed fits: " << why;
+  EXPECT_EQ(sweep_too_large(plan, seeds(5, 1)).find("pairs included"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace clawsim
