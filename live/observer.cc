@@ -177,6 +177,36 @@ void derive_service_availability(ClusterState& state) {
   }
 }
 
+bool observation_complete(std::string_view out) {
+  const std::size_t inspect = out.find("@@inspect"), services = out.find("@@services"),
+                    tasks = out.find("@@tasks");
+  return inspect != std::string_view::npos && services != std::string_view::npos &&
+         tasks != std::string_view::npos && inspect < services && services < tasks;
+}
+
+bool parse_observation(std::string_view out, ClusterState& state, std::string& error) {
+  if (!observation_complete(out)) {
+    error = "incomplete output (a section marker is missing or out of order)";
+    return false;
+  }
+  const std::size_t inspect = out.find("@@inspect"), services = out.find("@@services"),
+                    tasks = out.find("@@tasks");
+  ClusterState s;
+  if (!parse_node_ls(out.substr(0, inspect), s.nodes, error) ||
+      !parse_node_labels(out.substr(inspect + 9, services - inspect - 9), s.nodes, error) ||
+      !parse_service_specs(out.substr(services + 10, tasks - services - 10), s.services, error) ||
+      !parse_service_ps(out.substr(tasks + 7), s.tasks, error)) {
+    return false;
+  }
+  for (const NodeState& n : s.nodes) {
+    if (n.manager_status == "Leader") s.leader = n.name;
+  }
+  s.quorum = !s.leader.empty();
+  derive_service_availability(s);
+  state = std::move(s);
+  return true;
+}
+
 std::string observation_script(const std::string& docker) {
   // Sections are separated by marker lines; each docker call is bounded by the SSH timeout.
   return "D='" + docker + "'; set -o pipefail; "
@@ -313,27 +343,12 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
                ": " + r.describe();
       continue;
     }
-    const auto at = [&](const char* marker) { return r.out.find(marker); };
-    const std::size_t inspect = at("@@inspect"), services = at("@@services"), tasks = at("@@tasks");
-    if (inspect == std::string::npos || services == std::string::npos || tasks == std::string::npos) {
+    if (!observation_complete(r.out)) {
       tried += "; " + inventory_.nodes[static_cast<std::size_t>(node)].name + ": incomplete output";
       continue;
     }
     ClusterState s;
-    std::string perr;
-    const std::string_view out(r.out);
-    if (!parse_node_ls(out.substr(0, inspect), s.nodes, perr) ||
-        !parse_node_labels(out.substr(inspect + 9, services - inspect - 9), s.nodes, perr) ||
-        !parse_service_specs(out.substr(services + 10, tasks - services - 10), s.services, perr) ||
-        !parse_service_ps(out.substr(tasks + 7), s.tasks, perr)) {
-      error = perr;
-      return false;
-    }
-    for (const NodeState& n : s.nodes) {
-      if (n.manager_status == "Leader") s.leader = n.name;
-    }
-    s.quorum = !s.leader.empty();
-    derive_service_availability(s);
+    if (!parse_observation(r.out, s, error)) return false;
     state = std::move(s);
     return true;
   }

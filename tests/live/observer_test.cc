@@ -115,5 +115,35 @@ TEST(Observer, ReplicaCountsAsTheModelRecordsThem) {
   EXPECT_EQ(next[0].detail, "1/3");
 }
 
+TEST(Observer, TheWholeObservationSectionBySection) {
+  const std::string output = std::string(kNodeLs) + "@@inspect\nchicago|manager|{\"openclaw.trusted\":\"true\"}\n" +
+                             "@@services\nopenclaw|[\"node.labels.openclaw.trusted==true\"]|1\n@@tasks\n" +
+                             kServicePs;
+  ClusterState s;
+  std::string error;
+  ASSERT_TRUE(observation_complete(output));
+  ASSERT_TRUE(parse_observation(output, s, error)) << error;
+  EXPECT_EQ(s.leader, "atlanta");
+  EXPECT_TRUE(s.quorum);
+  ASSERT_EQ(s.nodes.size(), 3U);
+  EXPECT_EQ(s.nodes[1].labels.at("openclaw.trusted"), "true");
+  ASSERT_EQ(s.services.size(), 1U);
+  EXPECT_EQ(s.services[0].constraints, std::vector<std::string>{"node.labels.openclaw.trusted==true"});
+  EXPECT_FALSE(s.services[0].up);  // its only task is pending
+  EXPECT_EQ(s.tasks.size(), 3U);
+}
+
+TEST(Observer, SectionsOutOfOrderAreAnIncompleteOutput) {
+  ClusterState s;
+  std::string error;
+  EXPECT_FALSE(observation_complete("@@tasks\n@@services\n@@inspect\n"));
+  EXPECT_FALSE(parse_observation("@@tasks\n@@services\n@@inspect\n", s, error));
+  EXPECT_NE(error.find("incomplete output"), std::string::npos);
+  EXPECT_FALSE(observation_complete("@@inspect\n@@services\n"));
+  EXPECT_TRUE(observation_complete("@@inspect\n@@services\n@@tasks\n"));
+  EXPECT_TRUE(parse_observation("@@inspect\n@@services\n@@tasks\n", s, error)) << error;
+  EXPECT_FALSE(s.quorum);
+}
+
 }  // namespace
 }  // namespace clawsim
