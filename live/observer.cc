@@ -3,6 +3,7 @@
 #include "live/local_command.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <thread>
 #include <cctype>
@@ -113,10 +114,12 @@ bool parse_service_ps(std::string_view json_lines, std::vector<TaskState>& tasks
     const auto dot = name.rfind('.');
     t.service = name.substr(0, dot);
     if (dot != std::string::npos) {
-      const std::string slot = name.substr(dot + 1);
-      t.slot = std::all_of(slot.begin(), slot.end(), [](unsigned char c) { return std::isdigit(c); }) && !slot.empty()
-                   ? std::stoi(slot)
-                   : 0;
+      // A replicated task's slot ("web.3"); a global one's node ID, or digits beyond an int
+      // (no swarm has that many replicas), are no slot.
+      const std::string_view slot = std::string_view(name).substr(dot + 1);
+      int value = 0;
+      const auto [end, ec] = std::from_chars(slot.data(), slot.data() + slot.size(), value);
+      t.slot = ec == std::errc() && end == slot.data() + slot.size() && value >= 0 ? value : 0;
     }
     t.node = str(j, "Node");
     const std::string current = str(j, "CurrentState");

@@ -115,6 +115,24 @@ TEST(Observer, ReplicaCountsAsTheModelRecordsThem) {
   EXPECT_EQ(next[0].detail, "1/3");
 }
 
+// Found by fuzz_docker_output: a slot of more digits than an int holds threw out of the parser.
+TEST(Observer, ASlotBeyondAnIntIsNoSlot) {
+  std::vector<TaskState> tasks;
+  std::string error;
+  ASSERT_TRUE(parse_service_ps(R"({"Name":"web.99999999999999999999","CurrentState":"Running now"})"
+                               "\n"
+                               R"({"Name":"web.-3","CurrentState":"Running now"})"
+                               "\n"
+                               R"({"Name":"web.12","CurrentState":"Running now"})",
+                               tasks, error))
+      << error;
+  ASSERT_EQ(tasks.size(), 3U);
+  EXPECT_EQ(tasks[0].service, "web");
+  EXPECT_EQ(tasks[0].slot, 0);
+  EXPECT_EQ(tasks[1].slot, 0);
+  EXPECT_EQ(tasks[2].slot, 12);
+}
+
 TEST(Observer, TheWholeObservationSectionBySection) {
   const std::string output = std::string(kNodeLs) + "@@inspect\nchicago|manager|{\"openclaw.trusted\":\"true\"}\n" +
                              "@@services\nopenclaw|[\"node.labels.openclaw.trusted==true\"]|1\n@@tasks\n" +
