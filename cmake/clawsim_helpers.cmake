@@ -15,6 +15,16 @@ if(CLAWSIM_TSAN)
   target_compile_options(clawsim_warnings INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
   target_link_options(clawsim_warnings INTERFACE -fsanitize=thread)
 endif()
+# The fuzz build (tests/fuzz, clang only): every library instrumented for libFuzzer's coverage
+# and checked by ASan and UBSan; only the fuzz targets link libFuzzer itself.
+if(CLAWSIM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CLAWSIM_FUZZ needs clang (libFuzzer): configure with the fuzz preset")
+  endif()
+  target_compile_options(clawsim_warnings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(clawsim_warnings INTERFACE -fsanitize=address,undefined)
+endif()
 
 # clawsim_library(NAME SOURCES... DEPS ...)
 function(clawsim_library name)

@@ -165,9 +165,13 @@ int minutes_of(std::string_view hhmm) {
 bool is_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return false;
+  const int year = std::stoi(std::string(s.substr(0, 4)));
   const int month = std::stoi(std::string(s.substr(5, 2)));
   const int day = std::stoi(std::string(s.substr(8, 2)));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  if (month < 1 || month > 12) return false;
+  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day >= 1 && day <= kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 GameDayWindow read_window(const Field& f) {

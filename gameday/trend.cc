@@ -14,7 +14,8 @@ std::vector<MeasureRecord> compare_with_prediction(const RunResult& observed,
     MeasureRecord m;
     m.metric = name;
     m.observed_ms = value;
-    const auto d = std::find_if(predicted.begin(), predicted.end(), [&](const Distribution& x) { return x.metric == name; });
+    const auto d = std::find_if(predicted.begin(), predicted.end(),
+                                [&m](const Distribution& x) { return x.metric == m.metric; });
     if (d != predicted.end()) {
       m.predicted_min_ms = d->min;
       m.predicted_median_ms = d->median;

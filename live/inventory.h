@@ -24,6 +24,9 @@ struct NodeCommands {
   std::string power_on;
 };
 
+// The longest a node's command may take (command_timeout).
+inline constexpr DurationMs kMaxCommandTimeoutMs = 24 * 3'600'000LL;
+
 struct InventoryNode {
   std::string name;
   SshTarget ssh;

@@ -3,6 +3,7 @@
 #include "live/local_command.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <thread>
 #include <cctype>
@@ -113,10 +114,12 @@ bool parse_service_ps(std::string_view json_lines, std::vector<TaskState>& tasks
     const auto dot = name.rfind('.');
     t.service = name.substr(0, dot);
     if (dot != std::string::npos) {
-      const std::string slot = name.substr(dot + 1);
-      t.slot = std::all_of(slot.begin(), slot.end(), [](unsigned char c) { return std::isdigit(c); }) && !slot.empty()
-                   ? std::stoi(slot)
-                   : 0;
+      // A replicated task's slot ("web.3"); a global one's node ID, or digits beyond an int
+      // (no swarm has that many replicas), are no slot.
+      const std::string_view slot = std::string_view(name).substr(dot + 1);
+      int value = 0;
+      const auto [end, ec] = std::from_chars(slot.data(), slot.data() + slot.size(), value);
+      t.slot = ec == std::errc() && end == slot.data() + slot.size() && value >= 0 ? value : 0;
     }
     t.node = str(j, "Node");
     const std::string current = str(j, "CurrentState");
@@ -175,6 +178,36 @@ void derive_service_availability(ClusterState& state) {
       if (t.desired == "running" && !t.message.empty()) s.reason = "no running task (" + t.message + ")";
     }
   }
+}
+
+bool observation_complete(std::string_view out) {
+  const std::size_t inspect = out.find("@@inspect"), services = out.find("@@services"),
+                    tasks = out.find("@@tasks");
+  return inspect != std::string_view::npos && services != std::string_view::npos &&
+         tasks != std::string_view::npos && inspect < services && services < tasks;
+}
+
+bool parse_observation(std::string_view out, ClusterState& state, std::string& error) {
+  if (!observation_complete(out)) {
+    error = "incomplete output (a section marker is missing or out of order)";
+    return false;
+  }
+  const std::size_t inspect = out.find("@@inspect"), services = out.find("@@services"),
+                    tasks = out.find("@@tasks");
+  ClusterState s;
+  if (!parse_node_ls(out.substr(0, inspect), s.nodes, error) ||
+      !parse_node_labels(out.substr(inspect + 9, services - inspect - 9), s.nodes, error) ||
+      !parse_service_specs(out.substr(services + 10, tasks - services - 10), s.services, error) ||
+      !parse_service_ps(out.substr(tasks + 7), s.tasks, error)) {
+    return false;
+  }
+  for (const NodeState& n : s.nodes) {
+    if (n.manager_status == "Leader") s.leader = n.name;
+  }
+  s.quorum = !s.leader.empty();
+  derive_service_availability(s);
+  state = std::move(s);
+  return true;
 }
 
 std::string observation_script(const std::string& docker) {
@@ -313,27 +346,12 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
                ": " + r.describe();
       continue;
     }
-    const auto at = [&](const char* marker) { return r.out.find(marker); };
-    const std::size_t inspect = at("@@inspect"), services = at("@@services"), tasks = at("@@tasks");
-    if (inspect == std::string::npos || services == std::string::npos || tasks == std::string::npos) {
+    if (!observation_complete(r.out)) {
       tried += "; " + inventory_.nodes[static_cast<std::size_t>(node)].name + ": incomplete output";
       continue;
     }
     ClusterState s;
-    std::string perr;
-    const std::string_view out(r.out);
-    if (!parse_node_ls(out.substr(0, inspect), s.nodes, perr) ||
-        !parse_node_labels(out.substr(inspect + 9, services - inspect - 9), s.nodes, perr) ||
-        !parse_service_specs(out.substr(services + 10, tasks - services - 10), s.services, perr) ||
-        !parse_service_ps(out.substr(tasks + 7), s.tasks, perr)) {
-      error = perr;
-      return false;
-    }
-    for (const NodeState& n : s.nodes) {
-      if (n.manager_status == "Leader") s.leader = n.name;
-    }
-    s.quorum = !s.leader.empty();
-    derive_service_availability(s);
+    if (!parse_observation(r.out, s, error)) return false;
     state = std::move(s);
     return true;
   }

@@ -29,6 +29,13 @@ bool parse_service_specs(std::string_view lines, std::vector<ServiceState>& serv
 // Service availability as observed: a task whose container runs.
 void derive_service_availability(ClusterState& state);
 
+// The output of observation_script has each section's marker, in order (a manager cut off
+// mid-way has not: another may answer).
+bool observation_complete(std::string_view output);
+// That output parsed, section by section; the leader and quorum read from the managers'
+// status, the services' availability derived. False with `error` saying what is wrong.
+bool parse_observation(std::string_view output, ClusterState& state, std::string& error);
+
 // The shell script, run on one manager, that prints every section the parsers above read.
 std::string observation_script(const std::string& docker);
 

@@ -30,6 +30,7 @@ std::string shell_word(const std::string& s) {
 // Lexing: the text as sh would split it into commands and words, without running anything.
 
 std::vector<Command> Lexer::run() {
+  check_utf8();
   for (std::size_t i = 0; i < src_.size(); ++i) {
     if (quote_ != 0) {
       quoted(i);
@@ -40,6 +41,16 @@ std::vector<Command> Lexer::run() {
   if (quote_ != 0) unterminated();
   end_command();
   return std::move(out_);
+}
+
+void Lexer::check_utf8() const {
+  int line = line_;
+  for (std::size_t i = 0; i < src_.size();) {
+    const std::size_t n = InputError::utf8_length(src_.substr(i));
+    if (n == 0) fail(Where{file_, line, ""}, "the line is not valid UTF-8 text");
+    if (src_[i] == '\n' && !fixed_) ++line;
+    i += n;
+  }
 }
 
 std::size_t Lexer::continuation(std::size_t i) const {

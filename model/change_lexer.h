@@ -44,6 +44,8 @@ class Lexer {
 
  private:
   char at(std::size_t i) const { return i < src_.size() ? src_[i] : '\0'; }
+  // Throws at the first line that is not UTF-8 (its words would reach reports as they are).
+  void check_utf8() const;
   void next_line() { line_ += fixed_ ? 0 : 1; }
   // Length of a backslash-newline at i (the shell drops it), else 0.
   std::size_t continuation(std::size_t i) const;

@@ -249,7 +249,8 @@ void check_ssh_open(const Plan& plan, std::vector<Finding>& out) {
     }
   }
   for (const auto& [key, entry] : open) {
-    const auto& [at, nodes] = entry;
+    const CommandAt& at = entry.first;  // not a structured binding: the lambda captures it
+    const std::vector<int>& nodes = entry.second;
     const bool limit = std::any_of(traces[static_cast<std::size_t>(nodes.front())].fw.rules.begin(),
                                    traces[static_cast<std::size_t>(nodes.front())].fw.rules.end(),
                                    [&](const UfwRule& r) {

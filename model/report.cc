@@ -158,7 +158,8 @@ std::vector<Distribution> distributions(const std::vector<RunResult>& runs) {
     for (const auto& [name, value] : r.metrics) values[name].push_back(value);
   }
   std::vector<Distribution> out;
-  for (auto& [name, v] : values) {
+  for (auto& [name, sorted] : values) {
+    std::vector<DurationMs>& v = sorted;  // a lambda may not capture a structured binding (clang 14)
     std::sort(v.begin(), v.end());
     auto rank = [&v](int pct) {
       const std::size_t n = v.size();

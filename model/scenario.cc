@@ -277,6 +277,12 @@ Scenario parse_fields(const Field& root, const std::string& file, const Plan& pl
     if (s.observe_interval_ms <= 0) root.child("observe_interval").fail("must be positive");
   }
   if (s.duration_ms <= 0) root.child("duration").fail("must be positive");
+  if (s.duration_ms / s.observe_interval_ms > kMaxObservations) {
+    root.child("observe_interval")
+        .fail("every " + std::to_string(s.observe_interval_ms) + " ms for " + std::to_string(s.duration_ms) +
+              " ms is " + std::to_string(s.duration_ms / s.observe_interval_ms) + " observations; at most " +
+              std::to_string(kMaxObservations) + " (every 1s for 1000h): observe less often");
+  }
   const Field timeline = root.child("timeline");
   if (timeline.present()) {
     for (std::size_t i = 0; i < timeline.size(); ++i) {

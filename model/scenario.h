@@ -84,6 +84,9 @@ struct Expectation {
 
 // The longest scenario: a 1000 h run takes about 2 s to simulate.
 inline constexpr DurationMs kMaxScenarioDurationMs = 1000LL * 3'600'000;
+// The most observations of one run: the longest scenario at the default interval (1 s). Each
+// costs the simulator a look at every node, whatever the interval.
+inline constexpr long long kMaxObservations = kMaxScenarioDurationMs / kSecondMs;
 
 struct Scenario {
   std::string name;

@@ -119,6 +119,8 @@ InputError yaml_syntax_error(const YAML::Exception& e, const std::string& file) 
       {YAML::ErrorMsg::INVALID_ESCAPE,
        "an unknown backslash escape in a double-quoted string: use single quotes for backslashes"},
       {YAML::ErrorMsg::UNKNOWN_TOKEN, "a character YAML does not expect here"},
+      // yaml-cpp's depth guard says "bad file" (text is never read from a file by yaml-cpp here).
+      {YAML::ErrorMsg::BAD_FILE, "lists and maps nested too deep (yaml-cpp reads at most 500 levels)"},
   };
   std::string message = e.msg;
   for (const auto& [words, plain] : kPlain) {
@@ -130,7 +132,34 @@ InputError yaml_syntax_error(const YAML::Exception& e, const std::string& file) 
   return InputError{file, e.mark.line + 1, "", "column " + std::to_string(e.mark.column + 1) + ": " + message};
 }
 
+namespace {
+
+// yaml-cpp reads past a NUL byte as if it were not there, and other control characters as
+// text; YAML allows none outside a double-quoted string's escapes (spec 1.2, 5.1).
+void check_no_control_characters(std::string_view text, const std::string& file) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const std::string byte = {'0', 'x', kHex[c >> 4], kHex[c & 0xF]};
+      throw InputErrorException{InputError{
+          file, line, "",
+          "column " + std::to_string(i - line_start + 1) + ": a control character (byte " + byte +
+              ") in the text; YAML allows tab, line feed and carriage return, and others only "
+              "as escapes in double quotes (\"\\x07\")"}};
+    }
+  }
+}
+
+}  // namespace
+
 YAML::Node load_document(std::string_view text, const std::string& file) {
+  check_no_control_characters(text, file);
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {

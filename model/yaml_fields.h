@@ -57,6 +57,7 @@ class Field {
 };
 
 // Parses text into a root Field, or throws InputErrorException with the parser's location.
+// A control character other than tab, LF and CR is an error at its line and column.
 YAML::Node load_document(std::string_view text, const std::string& file);
 // A YAML syntax error in plain words, at its line and column (yaml-cpp's own words kept).
 InputError yaml_syntax_error(const YAML::Exception& e, const std::string& file);

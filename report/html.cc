@@ -242,7 +242,9 @@ std::string html_report(const HtmlReportInput& in) {
   for (const auto& [name, value] : r.metrics) {
     out += "<tr><td>" + markup_escaped(name) + "</td><td>" + markup_escaped(format_time(value)) + "</td>";
     if (!in.prediction.empty()) {
-      const auto d = std::find_if(in.prediction.begin(), in.prediction.end(), [&](const Distribution& x) { return x.metric == name; });
+      const std::string& metric = name;  // a lambda may not capture a structured binding (clang 14)
+      const auto d = std::find_if(in.prediction.begin(), in.prediction.end(),
+                                  [&metric](const Distribution& x) { return x.metric == metric; });
       if (d == in.prediction.end()) {
         out += "<td>not predicted</td>";
       } else {

@@ -36,7 +36,9 @@ std::string markdown_report(const RunResult& r, const std::vector<Distribution>&
   for (const auto& [name, value] : r.metrics) {
     out += "| " + cell(name) + " | " + format_time(value) + " |";
     if (!prediction.empty()) {
-      const auto d = std::find_if(prediction.begin(), prediction.end(), [&](const Distribution& x) { return x.metric == name; });
+      const std::string& metric = name;  // a lambda may not capture a structured binding (clang 14)
+      const auto d = std::find_if(prediction.begin(), prediction.end(),
+                                  [&metric](const Distribution& x) { return x.metric == metric; });
       out += d == prediction.end() ? " not predicted |"
                                    : " " + format_time(d->min) + ".." + format_time(d->max) + " (" + format_time(d->median) + ") |";
     }

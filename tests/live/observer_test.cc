@@ -115,5 +115,53 @@ TEST(Observer, ReplicaCountsAsTheModelRecordsThem) {
   EXPECT_EQ(next[0].detail, "1/3");
 }
 
+// Found by fuzz_docker_output: a slot of more digits than an int holds threw out of the parser.
+TEST(Observer, ASlotBeyondAnIntIsNoSlot) {
+  std::vector<TaskState> tasks;
+  std::string error;
+  ASSERT_TRUE(parse_service_ps(R"({"Name":"web.99999999999999999999","CurrentState":"Running now"})"
+                               "\n"
+                               R"({"Name":"web.-3","CurrentState":"Running now"})"
+                               "\n"
+                               R"({"Name":"web.12","CurrentState":"Running now"})",
+                               tasks, error))
+      << error;
+  ASSERT_EQ(tasks.size(), 3U);
+  EXPECT_EQ(tasks[0].service, "web");
+  EXPECT_EQ(tasks[0].slot, 0);
+  EXPECT_EQ(tasks[1].slot, 0);
+  EXPECT_EQ(tasks[2].slot, 12);
+}
+
+TEST(Observer, TheWholeObservationSectionBySection) {
+  const std::string output = std::string(kNodeLs) + "@@inspect\nchicago|manager|{\"openclaw.trusted\":\"true\"}\n" +
+                             "@@services\nopenclaw|[\"node.labels.openclaw.trusted==true\"]|1\n@@tasks\n" +
+                             kServicePs;
+  ClusterState s;
+  std::string error;
+  ASSERT_TRUE(observation_complete(output));
+  ASSERT_TRUE(parse_observation(output, s, error)) << error;
+  EXPECT_EQ(s.leader, "atlanta");
+  EXPECT_TRUE(s.quorum);
+  ASSERT_EQ(s.nodes.size(), 3U);
+  EXPECT_EQ(s.nodes[1].labels.at("openclaw.trusted"), "true");
+  ASSERT_EQ(s.services.size(), 1U);
+  EXPECT_EQ(s.services[0].constraints, std::vector<std::string>{"node.labels.openclaw.trusted==true"});
+  EXPECT_FALSE(s.services[0].up);  // its only task is pending
+  EXPECT_EQ(s.tasks.size(), 3U);
+}
+
+TEST(Observer, SectionsOutOfOrderAreAnIncompleteOutput) {
+  ClusterState s;
+  std::string error;
+  EXPECT_FALSE(observation_complete("@@tasks\n@@services\n@@inspect\n"));
+  EXPECT_FALSE(parse_observation("@@tasks\n@@services\n@@inspect\n", s, error));
+  EXPECT_NE(error.find("incomplete output"), std::string::npos);
+  EXPECT_FALSE(observation_complete("@@inspect\n@@services\n"));
+  EXPECT_TRUE(observation_complete("@@inspect\n@@services\n@@tasks\n"));
+  EXPECT_TRUE(parse_observation("@@inspect\n@@services\n@@tasks\n", s, error)) << error;
+  EXPECT_FALSE(s.quorum);
+}
+
 }  // namespace
 }  // namespace clawsim
