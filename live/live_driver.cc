@@ -39,6 +39,14 @@ std::string task_detail(const TaskState& t) {
   return d;
 }
 
+// Deletes an iptables rule when it is there: an undo whose fault never ran (clawsim killed in
+// between) or was undone already succeeds and changes nothing; iptables' own failures (exit 2
+// and above, not "no such rule") still fail it.
+std::string iptables_delete(const std::string& rule) {
+  return "{ iptables -C " + rule + " 2>/dev/null; c=$?; if [ $c -eq 0 ]; then iptables -D " + rule +
+         "; elif [ $c -ne 1 ]; then iptables -C " + rule + "; fi; }";
+}
+
 // run_step's answer for a step that worked: "ok", or Docker's own words for a demote/promote.
 bool step_succeeded(const std::string& r) {
   return r == "ok" || r.rfind("Manager ", 0) == 0 || r.rfind("Node ", 0) == 0;
@@ -359,10 +367,10 @@ std::string LiveDriver::iptables_partition(int node, const std::vector<int>& oth
     const int p = plan_.node_index(cluster_.inventory().nodes[static_cast<std::size_t>(o)].name);
     if (p < 0) continue;
     const std::string& addr = plan_.nodes[static_cast<std::size_t>(p)].address;
-    const std::string op = add ? "-I" : "-D";
-    cmd += (cmd.empty() ? "" : " && ") + std::string("iptables ") + op + " INPUT -s " + addr +
-           " -m comment --comment clawsim -j DROP && iptables " + op + " OUTPUT -d " + addr +
-           " -m comment --comment clawsim -j DROP";
+    const std::string in = "INPUT -s " + addr + " -m comment --comment clawsim -j DROP";
+    const std::string out = "OUTPUT -d " + addr + " -m comment --comment clawsim -j DROP";
+    cmd += (cmd.empty() ? "" : " && ") +
+           (add ? "iptables -I " + in + " && iptables -I " + out : iptables_delete(in) + " && " + iptables_delete(out));
   }
   (void)node;
   return cmd;
@@ -436,8 +444,8 @@ std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string
     case ActionKind::kUnblockPort: {
       const std::string rule = "INPUT -p " + a.proto + " --dport " + std::to_string(a.port) +
                                " -m comment --comment clawsim -j DROP";
-      if (a.kind == ActionKind::kUnblockPort) return {{node, "iptables -D " + rule, -1, ""}};
-      return {{node, "iptables -I " + rule, node, "iptables -D " + rule}};
+      if (a.kind == ActionKind::kUnblockPort) return {{node, iptables_delete(rule), -1, ""}};
+      return {{node, "iptables -I " + rule, node, iptables_delete(rule)}};
     }
     case ActionKind::kNfsStop:
     case ActionKind::kNfsStart: {
