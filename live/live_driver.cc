@@ -510,6 +510,9 @@ std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
 
 std::string LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
+  // No answer at all (no connection, timed out): not Docker's refusal, the drill's own failure.
+  auto note_reach = [&](const CommandResult& r) { last_step_unreached_ = !r.error.empty() || r.timed_out; };
+  last_step_unreached_ = false;
   if (step.here) {  // power control: on this machine
     const NodeCommands& c = inv.nodes[static_cast<std::size_t>(step.node)].commands;
     const CommandResult r = cluster_.run_here(step.node, step.command);
@@ -520,12 +523,15 @@ std::string LiveDriver::run_step(const Step& step) {
     return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
   }
   if (step.node >= 0) {
+    const bool off = cluster_.powered_off(step.node);  // "powered off": the drill's own doing
     const CommandResult r = cluster_.run(step.node, step.command);
+    if (!off) note_reach(r);
     return r.ok() ? "ok" : inv.nodes[static_cast<std::size_t>(step.node)].name + ": " + r.describe();
   }
   const int via = manager_for_api();
   if (via < 0) return "no manager to send the command to";
   const CommandResult r = cluster_.docker(via, step.command);
+  note_reach(r);
   if (!r.ok()) return r.describe();
   std::string out = r.out;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
@@ -577,6 +583,12 @@ std::string LiveDriver::apply(const Action& a) {
                                       [&](const JournalEntry& e) { return e.id == resolved.id; }));
     }
     if (r != "ok") result = r;
+    // A command that did not run or did not finish leaves the drill blind to what the cluster
+    // is: stop here, and let the rollback undo what was done (or say what is still owed).
+    if (last_step_unreached_) {
+      abort(a.describe() + ": " + r);
+      break;
+    }
   }
   const std::string& who = node >= 0 ? cluster_.inventory().nodes[static_cast<std::size_t>(node)].name : "";
   // The model's words for the host: down (crashed), daemon-stopped, up.

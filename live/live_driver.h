@@ -100,6 +100,7 @@ class LiveDriver final : public ClusterDriver {
   int next_id_ = 1;
   std::vector<JournalEntry> outstanding_;  // planned undos not yet run or resolved
   std::vector<int> stopped_;               // nodes whose daemon the drill stopped
+  bool last_step_unreached_ = false;       // run_step's command did not run or did not finish
   std::function<void(TimeMs)> on_sample_;
 };
 
