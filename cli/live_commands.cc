@@ -178,6 +178,32 @@ bool healthy(const ClusterState& s, std::string& why) {
 }
 
 
+// What the journal still owes after a rollback that could not finish, each undo with where it
+// runs, and the command that finishes the job once the nodes answer. False: nothing is owed.
+bool print_owed(const LiveCluster& cluster, const std::string& journal_path, const std::string& inventory_path) {
+  std::vector<JournalEntry> entries;
+  std::string error;
+  if (!read_journal(journal_path, entries, error)) {
+    std::cout << "WARNING: " << error << "\n";
+    return true;
+  }
+  const std::vector<JournalEntry> owed = outstanding_undos(entries);
+  if (owed.empty()) return false;
+  const Inventory& inv = cluster.inventory();
+  auto name = [&](int i) { return inv.nodes[static_cast<std::size_t>(i)].name; };
+  std::cout << "\nWARNING: not everything could be undone; still owed, newest first:\n";
+  for (const JournalEntry& e : owed) {
+    const std::string where = e.here            ? "here, for " + name(e.undo_node)
+                              : e.undo_node >= 0 ? "on " + name(e.undo_node)
+                                                 : "on a manager";
+    const std::string docker = e.here || e.undo_node >= 0 ? "" : "docker ";
+    std::cout << "  " << where << ": " << docker << e.undo << "    (" << e.action << ")\n";
+  }
+  std::cout << "once the nodes answer: clawsim live recover --journal " << shell_quoted(journal_path)
+            << " --inventory " << shell_quoted(inventory_path) << "\n";
+  return true;
+}
+
 // The observed durations beside the model's range. An observed duration is known to the
 // resolution of the sampling: each period it adds up is uncertain by one gap between two
 // observations, so a sum of k periods is compared with k gaps of tolerance.
@@ -286,7 +312,8 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   if (!locked.ok()) {
     lock_entry.status = JournalStatus::kResolved;  // we do not hold it: nothing to undo
     (void)journal.append(lock_entry, error);
-    throw Failure{1, "another drill holds the lock on " + cluster.inventory().nodes[0].name + " (" + locked.describe() + ")"};
+    throw Failure{1, "another drill holds the lock on " + cluster.inventory().nodes[0].name + " (" + locked.describe() +
+                         "); if none runs, one was killed: clawsim live recover --journal ITS_JOURNAL releases it"};
   }
   // 3. run
   std::signal(SIGINT, on_signal);
@@ -303,19 +330,22 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     driver.set_on_sample(nullptr);
   }
   observed.seed = 0;
-  // 4. undo and verify
+  // 4. undo and verify (no waiting for a cluster whose undos failed: it is not coming back)
   std::vector<std::string> log;
   const bool undone = driver.rollback(log);
   for (const std::string& line : log) std::cout << line << "\n";
   bool restored = false;
   ClusterState after;
-  for (int i = 0; i < 90 && !restored; ++i) {
+  for (int i = 0; i < (undone ? 90 : 1) && !restored; ++i) {
     if (cluster.observe(after, error) && !after.leader.empty() && shape(after) == shape(before)) restored = true;
-    if (!restored) sleep(2);
+    if (!restored && undone) sleep(2);
   }
-  (void)cluster.run(0, "rmdir /tmp/clawsim-drill.lock");
-  lock_entry.status = JournalStatus::kUndone;
-  (void)journal.append(lock_entry, error);
+  if (cluster.run(0, lock_entry.undo).ok()) {
+    lock_entry.status = JournalStatus::kUndone;
+    (void)journal.append(lock_entry, error);
+  }
+  const bool owed = print_owed(cluster, journal_path, a.inventory);
+  restored = restored && !owed;  // the nodes' shape may be back while a fault is still in place
   // 5. report
   std::cout << report_text(observed, scenario, false);
   bool outside = false;
@@ -347,7 +377,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     cli::write_output(a.json, cli::json_text(j));
   }
   record.verdict = driver.aborted() ? "aborted" : to_string(observed.outcome());
-  if (!undone || !restored) record.verdict = "fail";
+  if (!undone || !restored || owed) record.verdict = "fail";
   record.detail = driver.aborted() ? driver.abort_reason()
                   : !restored      ? "the cluster is not back to its pre-drill state"
                                    : verdict_text(observed);
@@ -357,7 +387,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
       if (!m.inside) record.detail += "; outside the model's window: " + m.metric;
     }
   }
-  if (observed.outcome() == Outcome::kFail || driver.aborted() || !undone || !restored || outside) return 1;
+  if (observed.outcome() == Outcome::kFail || driver.aborted() || !undone || !restored || owed || outside) return 1;
   return observed.outcome() == Outcome::kKnownFailure ? cli::kExitKnownFailure : 0;
 }
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 
 namespace clawsim {
 
@@ -31,7 +33,7 @@ std::string redact(const std::string& command) {
 std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, AuditLevel level, std::string& error) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
-    error = path + ": cannot create the audit log";
+    error = path + ": cannot create the audit log: " + std::strerror(errno);
     return nullptr;
   }
   ::fchmod(fd, 0600);

@@ -39,6 +39,14 @@ std::string task_detail(const TaskState& t) {
   return d;
 }
 
+// Deletes an iptables rule when it is there: an undo whose fault never ran (clawsim killed in
+// between) or was undone already succeeds and changes nothing; iptables' own failures (exit 2
+// and above, not "no such rule") still fail it.
+std::string iptables_delete(const std::string& rule) {
+  return "{ iptables -C " + rule + " 2>/dev/null; c=$?; if [ $c -eq 0 ]; then iptables -D " + rule +
+         "; elif [ $c -ne 1 ]; then iptables -C " + rule + "; fi; }";
+}
+
 }  // namespace
 
 Timeline changes_between(const ClusterState* prev, const ClusterState& cur, TimeMs t) {
@@ -351,10 +359,10 @@ std::string LiveDriver::iptables_partition(int node, const std::vector<int>& oth
     const int p = plan_.node_index(cluster_.inventory().nodes[static_cast<std::size_t>(o)].name);
     if (p < 0) continue;
     const std::string& addr = plan_.nodes[static_cast<std::size_t>(p)].address;
-    const std::string op = add ? "-I" : "-D";
-    cmd += (cmd.empty() ? "" : " && ") + std::string("iptables ") + op + " INPUT -s " + addr +
-           " -m comment --comment clawsim -j DROP && iptables " + op + " OUTPUT -d " + addr +
-           " -m comment --comment clawsim -j DROP";
+    const std::string in = "INPUT -s " + addr + " -m comment --comment clawsim -j DROP";
+    const std::string out = "OUTPUT -d " + addr + " -m comment --comment clawsim -j DROP";
+    cmd += (cmd.empty() ? "" : " && ") +
+           (add ? "iptables -I " + in + " && iptables -I " + out : iptables_delete(in) + " && " + iptables_delete(out));
   }
   (void)node;
   return cmd;
@@ -428,8 +436,8 @@ std::vector<LiveDriver::Step> LiveDriver::steps_for(const Action& a, std::string
     case ActionKind::kUnblockPort: {
       const std::string rule = "INPUT -p " + a.proto + " --dport " + std::to_string(a.port) +
                                " -m comment --comment clawsim -j DROP";
-      if (a.kind == ActionKind::kUnblockPort) return {{node, "iptables -D " + rule, -1, ""}};
-      return {{node, "iptables -I " + rule, node, "iptables -D " + rule}};
+      if (a.kind == ActionKind::kUnblockPort) return {{node, iptables_delete(rule), -1, ""}};
+      return {{node, "iptables -I " + rule, node, iptables_delete(rule)}};
     }
     case ActionKind::kNfsStop:
     case ActionKind::kNfsStart: {
@@ -495,27 +503,34 @@ std::vector<std::string> LiveDriver::dry_run(const Action& action) const {
 // demote/promote, or why it failed.
 Answer LiveDriver::run_step(const Step& step) {
   const Inventory& inv = cluster_.inventory();
-  auto failed = [&](int node, const CommandResult& r) {  // a transport error names the node already
-    return Answer::refused(r.error.empty() ? inv.nodes[static_cast<std::size_t>(node)].name + ": " + r.describe()
-                                           : r.error);
+  // A transport error names the node already; an exit status does not.
+  auto said = [&](int node, const CommandResult& r) {
+    return r.error.empty() ? inv.nodes[static_cast<std::size_t>(node)].name + ": " + r.describe() : r.error;
   };
-  if (step.here) {  // power control: on this machine
+  // No answer at all (no connection, timed out) is not a refusal: the drill cannot see what the
+  // command did.
+  auto failed = [&](int node, const CommandResult& r) {
+    return !r.error.empty() || r.timed_out ? Answer::no_answer(said(node, r)) : Answer::refused(said(node, r));
+  };
+  if (step.here) {  // power control: on this machine, whose answer is always had
     const NodeCommands& c = inv.nodes[static_cast<std::size_t>(step.node)].commands;
     const CommandResult r = cluster_.run_here(step.node, step.command);
     // Off once power_off worked; on again once power_on ran, whatever it answered (a node
     // half booted is better dialled than assumed dead).
     if (step.command == c.power_off && r.ok()) cluster_.set_powered_off(step.node, true);
     if (step.command == c.power_on) cluster_.set_powered_off(step.node, false);
-    return r.ok() ? Answer::ok() : failed(step.node, r);
+    return r.ok() ? Answer::ok() : Answer::refused(said(step.node, r));
   }
   if (step.node >= 0) {
+    const bool off = cluster_.powered_off(step.node);  // "powered off" is the drill's own doing
     const CommandResult r = cluster_.run(step.node, step.command);
-    return r.ok() ? Answer::ok() : failed(step.node, r);
+    if (r.ok()) return Answer::ok();
+    return off ? Answer::refused(said(step.node, r)) : failed(step.node, r);
   }
   const int via = manager_for_api();
   if (via < 0) return Answer::refused("no manager to send the command to");
   const CommandResult r = cluster_.docker(via, step.command);
-  if (!r.ok()) return Answer::refused(r.describe());
+  if (!r.ok()) return r.error.empty() && !r.timed_out ? Answer::refused(r.describe()) : Answer::no_answer(r.describe());
   std::string out = r.out;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   const bool says = step.command.rfind("node demote", 0) == 0 || step.command.rfind("node promote", 0) == 0;
@@ -566,6 +581,12 @@ Answer LiveDriver::apply(const Action& a) {
                                       [&](const JournalEntry& e) { return e.id == resolved.id; }));
     }
     if (!r || !r.message().empty()) result = r;
+    // A command that did not run or did not finish leaves the drill blind to what the cluster
+    // is: stop here, and let the rollback undo what was done (or say what is still owed).
+    if (r.unanswered()) {
+      abort(a.describe() + ": " + r.text());
+      break;
+    }
   }
   const std::string& who = node >= 0 ? cluster_.inventory().nodes[static_cast<std::size_t>(node)].name : "";
   // The model's words for the host: down (crashed), daemon-stopped, up.

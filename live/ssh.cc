@@ -72,6 +72,12 @@ int connect_tcp(const SshTarget& t, std::string& error) {
   return fd;
 }
 
+// `timeout` answers 124 when it stopped the command (137: it had to SIGKILL it).
+constexpr int kTimeoutExit = 124;
+constexpr int kTimeoutKilledExit = 137;
+// The node's own bound fires first; this much later the caller stops waiting for it.
+constexpr DurationMs kNodeBoundMarginMs = 500;
+
 std::string session_error(LIBSSH2_SESSION* s) {
   char* msg = nullptr;
   libssh2_session_last_error(s, &msg, nullptr, 0);
@@ -108,9 +114,22 @@ struct SshSession::Impl {
   }
 };
 
+std::string bounded_on_node(const std::string& command, DurationMs timeout_ms) {
+  std::string quoted = "'";
+  for (char c : command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  const std::string seconds = std::to_string((timeout_ms + 999) / 1000);
+  return "c=" + quoted + "; if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 " + seconds +
+         " \"${SHELL:-/bin/sh}\" -c \"$c\"; fi; exec \"${SHELL:-/bin/sh}\" -c \"$c\"";
+}
+
 std::string CommandResult::describe() const {
   if (!error.empty()) return error;
-  if (timed_out) return "timed out";
+  if (timed_out) {
+    if (timeout_ms <= 0) return "timed out";
+    return timeout_ms % 1000 == 0 ? "timed out after " + std::to_string(timeout_ms / 1000) + " s"
+                                  : "timed out after " + std::to_string(timeout_ms) + " ms";
+  }
   std::string out_text = "exit status " + std::to_string(exit_status);
   std::string e = err;
   while (!e.empty() && (e.back() == '\n' || e.back() == '\r')) e.pop_back();
@@ -191,25 +210,28 @@ SshSession::~SshSession() = default;
 CommandResult SshSession::run(const std::string& command, DurationMs timeout_ms,
                               std::size_t max_output) {
   CommandResult r;
+  r.timeout_ms = timeout_ms;
   if (broken_) {
     r.error = target_.name + ": the SSH connection is broken";
     return r;
   }
   Impl& impl = *impl_;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  const auto started = Clock::now();
+  const auto deadline = started + std::chrono::milliseconds(timeout_ms + kNodeBoundMarginMs);
+  const std::string remote = bounded_on_node(command, timeout_ms);
   LIBSSH2_CHANNEL* ch = nullptr;
   while (!(ch = libssh2_channel_open_ex(impl.session, "session", 7, LIBSSH2_CHANNEL_WINDOW_DEFAULT,
                                         LIBSSH2_CHANNEL_PACKET_DEFAULT, nullptr, 0))) {
     if (libssh2_session_last_errno(impl.session) != LIBSSH2_ERROR_EAGAIN || !impl.wait(deadline)) {
-      r.error = target_.name + ": cannot open a channel: " + session_error(impl.session);
       broken_ = remaining_ms(deadline) > 0;
-      r.timed_out = !broken_;
+      r.timed_out = !broken_;  // the server does not answer: no channel within the bound
+      if (broken_) r.error = target_.name + ": cannot open a channel: " + session_error(impl.session);
       return r;
     }
   }
   int rc = 0;
-  while ((rc = libssh2_channel_process_startup(ch, "exec", 4, command.data(),
-                                               static_cast<unsigned int>(command.size()))) ==
+  while ((rc = libssh2_channel_process_startup(ch, "exec", 4, remote.data(),
+                                               static_cast<unsigned int>(remote.size()))) ==
          LIBSSH2_ERROR_EAGAIN) {
     if (!impl.wait(deadline)) break;
   }
@@ -262,6 +284,8 @@ CommandResult SshSession::run(const std::string& command, DurationMs timeout_ms,
       if (!impl.wait(close_deadline)) break;
     }
     r.exit_status = libssh2_channel_get_exit_status(ch);
+    const bool outlived = Clock::now() - started >= std::chrono::milliseconds(timeout_ms);
+    r.timed_out = outlived && (r.exit_status == kTimeoutExit || r.exit_status == kTimeoutKilledExit);
   }
   const auto free_deadline = Clock::now() + std::chrono::milliseconds(2000);
   while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN) {

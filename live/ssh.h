@@ -27,12 +27,18 @@ struct CommandResult {
   std::string out;
   std::string err;
   bool timed_out = false;
+  DurationMs timeout_ms = 0;  // the bound it ran under, for messages
   bool truncated = false;  // output beyond the limit was read and dropped
   std::string error;       // a transport failure, "" if the command ran
   bool ok() const { return error.empty() && !timed_out && exit_status == 0; }
   // One line for messages: the error, the timeout, or the exit status and stderr.
   std::string describe() const;
 };
+
+// The command as a node runs it: under coreutils `timeout` when the node has it (killed, with
+// what it started, once it outlives timeout_ms, rounded up to seconds; SIGKILL 2 s later if it
+// ignores SIGTERM; exit 124 or 137 then), in the user's shell as sshd would run it.
+std::string bounded_on_node(const std::string& command, DurationMs timeout_ms);
 
 class SshSession {
  public:
@@ -43,8 +49,10 @@ class SshSession {
   SshSession& operator=(const SshSession&) = delete;
 
   // Runs `command` through the node's shell. Gives up after timeout_ms (the channel is closed;
-  // the session stays usable unless the transport broke). Keeps at most max_output bytes of
-  // each stream.
+  // the session stays usable unless the transport broke). The node bounds it too (coreutils
+  // `timeout`, where the node has it): a command that hangs is killed there, so it cannot take
+  // effect after its caller gave up on it (a frozen daemon resumed later). Keeps at most
+  // max_output bytes of each stream.
   CommandResult run(const std::string& command, DurationMs timeout_ms,
                     std::size_t max_output = 1 << 20);
   bool broken() const { return broken_; }

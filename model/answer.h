@@ -17,8 +17,15 @@ class Answer {
   // Success with the words Docker prints for it.
   static Answer ok(std::string said) { return Answer(true, std::move(said)); }
   static Answer refused(std::string why) { return Answer(false, std::move(why)); }
+  // No answer came (no connection, timed out): whether it took effect is not known.
+  static Answer no_answer(std::string why) {
+    Answer a(false, std::move(why));
+    a.unanswered_ = true;
+    return a;
+  }
 
   bool is_ok() const { return ok_; }
+  bool unanswered() const { return unanswered_; }
   explicit operator bool() const { return ok_; }
   // What the operator reads: Docker's words, or "ok" when the operation says nothing.
   std::string text() const { return message_.empty() ? (ok_ ? "ok" : "refused") : message_; }
@@ -32,6 +39,7 @@ class Answer {
  private:
   Answer(bool ok, std::string message) : ok_(ok), message_(std::move(message)) {}
   bool ok_;
+  bool unanswered_ = false;
   std::string message_;
 };
 

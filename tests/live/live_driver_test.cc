@@ -53,7 +53,9 @@ class FakeCluster final : public RemoteCluster {
     const NodeCommands& c = inventory_.nodes[static_cast<std::size_t>(node)].commands;
     if (command == c.daemon_stop) daemon_up_[static_cast<std::size_t>(node)] = false;
     if (command == c.daemon_start) daemon_up_[static_cast<std::size_t>(node)] = true;
-    return CommandResult{0, "", "", false, false, ""};
+    CommandResult r;
+    r.exit_status = 0;
+    return r;
   }
   CommandResult docker(int node, const std::string& args) override {
     if (CommandResult dropped; lost(node, dropped)) return dropped;
@@ -63,7 +65,9 @@ class FakeCluster final : public RemoteCluster {
         if (args == std::string("node update --availability ") + a + " '" + n.name + "'") n.availability = a;
       }
     }
-    return CommandResult{0, "", "", false, false, ""};
+    CommandResult r;
+    r.exit_status = 0;
+    return r;
   }
   CommandResult run_here(int node, const std::string& command) override { return run(node, command); }
   void set_powered_off(int, bool) override {}
@@ -224,6 +228,20 @@ TEST(LiveDriver, AConnectionLostDuringTheRollbackLeavesEachUndoOwedWithTheComman
   ASSERT_EQ(owed.size(), 2U);
   EXPECT_EQ(owed[0].action, "drain c");
   EXPECT_EQ(owed[1].action, "stop-daemon b");
+}
+
+TEST(LiveDriver, AStepThatGetsNoAnswerStopsTheDrillAndItsUndoIsStillOwed) {
+  Drill d;
+  d.cluster.drop_connections();
+  const Answer lost = d.driver.apply(action(ActionKind::kStopDaemon, "b"));
+  EXPECT_FALSE(lost);
+  EXPECT_TRUE(lost.unanswered());
+  ASSERT_TRUE(d.driver.aborted());
+  EXPECT_EQ(d.driver.abort_reason(), "stop-daemon b: b: connection lost (Socket disconnected)");
+  // Whether it ran is not known: the undo is owed, and the journal says the step failed.
+  ASSERT_EQ(d.journal.entries.size(), 2U);
+  EXPECT_EQ(d.journal.entries[1].status, JournalStatus::kFailed);
+  EXPECT_EQ(outstanding_undos(d.journal.entries).size(), 1U);
 }
 
 TEST(LiveDriver, AGuardFiringBetweenTwoActionsStopsTheSecond) {

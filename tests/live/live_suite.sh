@@ -234,6 +234,10 @@ sed -n '/^trend/,$p' "$work/out" | sed 's/^/     /'
 wait "$receiver"
 check "the webhook received both summaries" 0 test "$(grep -c '"text": *"clawsim game day testbed-gameday' "$work/webhook.jsonl" 2>/dev/null)" = 2
 
+# live mode under faults of its own, and no secret in any file the drills above wrote
+wait_ready || true
+if bash "$root/tests/live/self_faults.sh" "$clawsim" "$work"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 # a worker leaves and rejoins: the model's answers beside Docker's (last: it leaves a Down entry)
 wait_ready || true
 "$clawsim" check-change "$root/tests/live/leave-rejoin.change" --plan "$plan" >"$work/model.out" 2>&1
