@@ -70,7 +70,7 @@ std::vector<Trend> trends(const std::vector<RunRecord>& runs, const std::string&
       if (!m.inside) {
         t.regression = "outside the model's window " + format_time(m.predicted_min_ms.value_or(0)) + ".." +
                        format_time(m.predicted_max_ms.value_or(0));
-      } else if (t.previous_median_ms) {
+      } else if (t.previous_median_ms && t.previous_ms.size() >= kBaselineRuns) {
         const DurationMs median = *t.previous_median_ms;
         const DurationMs worse = t.latest_ms - median;
         if (worse >= kRegressionFloorMs && static_cast<double>(worse) > kRegressionMargin * static_cast<double>(median)) {

@@ -3,7 +3,9 @@
 //
 // A measure regresses when it lies outside the model's predicted window, or when it is worse
 // (longer: every measure is a duration) than the median of the same drill's previous runs (up to
-// kTrendRuns) by more than kRegressionMargin and by at least kRegressionFloorMs. Only runs the
+// kTrendRuns) by more than kRegressionMargin and by at least kRegressionFloorMs, once there are
+// at least kBaselineRuns of them: one or two earlier runs are a trial or two of a distribution
+// the model says is wide (an election takes 8-28 s), not a baseline. Only runs the
 // model predicted alike count as "before": a run whose window does not overlap this one's met
 // another cluster (a drill on "@leader" that crashed another node, say), and comparing with it
 // would call the model's own prediction a regression.
@@ -21,6 +23,7 @@ namespace clawsim {
 inline constexpr std::size_t kTrendRuns = 5;
 inline constexpr double kRegressionMargin = 0.25;
 inline constexpr DurationMs kRegressionFloorMs = 2000;
+inline constexpr std::size_t kBaselineRuns = 3;
 
 struct Trend {
   std::string drill, metric;

@@ -143,7 +143,20 @@ TEST(Trend, OnlyRunsTheModelPredictedAlikeAreBefore) {
   runs.push_back(run_with(90'000, true, 60'000, 100'000));
   t = trends(runs);
   EXPECT_EQ(t[0].previous_ms, (std::vector<DurationMs>{59'673})) << "overlapping windows compare";
-  EXPECT_EQ(t[0].regression, "worse than the median of the last 1 runs (59.673s) by 30.327s");
+  EXPECT_EQ(t[0].regression, "") << "one earlier run is no baseline";
+  runs.insert(runs.end() - 1, {run_with(61'000, true, 60'000, 100'000), run_with(60'500, true, 60'000, 100'000)});
+  t = trends(runs);
+  EXPECT_EQ(t[0].previous_ms.size(), 3U);
+  EXPECT_EQ(t[0].regression, "worse than the median of the last 3 runs (60.500s) by 29.500s");
+}
+
+// The live game day's second leader crash: 13.7 s without a leader against 10.6 s the run
+// before, both inside the model's 8.5-27.7 s. One earlier run says nothing of a trend.
+TEST(Trend, OneOrTwoEarlierRunsAreNoBaseline) {
+  std::vector<RunRecord> runs = {run_with(10'600, true, 8'500, 27'700), run_with(13'700, true, 8'500, 27'700)};
+  EXPECT_EQ(trends(runs)[0].regression, "");
+  runs.insert(runs.end() - 1, run_with(10'000, true, 8'500, 27'700));
+  EXPECT_EQ(trends(runs)[0].regression, "");
 }
 
 }  // namespace
