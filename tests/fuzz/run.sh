@@ -6,6 +6,7 @@
 #
 #   bash tests/fuzz/run.sh [SECONDS_PER_TARGET]      (default 60)
 #   FUZZ_TARGETS="plan change" bash tests/fuzz/run.sh 30
+#   FUZZ_FLAGS="-only_ascii=1" bash tests/fuzz/run.sh   (more libFuzzer flags; the last given wins)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
@@ -43,7 +44,7 @@ for t in "${targets[@]}"; do
   # with a non-zero status and a crash-*/leak-*/timeout-*/oom-* file in the artifacts.
   rc=0
   "$bin" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
+    -print_final_stats=1 -artifact_prefix="$artifacts/" ${FUZZ_FLAGS:-} >"$log" 2>&1 || rc=$?
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | sed 's/^/  /' || true
   found=$(find "$artifacts" -type f | sort)
   if ((rc != 0)) || [[ -n $found ]]; then
