@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
         }
       }
       for (const Change& c : r.timeline) {
-        if (c.kind == "invariant") {
+        if (c.kind == Aspect::kInvariant) {
           what += std::string(what.empty() ? "" : "; ") + "invariant " + c.subject + ": " +
                   c.detail + " at " + format_time(c.t_ms);
         }

@@ -54,35 +54,35 @@ Timeline changes_between(const ClusterState* prev, const ClusterState& cur, Time
   auto changed = [&](const std::string& a, const std::string& b) { return !prev || a != b; };
   const std::string leader = cur.leader.empty() ? "none" : cur.leader;
   const std::string prev_leader = prev ? (prev->leader.empty() ? "none" : prev->leader) : "";
-  if (changed(prev_leader, leader)) out.push_back({t, "leader", "cluster", leader});
+  if (changed(prev_leader, leader)) out.push_back({t, Aspect::kLeader, "cluster", leader});
   const std::string quorum = cur.quorum ? "held" : "lost";
-  if (!prev || prev->quorum != cur.quorum) out.push_back({t, "quorum", "cluster", quorum});
+  if (!prev || prev->quorum != cur.quorum) out.push_back({t, Aspect::kQuorum, "cluster", quorum});
   for (const NodeState& n : cur.nodes) {
     const NodeState* p = nullptr;
     if (prev) {
       for (const NodeState& m : prev->nodes) p = m.name == n.name ? &m : p;
     }
-    if (!p || p->status != n.status) out.push_back({t, "node", n.name, n.status});
-    if (p && p->availability != n.availability) out.push_back({t, "availability", n.name, n.availability});
-    if (p && p->role != n.role) out.push_back({t, "role", n.name, n.role});
+    if (!p || p->status != n.status) out.push_back({t, Aspect::kNode, n.name, n.status});
+    if (p && p->availability != n.availability) out.push_back({t, Aspect::kAvailability, n.name, n.availability});
+    if (p && p->role != n.role) out.push_back({t, Aspect::kRole, n.name, n.role});
   }
   for (const ServiceState& s : cur.services) {
     const TaskState* task = current_task(cur, s.name);
     const TaskState* before = prev ? current_task(*prev, s.name) : nullptr;
     const std::string detail = task ? task_detail(*task) : "no task";
     const std::string before_detail = before ? task_detail(*before) : "no task";
-    if (!prev || before_detail != detail) out.push_back({t, "task", s.name, detail});  // "no task" once
+    if (!prev || before_detail != detail) out.push_back({t, Aspect::kTask, s.name, detail});  // "no task" once
     const ServiceState* ps = nullptr;
     if (prev) {
       for (const ServiceState& x : prev->services) ps = x.name == s.name ? &x : ps;
     }
     const std::string sd = s.up ? "up" : "down: " + s.reason;
-    if (!ps || (ps->up ? "up" : "down: " + ps->reason) != sd) out.push_back({t, "service", s.name, sd});
+    if (!ps || (ps->up ? "up" : "down: " + ps->reason) != sd) out.push_back({t, Aspect::kService, s.name, sd});
     // As the model records them: for a replicated service of more than one replica.
     auto count = [](const ServiceState& x) {
       return x.replicas > 1 && x.serving >= 0 ? std::to_string(x.serving) + "/" + std::to_string(x.replicas) : "";
     };
-    if (!count(s).empty() && (!ps || count(*ps) != count(s))) out.push_back({t, "replicas", s.name, count(s)});
+    if (!count(s).empty() && (!ps || count(*ps) != count(s))) out.push_back({t, Aspect::kReplicas, s.name, count(s)});
   }
   return out;
 }
@@ -151,7 +151,7 @@ void LiveDriver::sample() {
     running += down ? 0 : 1;
     if (answer != api_seen_[static_cast<std::size_t>(i)]) {
       api_seen_[static_cast<std::size_t>(i)] = answer;
-      changes_.push_back({s.t_ms, "api", name, answer});
+      changes_.push_back({s.t_ms, Aspect::kApi, name, answer});
     }
   }
   // As in the model: quorum is a majority of the managers running, whether or not an
@@ -273,7 +273,7 @@ void LiveDriver::check_guards() {
 void LiveDriver::abort(const std::string& reason) {
   if (!aborted()) {
     abort_reason_ = reason;
-    changes_.push_back({now(), "action", "abort", reason});
+    changes_.push_back({now(), Aspect::kAction, "abort", reason});
   }
 }
 
@@ -593,18 +593,18 @@ Answer LiveDriver::apply(const Action& a) {
   const bool stops = a.kind == ActionKind::kStopDaemon || a.kind == ActionKind::kCrashNode;
   const bool starts = a.kind == ActionKind::kStartDaemon || a.kind == ActionKind::kRestartNode;
   if (stops && node >= 0) {
-    changes_.push_back({now(), "host", who, a.kind == ActionKind::kCrashNode ? "down" : "daemon-stopped"});
+    changes_.push_back({now(), Aspect::kHost, who, a.kind == ActionKind::kCrashNode ? "down" : "daemon-stopped"});
     if (result) stopped_.push_back(node);
   }
   if (starts && node >= 0) {
-    changes_.push_back({now(), "host", who, "up"});
+    changes_.push_back({now(), Aspect::kHost, who, "up"});
     std::erase(stopped_, node);
   }
   std::string subject = a.describe();
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
     subject += " (" + cluster_.inventory().nodes[static_cast<std::size_t>(node)].name + ")";
   }
-  changes_.push_back({now(), "action", subject, result.text()});
+  changes_.push_back({now(), Aspect::kAction, subject, result.text()});
   // What follows is judged from the first observation made after the action: one made before
   // it may already be out of date.
   if (!aborted()) sample();

@@ -26,7 +26,7 @@ bool parse_count(const std::string& detail, Count& out) {
 
 bool has_replica_counts(const Timeline& timeline, const std::string& service) {
   return std::any_of(timeline.begin(), timeline.end(),
-                     [&](const Change& c) { return c.kind == "replicas" && c.subject == service; });
+                     [&](const Change& c) { return c.kind == Aspect::kReplicas && c.subject == service; });
 }
 
 ReplicaShare replica_share(const Timeline& timeline, const std::string& service, TimeMs from_ms, TimeMs to_ms) {
@@ -51,9 +51,9 @@ ReplicaShare replica_share(const Timeline& timeline, const std::string& service,
   for (const Change& c : timeline) {
     if (c.subject != service || c.t_ms >= to_ms) continue;
     Count next;
-    if (counted && c.kind == "replicas") {
+    if (counted && c.kind == Aspect::kReplicas) {
       if (!parse_count(c.detail, next)) continue;
-    } else if (!counted && c.kind == "service") {
+    } else if (!counted && c.kind == Aspect::kService) {
       const bool up = c.detail == "up";
       next = Count{up ? 1 : 0, 1, up ? "1/1" : "0/1"};
     } else {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <stdexcept>
 
 namespace clawsim {
 
@@ -30,7 +32,7 @@ nlohmann::ordered_json report_json(const RunResult& r) {
   j["timeline"] = nlohmann::ordered_json::array();
   for (const Change& c : r.timeline) {
     j["timeline"].push_back(
-        {{"t_ms", c.t_ms}, {"kind", c.kind}, {"subject", c.subject}, {"detail", c.detail}});
+        {{"t_ms", c.t_ms}, {"kind", to_string(c.kind)}, {"subject", c.subject}, {"detail", c.detail}});
   }
   j["metrics"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
@@ -69,8 +71,10 @@ Result<RunResult> run_from_json(const nlohmann::ordered_json& j, const std::stri
       r.verdicts.push_back(std::move(v));
     }
     for (const auto& c : j.at("timeline")) {
-      r.timeline.push_back(Change{c.at("t_ms").get<TimeMs>(), c.at("kind").get<std::string>(),
-                                  c.at("subject").get<std::string>(), c.at("detail").get<std::string>()});
+      const std::optional<Aspect> kind = parse_aspect(c.at("kind").get<std::string>());
+      if (!kind) throw std::invalid_argument("timeline: unknown kind '" + c.at("kind").get<std::string>() + "'");
+      r.timeline.push_back(Change{c.at("t_ms").get<TimeMs>(), *kind, c.at("subject").get<std::string>(),
+                                  c.at("detail").get<std::string>()});
     }
     for (const auto& [name, value] : j.at("metrics").items()) r.metrics[name] = value.get<DurationMs>();
     r.fingerprint = std::stoull(j.at("fingerprint").get<std::string>(), nullptr, 16);
@@ -96,7 +100,7 @@ namespace {
 
 bool shown(const Change& c, bool verbose) {
   if (verbose) return true;
-  return c.kind != "term" && c.kind != "placement";
+  return c.kind != Aspect::kTerm && c.kind != Aspect::kPlacement;
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -129,7 +133,7 @@ std::string report_text(const RunResult& r, const Scenario& scenario, bool verbo
   for (const Change& c : r.timeline) {
     if (!shown(c, verbose)) continue;
     std::string t = format_time(c.t_ms);
-    out += "  " + std::string(t.size() < 9U ? 9U - t.size() : 0U, ' ') + t + "  " + pad(c.kind, 12) +
+    out += "  " + std::string(t.size() < 9U ? 9U - t.size() : 0U, ' ') + t + "  " + pad(to_string(c.kind), 12) +
            " " + pad(c.subject, 16) + " " + c.detail + "\n";
   }
   out += "\nexpectations\n";

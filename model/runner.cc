@@ -17,22 +17,22 @@ struct Step {
 };
 
 std::string state_of(const Change& c) {
-  if (c.kind == "leader") return c.detail.substr(0, c.detail.find(" ("));
-  if (c.kind == "node") return c.detail.substr(0, c.detail.find(' '));
-  if (c.kind == "service") return c.detail.substr(0, c.detail.find(':'));
+  if (c.kind == Aspect::kLeader) return c.detail.substr(0, c.detail.find(" ("));
+  if (c.kind == Aspect::kNode) return c.detail.substr(0, c.detail.find(' '));
+  if (c.kind == Aspect::kService) return c.detail.substr(0, c.detail.find(':'));
   return c.detail;
 }
 
 bool subject_matches(const Expectation& e, const Change& c) {
-  if (e.check == "quorum") return c.kind == "quorum";
-  if (e.check == "leader") return c.kind == "leader";
-  if (e.check == "node") return c.kind == "node" && c.subject == e.subject;
+  if (e.check == "quorum") return c.kind == Aspect::kQuorum;
+  if (e.check == "leader") return c.kind == Aspect::kLeader;
+  if (e.check == "node") return c.kind == Aspect::kNode && c.subject == e.subject;
   if (e.check == "service" || e.check == "dashboard") {
-    return c.kind == "service" && c.subject == e.subject;
+    return c.kind == Aspect::kService && c.subject == e.subject;
   }
-  if (e.check == "task") return c.kind == "task" && c.subject == e.subject;
-  if (e.check == "api") return c.kind == "api" && c.subject == e.subject;
-  if (e.check == "action") return c.kind == "action" && c.subject.rfind(e.subject, 0) == 0;
+  if (e.check == "task") return c.kind == Aspect::kTask && c.subject == e.subject;
+  if (e.check == "api") return c.kind == Aspect::kApi && c.subject == e.subject;
+  if (e.check == "action") return c.kind == Aspect::kAction && c.subject.rfind(e.subject, 0) == 0;
   return false;
 }
 
@@ -127,7 +127,7 @@ Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs dur
     v.holds = true;
     v.detail = "every placement met its constraints";
     for (const Change& c : timeline) {
-      if (c.kind == "invariant" && c.t_ms >= e.after_ms && c.t_ms <= until) {
+      if (c.kind == Aspect::kInvariant && c.t_ms >= e.after_ms && c.t_ms <= until) {
         v.holds = false;
         v.detail = c.subject + " " + c.detail + " at " + format_time(c.t_ms);
         break;
@@ -253,8 +253,8 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   TimeMs leaderless_since = -1;
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
-    const bool after_fault = has_fault && (c.t_ms > fault || (c.t_ms == fault && c.kind != "leader"));
-    if (c.kind == "leader") {
+    const bool after_fault = has_fault && (c.t_ms > fault || (c.t_ms == fault && c.kind != Aspect::kLeader));
+    if (c.kind == Aspect::kLeader) {
       const std::string name = state_of(c);
       if (has_fault && name == "none" && leaderless_since < 0) {
         leaderless_since = std::max(c.t_ms, fault);
@@ -268,17 +268,17 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
         m["leader_elected_ms"] = c.t_ms - fault;
       }
-    } else if (c.kind == "quorum" && c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) {
+    } else if (c.kind == Aspect::kQuorum && c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) {
       m["quorum_lost_ms"] = c.t_ms - fault;
-    } else if (c.kind == "host" && c.detail != "up") {
+    } else if (c.kind == Aspect::kHost && c.detail != "up") {
       node_failed_at.emplace(c.subject, c.t_ms);
-    } else if (c.kind == "node" && state_of(c) == "down") {
+    } else if (c.kind == Aspect::kNode && state_of(c) == "down") {
       const auto it = node_failed_at.find(c.subject);
       const std::string key = "node_down_ms." + c.subject;
       if (it != node_failed_at.end() && !m.count(key)) m[key] = c.t_ms - it->second;
-    } else if (c.kind == "replicas") {
+    } else if (c.kind == Aspect::kReplicas) {
       replicated.insert(c.subject);
-    } else if (c.kind == "service") {
+    } else if (c.kind == Aspect::kService) {
       const std::string key = "downtime_ms." + c.subject;
       m.emplace(key, 0);
       const bool up = state_of(c) == "up";
@@ -316,7 +316,7 @@ std::uint64_t timeline_fingerprint(const Timeline& timeline) {
   };
   for (const Change& c : timeline) {
     mix(std::to_string(c.t_ms));
-    mix(c.kind);
+    mix(to_string(c.kind));
     mix(c.subject);
     mix(c.detail);
   }
@@ -347,7 +347,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
     collect();
     acted.push_back(observed_after.back());
     for (std::size_t i = from; i < r.timeline.size(); ++i) {
-      if (r.timeline[i].kind == "action") acted.back() = r.timeline[i].t_ms;
+      if (r.timeline[i].kind == Aspect::kAction) acted.back() = r.timeline[i].t_ms;
     }
   }
   driver.advance_to(scenario.duration_ms);

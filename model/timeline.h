@@ -2,7 +2,10 @@
 // simulator and live mode produce it; expectations and metrics are computed from it alone.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/time.h"
@@ -27,9 +30,35 @@ namespace clawsim {
 //   api        subject node, detail: "ok" or the error a manager API call gets there
 //   action     subject the action's description, detail: "ok" or Docker's refusal
 //   invariant  subject what broke, detail: how (a model bug if it ever appears)
+// The aspect of the cluster a change is about; its word (to_string) appears only in reports.
+enum class Aspect : std::uint8_t {
+  kLeader,
+  kTerm,
+  kQuorum,
+  kNode,
+  kHost,
+  kRole,
+  kAvailability,
+  kLabel,
+  kManager,
+  kTask,
+  kPlacement,
+  kService,
+  kReplicas,
+  kNfs,
+  kNetwork,
+  kApi,
+  kAction,
+  kMembership,
+  kServiceSpec,
+  kInvariant,
+};
+const char* to_string(Aspect aspect);  // "leader", "service-spec", ...
+std::optional<Aspect> parse_aspect(std::string_view word);
+
 struct Change {
   TimeMs t_ms = 0;
-  std::string kind;
+  Aspect kind = Aspect::kAction;
   std::string subject;
   std::string detail;
 };

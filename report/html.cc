@@ -59,18 +59,18 @@ std::vector<Lane> lanes_of(const RunResult& run) {
   std::map<std::string, std::size_t> node_lane, availability_lane, service_lane;
   std::vector<Lane> nodes, services;
   for (const Change& c : run.timeline) {
-    if (c.kind == "leader") {
+    if (c.kind == Aspect::kLeader) {
       lanes[0].changes.push_back({c.t_ms, c.detail.substr(0, c.detail.find(" (")), c.detail});
-    } else if (c.kind == "quorum") {
+    } else if (c.kind == Aspect::kQuorum) {
       lanes[1].changes.push_back({c.t_ms, c.detail, c.detail});
-    } else if (c.kind == "node" || c.kind == "availability") {
-      auto& index = c.kind == "node" ? node_lane : availability_lane;
+    } else if (c.kind == Aspect::kNode || c.kind == Aspect::kAvailability) {
+      auto& index = c.kind == Aspect::kNode ? node_lane : availability_lane;
       if (!index.count(c.subject)) {
         index[c.subject] = nodes.size();
-        nodes.push_back({c.kind == "node" ? c.subject : c.subject + " (availability)", "node", {}});
+        nodes.push_back({c.kind == Aspect::kNode ? c.subject : c.subject + " (availability)", "node", {}});
       }
       nodes[index[c.subject]].changes.push_back({c.t_ms, first_word(c.detail), c.detail});
-    } else if (c.kind == "service") {
+    } else if (c.kind == Aspect::kService) {
       if (!service_lane.count(c.subject)) {
         service_lane[c.subject] = services.size();
         services.push_back({c.subject, "service", {}});
@@ -134,7 +134,7 @@ std::string timeline_svg(const RunResult& run) {
   }
   // Faults: a dashed line at each action, labelled.
   for (const Change& c : run.timeline) {
-    if (c.kind != "action") continue;
+    if (c.kind != Aspect::kAction) continue;
     svg += "<g class=\"fault\"><line x1=\"" + num(x(c.t_ms)) + "\" y1=\"" + std::to_string(kAxis - 6) + "\" x2=\"" +
            num(x(c.t_ms)) + "\" y2=\"" + std::to_string(height - 6) +
            "\" stroke=\"#222\" stroke-dasharray=\"4 3\"/><title>" + markup_escaped(format_time(c.t_ms) + " " + c.subject + ": " + c.detail) +

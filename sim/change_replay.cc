@@ -157,7 +157,7 @@ DurationMs quorum_lost_during(const Timeline& changes, bool held_at_start, TimeM
   DurationMs lost = 0;
   TimeMs since = held_at_start ? -1 : from;
   for (const Change& c : changes) {
-    if (c.kind != "quorum") continue;
+    if (c.kind != Aspect::kQuorum) continue;
     if (c.detail == "lost" && since < 0) since = c.t_ms;
     if (c.detail == "held" && since >= 0) {
       lost += c.t_ms - since;
@@ -176,7 +176,7 @@ std::map<std::string, DurationMs> downtime_during(const Timeline& changes, const
   for (const std::string& d : down_at_start) since[name_of(d)] = from;
   std::map<std::string, DurationMs> out;
   for (const Change& c : changes) {
-    if (c.kind != "service") continue;
+    if (c.kind != Aspect::kService) continue;
     const bool up = c.detail.rfind("up", 0) == 0;
     const auto it = since.find(c.subject);
     if (!up && it == since.end()) {

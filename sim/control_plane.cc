@@ -117,7 +117,7 @@ void SimCluster::set_status(int node, NodeStatus status, const std::string& why)
   n.status = status;
   std::string detail = to_string(status);
   if (!why.empty()) detail += " (" + why + ")";
-  record("node", plan_->nodes[static_cast<std::size_t>(node)].name, detail);
+  record(Aspect::kNode, plan_->nodes[static_cast<std::size_t>(node)].name, detail);
   availability_dirty_ = true;
   if (status == NodeStatus::kReady) request_reconcile(now_ms_);  // pending tasks may fit now
 }
@@ -320,9 +320,9 @@ void SimCluster::schedule_pending() {
     task.message.clear();
     ++candidates[static_cast<std::size_t>(d.node)].total_tasks;
     const std::string& node_name = plan_->nodes[static_cast<std::size_t>(node)].name;
-    record("placement", spec.name, "slot " + std::to_string(task.slot) + " -> " + node_name);
+    record(Aspect::kPlacement, spec.name, "slot " + std::to_string(task.slot) + " -> " + node_name);
     if (!all_constraints_match(spec.constraints, facts(node))) {
-      record("invariant", spec.name, "placed on " + node_name + " against its constraints");
+      record(Aspect::kInvariant, spec.name, "placed on " + node_name + " against its constraints");
     }
     record_task(t);
     if (agent_connected(node)) start_container(t);
@@ -374,7 +374,7 @@ void SimCluster::record_task(int task) {
   if (t.node >= 0) detail += " on " + plan_->nodes[static_cast<std::size_t>(t.node)].name;
   if (!t.desired_running) detail += t.container_running ? " (desired shutdown, container still running)" : " (desired shutdown)";
   if (!t.message.empty()) detail += ": " + t.message;
-  record("task", services_[static_cast<std::size_t>(t.service)].name, detail);
+  record(Aspect::kTask, services_[static_cast<std::size_t>(t.service)].name, detail);
   availability_dirty_ = true;
 }
 

@@ -46,15 +46,15 @@ struct Watch {
     return (!track_quorum || quorum) && (!track_leader || leader);
   }
   void apply(const Change& c) {
-    if (c.kind == "service") {
+    if (c.kind == Aspect::kService) {
       const auto it = service_up.find(c.subject);
       if (it != service_up.end()) it->second = c.detail == "up";
-    } else if (c.kind == "node") {
+    } else if (c.kind == Aspect::kNode) {
       const auto it = node_ready.find(c.subject);
       if (it != node_ready.end()) it->second = c.detail.rfind("ready", 0) == 0;
-    } else if (c.kind == "quorum") {
+    } else if (c.kind == Aspect::kQuorum) {
       quorum = c.detail == "held";
-    } else if (c.kind == "leader") {
+    } else if (c.kind == Aspect::kLeader) {
       leader = c.detail.rfind("none", 0) != 0;
     }
   }
@@ -100,14 +100,14 @@ void measure(const Timeline& after, Watch w, TimeMs undo_ms, TimeMs end_ms,
       undone = true;
     }
     w.apply(c);
-    if (c.kind == "service" && w.service_up.count(c.subject)) {
+    if (c.kind == Aspect::kService && w.service_up.count(c.subject)) {
       if (!w.service_up[c.subject]) {
         down_since.try_emplace(c.subject, c.t_ms);
       } else if (const auto it = down_since.find(c.subject); it != down_since.end()) {
         out.downtime_ms[c.subject] += c.t_ms - it->second;
         down_since.erase(it);
       }
-    } else if (c.kind == "quorum" && w.track_quorum) {
+    } else if (c.kind == Aspect::kQuorum && w.track_quorum) {
       if (!w.quorum && quorum_lost_since < 0) quorum_lost_since = c.t_ms;
       if (w.quorum && quorum_lost_since >= 0) {
         out.quorum_lost = true;

@@ -128,7 +128,7 @@ Answer SimCluster::apply(const Action& a) {
                         a.kind == ActionKind::kLabelRm;
   if (node_api && removed(node)) {  // its node object is gone (`docker node rm`)
     const std::string answer = "Error: No such node: " + a.node;
-    record("action", a.describe(), answer);
+    record(Aspect::kAction, a.describe(), answer);
     return Answer::refused(answer);
   }
   const Answer result = act(a, node, via);
@@ -136,7 +136,7 @@ Answer SimCluster::apply(const Action& a) {
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
     subject += " (" + plan_->nodes[static_cast<std::size_t>(node)].name + ")";
   }
-  record("action", subject, result.text());
+  record(Aspect::kAction, subject, result.text());
   raft_changed_ = true;
   availability_dirty_ = true;
   after_event();
@@ -181,7 +181,7 @@ Answer SimCluster::act_crash(int node) {
     if (t.node == node) t.container_running = false;
   }
   crashed_by_scenario_.push_back(node);
-  record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "down");
+  record(Aspect::kHost, plan_->nodes[static_cast<std::size_t>(node)].name, "down");
   return Answer::ok();
 }
 
@@ -199,7 +199,7 @@ Answer SimCluster::act_stop_daemon(int node) {
   n.daemon_up = false;
   ++n.boot_gen;  // containers keep running: killing dockerd does not kill them
   crashed_by_scenario_.push_back(node);
-  record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "daemon-stopped");
+  record(Aspect::kHost, plan_->nodes[static_cast<std::size_t>(node)].name, "daemon-stopped");
   return Answer::ok();
 }
 
@@ -210,7 +210,7 @@ Answer SimCluster::act_start_daemon(int node) {
   n.daemon_up = true;
   ++n.boot_gen;
   std::erase(crashed_by_scenario_, node);
-  record("host", plan_->nodes[static_cast<std::size_t>(node)].name, "up");
+  record(Aspect::kHost, plan_->nodes[static_cast<std::size_t>(node)].name, "up");
   // Without live-restore, a starting dockerd kills the containers that outlived it (exit 137);
   // the agent then reports their tasks failed and the orchestrator restarts them.
   for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
@@ -246,7 +246,7 @@ Answer SimCluster::act_demote(int node, int via) {
            "remove member from the raft: this would result in a loss of quorum");
   }
   n.role = Role::kWorker;
-  record("role", name, "worker");
+  record(Aspect::kRole, name, "worker");
   pending_demotion_ = node;
   if (node == leader_) {  // swarmkit hands leadership over before removing the leader
     int target = -1;
@@ -268,7 +268,7 @@ void SimCluster::finish_demotion() {
   const std::uint64_t v = voters() & ~bit(node);
   set_voters_everywhere(v);
   nodes_[static_cast<std::size_t>(node)].manager = false;
-  record("manager", plan_->nodes[static_cast<std::size_t>(node)].name, "removed from raft");
+  record(Aspect::kManager, plan_->nodes[static_cast<std::size_t>(node)].name, "removed from raft");
   raft_changed_ = true;
 }
 
@@ -278,7 +278,7 @@ Answer SimCluster::act_promote(int node, int via) {
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
   if (n.role == Role::kManager) return Answer::refused("Node " + name + " is already a manager.");
   n.role = Role::kManager;
-  record("role", name, "manager");
+  record(Aspect::kRole, name, "manager");
   Event join{};
   join.t_ms = now_ms_ + plan_->world.promote_join_ms;
   join.kind = EventKind::kPromoteDone;
@@ -292,7 +292,7 @@ Answer SimCluster::act_availability(int node, Availability availability, int via
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (n.availability != availability) {
     n.availability = availability;
-    record("availability", plan_->nodes[static_cast<std::size_t>(node)].name,
+    record(Aspect::kAvailability, plan_->nodes[static_cast<std::size_t>(node)].name,
            to_string(availability));
   }
   request_reconcile(now_ms_);
@@ -305,13 +305,13 @@ Answer SimCluster::act_label(const Action& a, int node, int via) {
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
   if (a.kind == ActionKind::kLabelAdd) {
     n.labels[a.label_key] = a.label_value;
-    record("label", name, a.label_key + "=" + a.label_value + " added");
+    record(Aspect::kLabel, name, a.label_key + "=" + a.label_value + " added");
   } else {
     if (n.labels.erase(a.label_key) == 0) {
       return Answer::refused("Error response from daemon: rpc error: code = InvalidArgument desc = key " +
              a.label_key + " doesn't exist in node's labels");
     }
-    record("label", name, a.label_key + " removed");
+    record(Aspect::kLabel, name, a.label_key + " removed");
   }
   request_reconcile(now_ms_);
   return Answer::ok();
@@ -320,7 +320,7 @@ Answer SimCluster::act_label(const Action& a, int node, int via) {
 Answer SimCluster::act_partition(const Action& a) {
   if (a.kind == ActionKind::kHeal) {
     network_.heal();
-    record("network", "cluster", "healed");
+    record(Aspect::kNetwork, "cluster", "healed");
   } else {
     std::vector<int> groups(nodes_.size(), 0);
     for (std::size_t g = 0; g < a.groups.size(); ++g) {
@@ -331,7 +331,7 @@ Answer SimCluster::act_partition(const Action& a) {
       }
     }
     network_.set_partition(std::move(groups));
-    record("network", "cluster", a.describe());
+    record(Aspect::kNetwork, "cluster", a.describe());
   }
   request_reconcile(now_ms_);
   return Answer::ok();
@@ -344,7 +344,7 @@ Answer SimCluster::act_port(const Action& a, int node, bool block) {
   } else {
     network_.unblock(b);
   }
-  record("network", plan_->nodes[static_cast<std::size_t>(node)].name,
+  record(Aspect::kNetwork, plan_->nodes[static_cast<std::size_t>(node)].name,
          std::string(block ? "blocks " : "unblocks ") + std::to_string(a.port) + "/" + a.proto);
   return Answer::ok();
 }
@@ -353,7 +353,7 @@ Answer SimCluster::act_nfs(bool running) {
   if (!plan_->nfs) return Answer::refused("the plan has no NFS export");
   if (nfs_running_ == running) return Answer::refused(running ? "already running" : "already stopped");
   nfs_running_ = running;
-  record("nfs", "nfs", running ? "server started" : "server stopped");
+  record(Aspect::kNfs, "nfs", running ? "server started" : "server stopped");
   return Answer::ok();
 }
 
@@ -391,7 +391,7 @@ Answer SimCluster::act_service_update(const Action& a, int via) {
 Answer SimCluster::act_degrade(const Action& a, int node) {
   const bool restore = a.kind == ActionKind::kRestore;
   network_.degrade(node, restore ? 0 : a.latency_ms, restore ? 0 : a.loss_pct);
-  record("network", plan_->nodes[static_cast<std::size_t>(node)].name,
+  record(Aspect::kNetwork, plan_->nodes[static_cast<std::size_t>(node)].name,
          restore ? "restored" : a.describe().substr(a.describe().find(' ') + 1));
   return Answer::ok();
 }
@@ -405,7 +405,7 @@ Answer SimCluster::act_force_new_cluster(int node) {
     if (i == node || !other.manager) continue;
     other.manager = false;  // no longer members of the new cluster's Raft group
     other.role = Role::kWorker;
-    record("role", plan_->nodes[static_cast<std::size_t>(i)].name, "worker (left the raft)");
+    record(Aspect::kRole, plan_->nodes[static_cast<std::size_t>(i)].name, "worker (left the raft)");
   }
   n.raft.force_new_cluster();
   ++raft_group_;

@@ -129,10 +129,10 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
 void SimCluster::record_initial_state() {
   changes_.clear();
   fingerprint_ = 0xcbf29ce484222325ULL;
-  record("leader", "cluster", p_name(leader_) + " (term 1)");
-  record("quorum", "cluster", quorum_ ? "held" : "lost");
+  record(Aspect::kLeader, "cluster", p_name(leader_) + " (term 1)");
+  record(Aspect::kQuorum, "cluster", quorum_ ? "held" : "lost");
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    record("node", plan_->nodes[i].name, to_string(nodes_[i].status));
+    record(Aspect::kNode, plan_->nodes[i].name, to_string(nodes_[i].status));
   }
   for (std::size_t t = 0; t < tasks_.size(); ++t) record_task(static_cast<int>(t));
   availability_dirty_ = true;
@@ -293,9 +293,9 @@ std::string SimCluster::describe(const Event& e) const {
   return "an event";
 }
 
-void SimCluster::record(const char* kind, std::string subject, std::string detail) {
+void SimCluster::record(Aspect kind, std::string subject, std::string detail) {
   fingerprint_ = fnv(fingerprint_, static_cast<std::uint64_t>(now_ms_));
-  fingerprint_ = fnv(fingerprint_, std::string(kind));
+  fingerprint_ = fnv(fingerprint_, std::string(to_string(kind)));
   fingerprint_ = fnv(fingerprint_, subject);
   fingerprint_ = fnv(fingerprint_, detail);
   changes_.push_back(Change{now_ms_, kind, std::move(subject), std::move(detail)});
@@ -387,7 +387,7 @@ void SimCluster::update_leadership() {
     const RaftMember& r = n.raft;
     if (r.term() > max_term_) {
       max_term_ = r.term();
-      record("term", "cluster", std::to_string(max_term_));
+      record(Aspect::kTerm, "cluster", std::to_string(max_term_));
     }
     if (r.lead() == RaftMember::kNone) {
       if (n.leaderless_since_ms < 0) n.leaderless_since_ms = now_ms_;
@@ -404,7 +404,7 @@ void SimCluster::update_leadership() {
     const bool new_leader = best >= 0;
     leader_ = best;
     leader_term_ = term;
-    record("leader", "cluster",
+    record(Aspect::kLeader, "cluster",
            new_leader ? plan_->nodes[static_cast<std::size_t>(best)].name + " (term " +
                             std::to_string(term) + ")"
                       : "none");
@@ -415,7 +415,7 @@ void SimCluster::update_leadership() {
   const bool quorum = quorum_available();
   if (quorum != quorum_) {
     quorum_ = quorum;
-    record("quorum", "cluster", quorum ? "held" : "lost");
+    record(Aspect::kQuorum, "cluster", quorum ? "held" : "lost");
   }
   const bool control_plane = leader_can_commit();
   if (control_plane != control_plane_) {

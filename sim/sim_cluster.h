@@ -147,7 +147,7 @@ class SimCluster {
   MemberView member_view(int node) const;
   const InvariantState& full_invariant_state();
   std::string describe(const Event& e) const;
-  void record(const char* kind, std::string subject, std::string detail);
+  void record(Aspect kind, std::string subject, std::string detail);
   void record_initial_state();
   std::string p_name(int node) const;
   DurationMs tick_ms() const { return plan_->raft.tick_ms; }

@@ -28,7 +28,7 @@ void SimDriver::sample() {
     std::string answer = cluster_.api_answer(i, false);
     if (answer != api_seen_[static_cast<std::size_t>(i)]) {
       api_seen_[static_cast<std::size_t>(i)] = answer;
-      pending_.push_back(Change{cluster_.now(), "api",
+      pending_.push_back(Change{cluster_.now(), Aspect::kApi,
                                 cluster_.plan().nodes[static_cast<std::size_t>(i)].name, answer});
     }
   }

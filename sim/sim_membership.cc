@@ -102,7 +102,7 @@ Answer SimCluster::apply_ufw(int node, std::string_view ufw_command) {
   if (!changed) return answer;
   std::string text = trimmed(ufw_command);
   if (!text.starts_with("ufw") && !text.starts_with("sudo")) text = "ufw " + text;
-  record("network", p_name(node), text);
+  record(Aspect::kNetwork, p_name(node), text);
   request_reconcile(now_ms_);
   after_operation(ufw_command);
   return answer;
@@ -137,7 +137,7 @@ Answer SimCluster::create_service(ServiceSpec spec, int via) {
     return Answer::refused("clawsim: service " + name + " would close a dependency cycle");
   }
   const ServiceSpec& created = services_.back();
-  record("service-spec", name,
+  record(Aspect::kServiceSpec, name,
          created.global ? "created (global)"
                         : "created (" + std::to_string(created.replicas) + " replicas)");
   request_reconcile(now_ms_);  // the orchestrator creates its tasks, the scheduler places them
@@ -159,8 +159,8 @@ Answer SimCluster::remove_service(const std::string& name, int via) {
   }
   service_up_[static_cast<std::size_t>(s)] = 0;
   service_reason_[static_cast<std::size_t>(s)] = "down: service removed";
-  record("service", name, "down: service removed");  // its last availability record
-  record("service-spec", name, "removed");
+  record(Aspect::kService, name, "down: service removed");  // its last availability record
+  record(Aspect::kServiceSpec, name, "removed");
   recompute_service_order();  // cannot fail: removing a service removes edges only
   after_operation("docker service rm " + name);
   return Answer::ok();
@@ -224,7 +224,7 @@ Answer SimCluster::leave(int node, bool force) {
   n.in_swarm = false;
   ++n.boot_gen;  // its agent's heartbeats and its manager's ticks stop
   stop_swarm_containers(node);
-  record("membership", p_name(node),
+  record(Aspect::kMembership, p_name(node),
          n.manager ? "left the swarm (forced; still a raft member)" : "left the swarm");
   after_operation(std::string(force ? "docker swarm leave --force" : "docker swarm leave") +
                   " on " + p_name(node));
@@ -244,12 +244,12 @@ void SimCluster::rejoin_entry(int node, bool as_manager) {
   n.in_swarm = true;
   n.removed = false;
   ++n.rejoins;
-  for (const auto& [key, value] : n.labels) record("label", name, key + " removed");
+  for (const auto& [key, value] : n.labels) record(Aspect::kLabel, name, key + " removed");
   n.labels.clear();
-  if (n.availability != Availability::kActive) record("availability", name, "active");
+  if (n.availability != Availability::kActive) record(Aspect::kAvailability, name, "active");
   n.availability = Availability::kActive;
   const Role role = as_manager ? Role::kManager : Role::kWorker;
-  if (n.role != role) record("role", name, to_string(role));
+  if (n.role != role) record(Aspect::kRole, name, to_string(role));
   n.role = role;
   if (!as_manager) n.manager = false;  // a stale member stays in the member list, unreachable
   ++n.boot_gen;
@@ -276,7 +276,7 @@ void SimCluster::join_raft(int node) {
   n.manager = true;
   set_voters_everywhere(v);
   start_manager(node, false);
-  record("manager", p_name(node), "joined the raft");
+  record(Aspect::kManager, p_name(node), "joined the raft");
   raft_changed_ = true;
 }
 
@@ -291,7 +291,7 @@ Answer SimCluster::join(int node, bool as_manager) {
   }
   rejoin_entry(node, as_manager);
   if (as_manager) join_raft(node);
-  record("membership", p_name(node), as_manager ? "joined as manager" : "joined as worker");
+  record(Aspect::kMembership, p_name(node), as_manager ? "joined as manager" : "joined as worker");
   request_reconcile(now_ms_);
   after_operation(std::string(as_manager ? "docker swarm join (manager)" : "docker swarm join") +
                   " on " + p_name(node));
@@ -339,7 +339,7 @@ Answer SimCluster::remove_node(int node, bool force, int via) {
   }
   n.removed = true;
   orphan_tasks(node);
-  record("membership", name, "removed from the swarm");
+  record(Aspect::kMembership, name, "removed from the swarm");
   request_reconcile(now_ms_);
   after_operation("docker node rm " + p_name(node));
   return Answer::ok();  // the CLI prints the node as given (docker/cli cli/command/node/remove.go)

@@ -74,7 +74,7 @@ void SimCluster::recompute_availability() {
       std::string replicas = std::to_string(std::min(serving, spec.replicas)) + "/" + std::to_string(spec.replicas);
       if (replicas != service_replicas_[static_cast<std::size_t>(s)]) {
         service_replicas_[static_cast<std::size_t>(s)] = replicas;
-        record("replicas", spec.name, std::move(replicas));
+        record(Aspect::kReplicas, spec.name, std::move(replicas));
       }
     }
     if (!any_container) {
@@ -91,7 +91,7 @@ void SimCluster::recompute_availability() {
     std::string detail = up ? "up" : "down: " + reason;
     if (detail != last) {
       last = detail;
-      record("service", spec.name, std::move(detail));
+      record(Aspect::kService, spec.name, std::move(detail));
     }
   }
   if (plan_->nfs) {  // the export as its clients see it: the server process on a live host
@@ -100,7 +100,7 @@ void SimCluster::recompute_availability() {
     if (up != nfs_up_ || !nfs_recorded_) {
       nfs_up_ = up;
       nfs_recorded_ = true;
-      record("nfs", plan_->nfs->server + ":" + plan_->nfs->path, up ? "up" : "down");
+      record(Aspect::kNfs, plan_->nfs->server + ":" + plan_->nfs->path, up ? "up" : "down");
     }
   }
 }

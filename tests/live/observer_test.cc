@@ -90,7 +90,7 @@ TEST(Observer, ChangesBetweenObservations) {
   b.quorum = false;
   const Timeline next = changes_between(&a, b, 5000);
   ASSERT_EQ(next.size(), 3U);
-  EXPECT_EQ(next[0].kind, "leader");
+  EXPECT_EQ(next[0].kind, Aspect::kLeader);
   EXPECT_EQ(next[0].detail, "none");
   EXPECT_EQ(next[2].subject, "denver");
   EXPECT_EQ(next[2].detail, "down");
@@ -104,14 +104,14 @@ TEST(Observer, ReplicaCountsAsTheModelRecordsThem) {
   const Timeline first = changes_between(nullptr, a, 0);
   std::vector<std::string> counts;
   for (const Change& c : first) {
-    if (c.kind == "replicas") counts.push_back(c.subject + " " + c.detail);
+    if (c.kind == Aspect::kReplicas) counts.push_back(c.subject + " " + c.detail);
   }
   EXPECT_EQ(counts, std::vector<std::string>{"web 3/3"}) << "no count for a service of one replica";
   ClusterState b = a;
   b.services[0].serving = 1;
   const Timeline next = changes_between(&a, b, 5000);
   ASSERT_EQ(next.size(), 1U) << "still up: only the count changed";
-  EXPECT_EQ(next[0].kind, "replicas");
+  EXPECT_EQ(next[0].kind, Aspect::kReplicas);
   EXPECT_EQ(next[0].detail, "1/3");
 }
 

@@ -6,9 +6,9 @@ namespace clawsim {
 namespace {
 
 TEST(ReplicaShare, CountsWeighTheTimeByTheShareMissing) {
-  const Timeline t = {{0, "replicas", "web", "3/3"},      {0, "service", "web", "up"},
-                      {10'000, "replicas", "web", "2/3"}, {10'000, "replicas", "web", "1/3"},
-                      {40'000, "replicas", "web", "3/3"}, {5'000, "replicas", "db", "0/2"}};
+  const Timeline t = {{0, Aspect::kReplicas, "web", "3/3"},      {0, Aspect::kService, "web", "up"},
+                      {10'000, Aspect::kReplicas, "web", "2/3"}, {10'000, Aspect::kReplicas, "web", "1/3"},
+                      {40'000, Aspect::kReplicas, "web", "3/3"}, {5'000, Aspect::kReplicas, "db", "0/2"}};
   const ReplicaShare s = replica_share(t, "web", 0, 60'000);
   EXPECT_EQ(s.missing_ms, 20'000) << "two thirds missing for 30 s";
   EXPECT_NEAR(s.lowest_pct, 100.0 / 3, 1e-9);
@@ -21,8 +21,8 @@ TEST(ReplicaShare, CountsWeighTheTimeByTheShareMissing) {
 }
 
 TEST(ReplicaShare, OneReplicaIsTheServiceUpOrDown) {
-  const Timeline t = {{0, "service", "vault", "up"}, {10'000, "service", "vault", "down: node is down"},
-                      {25'000, "service", "vault", "up"}};
+  const Timeline t = {{0, Aspect::kService, "vault", "up"}, {10'000, Aspect::kService, "vault", "down: node is down"},
+                      {25'000, Aspect::kService, "vault", "up"}};
   EXPECT_FALSE(has_replica_counts(t, "vault"));
   const ReplicaShare s = replica_share(t, "vault", 0, 60'000);
   EXPECT_EQ(s.missing_ms, 15'000);
@@ -31,7 +31,7 @@ TEST(ReplicaShare, OneReplicaIsTheServiceUpOrDown) {
 }
 
 TEST(ReplicaShare, NoRecordIsNoAnswer) {
-  const ReplicaShare s = replica_share({{0, "service", "web", "up"}}, "db", 0, 1000);
+  const ReplicaShare s = replica_share({{0, Aspect::kService, "web", "up"}}, "db", 0, 1000);
   EXPECT_LT(s.lowest_at_ms, 0);
   EXPECT_EQ(s.missing_ms, 0);
 }

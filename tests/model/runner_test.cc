@@ -26,16 +26,16 @@ Scenario with(std::vector<Expectation> es, DurationMs duration = 100'000) {
 const PlanIdentity kPlan("p", "0123456789abcdef");
 
 const Timeline kFailover = {
-    {0, "leader", "cluster", "atlanta (term 1)"},
-    {0, "quorum", "cluster", "held"},
-    {0, "service", "web", "up"},
-    {10'000, "action", "crash-node @leader (atlanta)", "ok"},
-    {10'000, "leader", "cluster", "none"},
-    {10'000, "quorum", "cluster", "lost"},
-    {10'000, "service", "web", "down: no running task"},
-    {22'000, "leader", "cluster", "boston (term 2)"},
-    {22'000, "quorum", "cluster", "held"},
-    {30'000, "service", "web", "up"},
+    {0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
+    {0, Aspect::kQuorum, "cluster", "held"},
+    {0, Aspect::kService, "web", "up"},
+    {10'000, Aspect::kAction, "crash-node @leader (atlanta)", "ok"},
+    {10'000, Aspect::kLeader, "cluster", "none"},
+    {10'000, Aspect::kQuorum, "cluster", "lost"},
+    {10'000, Aspect::kService, "web", "down: no running task"},
+    {22'000, Aspect::kLeader, "cluster", "boston (term 2)"},
+    {22'000, Aspect::kQuorum, "cluster", "held"},
+    {30'000, Aspect::kService, "web", "up"},
 };
 
 TEST(Runner, BecomesWithinWindow) {
@@ -51,9 +51,9 @@ TEST(Runner, BecomesWithinWindow) {
 }
 
 TEST(Runner, NewLeaderMeansADifferentOne) {
-  const Timeline back = {{0, "leader", "cluster", "atlanta (term 1)"},
-                         {10'000, "leader", "cluster", "none"},
-                         {20'000, "leader", "cluster", "atlanta (term 3)"}};
+  const Timeline back = {{0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
+                         {10'000, Aspect::kLeader, "cluster", "none"},
+                         {20'000, Aspect::kLeader, "cluster", "atlanta (term 3)"}};
   EXPECT_FALSE(judge(with({expect("leader", ExpectMode::kBecomes, "new", 10'000)}), back, kPlan)[0].holds);
 }
 
@@ -107,7 +107,7 @@ TEST(Runner, KnownFailuresApplyToAPlansContentNotItsName) {
 }
 
 TEST(Runner, ContainsMatchesSubstrings) {
-  const Timeline t = {{5, "task", "openclaw", "slot 1: pending: no suitable node (x)"}};
+  const Timeline t = {{5, Aspect::kTask, "openclaw", "slot 1: pending: no suitable node (x)"}};
   Expectation e = expect("task", ExpectMode::kBecomes, "no suitable node");
   e.subject = "openclaw";
   EXPECT_FALSE(judge(with({e}), t, kPlan)[0].holds);
@@ -119,7 +119,7 @@ TEST(Runner, PlacementInvariant) {
   Expectation e = expect("placement", ExpectMode::kStays, "respected");
   EXPECT_TRUE(judge(with({e}), kFailover, kPlan)[0].holds);
   Timeline broken = kFailover;
-  broken.push_back({40'000, "invariant", "openclaw", "placed on boston against its constraints"});
+  broken.push_back({40'000, Aspect::kInvariant, "openclaw", "placed on boston against its constraints"});
   EXPECT_FALSE(judge(with({e}), broken, kPlan)[0].holds);
 }
 
@@ -129,8 +129,8 @@ TEST(Runner, Metrics) {
   crash.at_ms = 10'000;
   s.timeline = {crash};
   Timeline t = kFailover;
-  t.insert(t.begin() + 4, Change{10'000, "host", "atlanta", "down"});
-  t.push_back({40'000, "node", "atlanta", "down (heartbeat failure)"});
+  t.insert(t.begin() + 4, Change{10'000, Aspect::kHost, "atlanta", "down"});
+  t.push_back({40'000, Aspect::kNode, "atlanta", "down (heartbeat failure)"});
   const auto m = measure(s, t);
   EXPECT_EQ(m.at("leader_elected_ms"), 12'000);
   EXPECT_EQ(m.at("quorum_lost_ms"), 0);
@@ -162,11 +162,11 @@ namespace {
 // A live demotion: sent at 10 s, accepted at 10.3 s, observed after at 11.5 s, when the
 // dashboard was already down; the observation before the action still showed it up.
 const Timeline kLateDemotion = {
-    {0, "leader", "cluster", "atlanta (term 1)"},
-    {0, "service", "captain-captain", "up"},
-    {10'300, "action", "demote atlanta", "Manager atlanta demoted in the swarm."},
-    {11'500, "leader", "cluster", "boston (term 2)"},
-    {11'500, "service", "captain-captain", "down: no running task"},
+    {0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
+    {0, Aspect::kService, "captain-captain", "up"},
+    {10'300, Aspect::kAction, "demote atlanta", "Manager atlanta demoted in the swarm."},
+    {11'500, Aspect::kLeader, "cluster", "boston (term 2)"},
+    {11'500, Aspect::kService, "captain-captain", "down: no running task"},
 };
 
 Scenario demotion(std::vector<Expectation> es) {
@@ -198,15 +198,15 @@ TEST(Runner, ExpectationsOpenWhenTheirActionLanded) {
 
 TEST(Runner, SummedMetricsCountTheirPeriods) {
   const Timeline twice = {
-      {0, "leader", "cluster", "atlanta (term 1)"},
-      {0, "service", "web", "up"},
-      {10'000, "action", "partition", "ok"},
-      {12'000, "leader", "cluster", "none"},
-      {12'000, "service", "web", "down: the swarm has no leader"},
-      {20'000, "leader", "cluster", "boston (term 2)"},
-      {20'000, "service", "web", "up"},
-      {50'000, "leader", "cluster", "none"},
-      {60'000, "leader", "cluster", "boston (term 3)"},
+      {0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
+      {0, Aspect::kService, "web", "up"},
+      {10'000, Aspect::kAction, "partition", "ok"},
+      {12'000, Aspect::kLeader, "cluster", "none"},
+      {12'000, Aspect::kService, "web", "down: the swarm has no leader"},
+      {20'000, Aspect::kLeader, "cluster", "boston (term 2)"},
+      {20'000, Aspect::kService, "web", "up"},
+      {50'000, Aspect::kLeader, "cluster", "none"},
+      {60'000, Aspect::kLeader, "cluster", "boston (term 3)"},
   };
   std::map<std::string, int> periods;
   const auto m = measure(demotion({}), twice, {}, &periods);

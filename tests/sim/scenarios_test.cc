@@ -56,7 +56,7 @@ void expect_holds_for_seeds(const std::string& name, const std::shared_ptr<const
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     const RunResult r = run(s, plan, seed);
     for (const Change& c : r.timeline) {
-      ASSERT_NE(c.kind, "invariant") << "seed " << seed << ": " << c.subject << " " << c.detail;
+      ASSERT_NE(c.kind, Aspect::kInvariant) << "seed " << seed << ": " << c.subject << " " << c.detail;
     }
     if (r.outcome() != Outcome::kFail) continue;
     for (const Verdict& v : r.verdicts) {

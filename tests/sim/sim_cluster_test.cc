@@ -107,9 +107,9 @@ TEST(SimCluster, CrashedLeaderGoesThroughUnknown) {
     bool all_unknown = false;
     for (const Change& ch : t) {
       if (ch.t_ms < 60'000) continue;
-      if (ch.kind == "leader" && ch.detail != "none" && elected < 0) elected = ch.t_ms;
-      if (ch.kind == "node" && ch.subject == "w1" && ch.detail.rfind("unknown", 0) == 0) all_unknown = true;
-      if (ch.kind == "node" && ch.subject == "m1" && ch.detail.rfind("down", 0) == 0) {
+      if (ch.kind == Aspect::kLeader && ch.detail != "none" && elected < 0) elected = ch.t_ms;
+      if (ch.kind == Aspect::kNode && ch.subject == "w1" && ch.detail.rfind("unknown", 0) == 0) all_unknown = true;
+      if (ch.kind == Aspect::kNode && ch.subject == "m1" && ch.detail.rfind("down", 0) == 0) {
         down = ch.t_ms;
         EXPECT_EQ(ch.detail, "down (heartbeat failure for node in \"unknown\" state)");
       }

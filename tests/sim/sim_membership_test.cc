@@ -92,7 +92,7 @@ int running(const SimCluster& c, const std::string& name) {
   return n;
 }
 
-bool has_change(const Timeline& t, const std::string& kind, const std::string& subject,
+bool has_change(const Timeline& t, Aspect kind, const std::string& subject,
                 const std::string& detail) {
   for (const Change& ch : t) {
     if (ch.kind == kind && ch.subject == subject && ch.detail == detail) return true;
@@ -134,7 +134,7 @@ TEST(SimMembership, UfwResetAndEnableOnAFollowerCutsItsRaft) {
   EXPECT_TRUE(c.firewall(boston).enabled);
   EXPECT_EQ(observed(c.observe(), "boston")->manager_status, "Unreachable") << "at once";
   const Timeline t = c.take_changes();
-  EXPECT_TRUE(has_change(t, "network", "boston", "sudo ufw --force enable"));
+  EXPECT_TRUE(has_change(t, Aspect::kNetwork, "boston", "sudo ufw --force enable"));
 
   c.run_until(c.now() + 40'000);
   EXPECT_EQ(c.leader(), idx(c, "atlanta"));
@@ -180,7 +180,7 @@ TEST(SimMembership, UfwCommandUfwRefusesReturnsTheRefusalAndChangesNothing) {
   EXPECT_EQ(after.rules.size(), before.rules.size());
   EXPECT_EQ(after.enabled, before.enabled);
   EXPECT_EQ(after.rejected.size(), before.rejected.size() + 1);
-  for (const Change& ch : c.take_changes()) EXPECT_NE(ch.kind, "network") << ch.detail;
+  for (const Change& ch : c.take_changes()) EXPECT_NE(ch.kind, Aspect::kNetwork) << ch.detail;
   EXPECT_TRUE(c.nfs_reachable_from(idx(c, "atlanta")));
 }
 
@@ -297,7 +297,7 @@ TEST(SimMembership, WorkerLeaveIsDownAfterTheGraceAndItsTasksMove) {
     ASSERT_GE(down, 0);
     EXPECT_GE(down - left, 9'000);
     EXPECT_LE(down - left, 16'500);
-    EXPECT_TRUE(has_change(c.take_changes(), "node", "denver", "down (heartbeat failure)"));
+    EXPECT_TRUE(has_change(c.take_changes(), Aspect::kNode, "denver", "down (heartbeat failure)"));
     c.run_until(down + 7'000);
     EXPECT_EQ(running(c, "web"), 4);
     for (const SimTask* t : live_tasks(c, "web")) EXPECT_NE(t->node, denver);
