@@ -375,6 +375,7 @@ void SimCluster::record_task(int task) {
   if (!t.desired_running) detail += t.container_running ? " (desired shutdown, container still running)" : " (desired shutdown)";
   if (!t.message.empty()) detail += ": " + t.message;
   record(Aspect::kTask, services_[static_cast<std::size_t>(t.service)].name, detail);
+  ++task_records_;
   availability_dirty_ = true;
 }
 

@@ -257,6 +257,11 @@ class SimCluster {
   std::uint32_t raft_group_ = 0;  // bumped by force-new-cluster
   InvariantChecker checker_;
   InvariantState invariant_state_;  // kept between events so that filling it does not allocate
+  std::vector<std::uint32_t> live_tasks_;  // tasks desired running or running, as last checked
+  std::size_t tasks_seen_ = 0;             // tasks_ before this index are in live_tasks_ or dead
+  std::uint64_t task_records_ = 0;          // record_task() calls: task states changed
+  std::uint64_t task_records_checked_ = 0;  // ... as of the last check of the tasks
+  std::size_t tasks_checked_ = 0;           // tasks_.size() as of the last check of the tasks
 
   Timeline changes_;
   std::uint64_t fingerprint_ = 0xcbf29ce484222325ULL;
