@@ -96,6 +96,10 @@ struct SshSession::Impl {
       libssh2_session_set_blocking(session, 1);
       libssh2_session_set_timeout(session, 2000);
       libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, "bye", "");
+      // A peer that stopped answering (its sshd frozen, its host gone) would keep the free
+      // waiting for each channel's close until the timeout, and libssh2 then frees nothing:
+      // with the socket shut, every exchange fails at once and the session is freed.
+      if (fd >= 0) shutdown(fd, SHUT_RDWR);
       libssh2_session_free(session);
     }
     if (fd >= 0) close(fd);

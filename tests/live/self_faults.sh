@@ -30,7 +30,7 @@ cleanup() {
   [ ${#to_resume[@]} -eq 0 ] || kill -CONT "${to_resume[@]}" 2>/dev/null
   mountpoint -q "$work/full" && umount "$work/full"
   mountpoint -q "$work/ro" && umount "$work/ro"
-  rm -rf "$work"
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"  # KEEP_WORK=1: keep the drills' output to read
 }
 trap cleanup EXIT
 
