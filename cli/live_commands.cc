@@ -189,15 +189,9 @@ bool print_owed(const LiveCluster& cluster, const std::string& journal_path, con
   }
   const std::vector<JournalEntry> owed = outstanding_undos(entries);
   if (owed.empty()) return false;
-  const Inventory& inv = cluster.inventory();
-  auto name = [&](int i) { return inv.nodes[static_cast<std::size_t>(i)].name; };
   std::cout << "\nWARNING: not everything could be undone; still owed, newest first:\n";
   for (const JournalEntry& e : owed) {
-    const std::string where = e.here            ? "here, for " + name(e.undo_node)
-                              : e.undo_node >= 0 ? "on " + name(e.undo_node)
-                                                 : "on a manager";
-    const std::string docker = e.here || e.undo_node >= 0 ? "" : "docker ";
-    std::cout << "  " << where << ": " << docker << e.undo << "    (" << e.action << ")\n";
+    std::cout << "  " << manual_step(cluster.inventory(), e) << "    (" << e.action << ")\n";
   }
   std::cout << "once the nodes answer: clawsim live recover --journal " << shell_quoted(journal_path)
             << " --inventory " << shell_quoted(inventory_path) << "\n";

@@ -611,16 +611,11 @@ Answer LiveDriver::apply(const Action& a) {
   return result;
 }
 
-namespace {
-
-// How to run an undo by hand, for when clawsim could not: where, and the exact command.
 std::string manual_step(const Inventory& inventory, const JournalEntry& e) {
   if (e.undo_node < 0) return "on any manager: docker " + e.undo;
   const std::string& name = inventory.nodes[static_cast<std::size_t>(e.undo_node)].name;
   return (e.here ? "on this machine, for " + name : "on " + name) + ": " + e.undo;
 }
-
-}  // namespace
 
 bool LiveDriver::rollback(std::vector<std::string>& log) {
   bool all = true;

@@ -106,6 +106,10 @@ class LiveDriver final : public ClusterDriver {
   std::function<void(TimeMs)> on_sample_;
 };
 
+// How to run a journaled undo by hand, for when clawsim could not: where, and the exact
+// command ("on boston: systemctl start docker", "on any manager: docker node update ...").
+std::string manual_step(const Inventory& inventory, const JournalEntry& entry);
+
 // Runs the journal's outstanding undos (for `clawsim live recover`).
 bool recover_from_journal(RemoteCluster& cluster, const std::string& journal_path,
                           std::vector<std::string>& log, std::string& error);
