@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -124,6 +125,21 @@ void write_output(const std::string& path, const std::string& text) {
 }
 
 std::string digest(std::string_view text) { return text_digest(text); }
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string this_host() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
 
 LoadedPlan load_plan(const std::string& path) {
   const std::string file = path.empty() ? "default-plan.yaml (embedded)" : path;

@@ -64,6 +64,10 @@ void make_directory(const std::string& path);
 void write_output(const std::string& path, const std::string& text);
 // FNV-1a of the text, as 16 hex digits.
 std::string digest(std::string_view text);
+// The wall clock now, as 2026-12-02T15:47:03Z.
+std::string utc_now();
+// This machine's host name ("" when it has none).
+std::string this_host();
 
 struct LoadedPlan {
   std::shared_ptr<const Plan> plan;

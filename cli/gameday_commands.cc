@@ -74,15 +74,6 @@ std::string history_path(const LoadedGameDay& g) {
   return g.path(g.day.history.empty() ? g.day.name + ".history.db" : g.day.history);
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // The wall clock in the window's time zone (the process's TZ is set for the call, then restored).
 LocalTime local_now(const std::string& timezone) {
   const char* old = std::getenv("TZ");
@@ -247,7 +238,7 @@ int cmd_gameday(const GameDayArgs& a) {
   }
   RunRecord run;
   run.gameday = day.name;
-  run.started_at = utc_now();
+  run.started_at = cli::utc_now();
   run.mode = a.simulate ? "simulate" : "live";
   run.clawsim_version = CLAWSIM_VERSION;
   run.plan_digest = plan.digest;
@@ -292,7 +283,7 @@ int cmd_gameday(const GameDayArgs& a) {
     }
     run.drills.push_back(std::move(record));
   }
-  run.ended_at = utc_now();
+  run.ended_at = cli::utc_now();
   run.outcome = failed ? "fail" : known ? "known_failure" : "pass";
   if (!store->end_run(run.id, run.ended_at, run.outcome, error)) throw UsageError{"history: " + error};
   const std::vector<RunRecord> runs = store->runs(day.name, error);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "gameday/trend.h"
 #include "report/html.h"
 #include "report/junit.h"
+#include "live/drill_lock.h"
 #include "live/live_driver.h"
 #include "model/lint.h"
 #include "model/observed_plan.h"
@@ -51,6 +53,15 @@ std::string read_text(const std::string& path) {
 std::string dir_of(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// The path as another shell, in another directory, would name it.
+std::string absolute_path(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
 }
 
 }  // namespace
@@ -277,10 +288,12 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
                          " runs of this drill; refusing (pass --allow quorum-loss to run it anyway)"};
   }
   if (a.dry_run) {
-    const CommandResult lock_free = cluster.run(0, "test ! -e /tmp/clawsim-drill.lock");
+    const CommandResult held = cluster.run(0, drill_lock_query());
+    const bool lock_free = !held.ok();
     std::cout << "\ndry run: preflight passed (connected, host keys verified, cluster healthy, the model's "
                  "prediction within what is allowed); the drill lock on "
-              << cluster.inventory().nodes[0].name << " is " << (lock_free.ok() ? "free" : "HELD by another drill")
+              << cluster.inventory().nodes[0].name << " is "
+              << (lock_free ? std::string("free") : "HELD by another drill: " + first_line(held.out))
               << "\n\nthe model's prediction over " << predicted.size() << " runs\n"
               << distributions_text(predicted) << "\nwhat would run (references resolved now), each undo journaled first\n";
     Journal unused;
@@ -292,22 +305,23 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     }
     std::cout << "no fault was injected\n";
     record.verdict = "dry-run";
-    return lock_free.ok() ? 0 : 1;
+    return lock_free ? 0 : 1;
   }
   // 2. journal and lock
   Journal journal;
   if (!journal.open(journal_path, error)) throw Failure{2, error};
   std::cout << "journal " << journal_path << " (clawsim live recover --journal " << journal_path << ")\n";
   if (audit) std::cout << "audit log " << audit->path() << "\n";
-  const std::string lock = "mkdir /tmp/clawsim-drill.lock";
-  JournalEntry lock_entry{0, JournalStatus::kPlanned, "drill lock", 0, lock, 0, "rmdir /tmp/clawsim-drill.lock"};
+  const DrillLock lock = drill_lock(absolute_path(journal_path), static_cast<long>(getpid()), cli::this_host(), cli::utc_now());
+  JournalEntry lock_entry{0, JournalStatus::kPlanned, "drill lock", 0, lock.take, 0, lock.release};
   if (!journal.append(lock_entry, error)) throw Failure{2, error};
-  const CommandResult locked = cluster.run(0, lock);
+  const CommandResult locked = cluster.run(0, lock.take);
   if (!locked.ok()) {
     lock_entry.status = JournalStatus::kResolved;  // we do not hold it: nothing to undo
     (void)journal.append(lock_entry, error);
-    throw Failure{1, "another drill holds the lock on " + cluster.inventory().nodes[0].name + " (" + locked.describe() +
-                         "); if none runs, one was killed: clawsim live recover --journal ITS_JOURNAL releases it"};
+    const CommandResult held = cluster.run(0, drill_lock_query());
+    throw Failure{1, drill_lock_refusal(cluster.inventory().nodes[0].name, held.ok() ? first_line(held.out) : "",
+                                        locked.describe())};
   }
   // 3. run
   std::signal(SIGINT, on_signal);

@@ -6,16 +6,13 @@
 
 #include "model/constraint.h"
 #include "model/service_graph.h"
+#include "model/shell_quote.h"
 
 namespace clawsim {
 
 namespace {
 
-std::string q(const std::string& s) {  // single-quote for the remote shell
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string q(const std::string& s) { return shell_quote(s); }
 
 const TaskState* current_task(const ClusterState& s, const std::string& service) {
   const TaskState* found = nullptr;

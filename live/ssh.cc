@@ -15,6 +15,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "model/shell_quote.h"
+
 namespace clawsim {
 
 namespace {
@@ -119,9 +121,7 @@ struct SshSession::Impl {
 };
 
 std::string bounded_on_node(const std::string& command, DurationMs timeout_ms) {
-  std::string quoted = "'";
-  for (char c : command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
+  const std::string quoted = shell_quote(command);
   const std::string seconds = std::to_string((timeout_ms + 999) / 1000);
   return "c=" + quoted + "; if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 " + seconds +
          " \"${SHELL:-/bin/sh}\" -c \"$c\"; fi; exec \"${SHELL:-/bin/sh}\" -c \"$c\"";

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/shell_quote.h"
+
 namespace clawsim {
 
 namespace {
@@ -112,11 +114,7 @@ std::vector<PlanDifference> diff_plan(const Plan& plan, const ClusterState& obse
 
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string quoted(const std::string& s) { return shell_quote(s); }
 
 const NodeState* observed_node(const ClusterState& s, const std::string& name) {
   for (const NodeState& n : s.nodes) {

@@ -67,7 +67,8 @@ wait_ready() {  # until every node is Ready with a leader and nothing differs fr
 }
 
 start=$(date +%s)
-bash "$root/tests/testbed/up.sh" >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+# A fresh testbed: one left by a killed run may still hold its drill lock or its faults.
+bash "$root/tests/testbed/up.sh" --fresh >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 echo "testbed up in $(( $(date +%s) - start )) s"
 
 docker_on() {  # docker_on ADDR ARGS: the docker CLI of that node

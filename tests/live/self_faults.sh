@@ -19,7 +19,7 @@ state=${CLAWSIM_TESTBED_DIR:-/tmp/clawsim-testbed}
 inv=$state/inventory.yaml
 plan=$root/tests/live/testbed-plan.yaml
 drills=$root/tests/live/drills
-lock=/tmp/clawsim-drill.lock  # on atlanta; the testbed's nodes share this machine's /tmp
+lock=$state/nodes/atlanta/tmp/clawsim-drill.lock  # atlanta's /tmp, seen from this machine
 work=$(mktemp -d /tmp/clawsim-self-faults.XXXXXX)
 passed=0
 failed=0
@@ -188,6 +188,7 @@ fi
 winner=first loser=second
 [ "$rc_first" -eq 0 ] || { winner=second; loser=first; }
 expect_output "the second is refused by the lock" "another drill holds the lock on atlanta" "$work/$loser.out"
+expect_output "the refusal names the holder's journal" "holds the lock on atlanta: journal $work/$winner.journal, pid" "$work/$loser.out"
 expect_output "the first runs to its end" "cluster restored to its pre-drill state" "$work/$winner.out"
 if grep -q '"action":"block-port' "$work/$loser.journal"; then
   fail "the refused drill journaled a fault"

@@ -2,7 +2,7 @@
 # down.sh [--quiet]: tear the testbed down: services removed (if the leader answers), the
 # containers stopped (docker stop -t 1), dockerd sent SIGTERM (bounded wait until no container
 # runs), then every process of each node killed by pid (`ip netns pids` plus descendants),
-# namespaces and veths deleted, the nodes' docker data and run dirs wiped. Keys, host keys and
+# namespaces and veths deleted, the nodes' docker data, run and tmp dirs wiped. Keys, host keys and
 # logs stay in the state dir.
 # Idempotent; cleans up after a half-failed up.sh.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -107,14 +107,14 @@ done
 ns_exists "$BR_NS" && { ip netns del "$BR_NS" || log "WARNING: ip netns del $BR_NS failed"; }
 if ip link show "$ROOT_IF" >/dev/null 2>&1; then ip link del "$ROOT_IF" || true; fi
 
-# 6. the nodes' docker data and run dirs (mounts lived in the nodes' mount namespaces only)
+# 6. the nodes' docker data, run and tmp dirs (mounts lived in the nodes' mount namespaces only)
 if awk -v s="$STATE/" 'index($5 "/", s) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
   log "WARNING: something is mounted under $STATE in the root namespace: not wiping node data"
 else
   for n in "${NODES[@]}"; do
     nd=$(node_dir "$n")
     [[ -d $nd ]] || continue
-    rm -rf "$nd/run" "$nd/docker" "$nd/etc-docker" "$nd/anchor.pid"
+    rm -rf "$nd/run" "$nd/tmp" "$nd/docker" "$nd/etc-docker" "$nd/anchor.pid"
   done
 fi
 rm -f "$STATE/inventory.yaml"

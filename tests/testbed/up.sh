@@ -1,17 +1,19 @@
 #!/bin/bash
-# up.sh [--services|--no-services]: bring up the 4-host Docker Swarm testbed (see README.md).
+# up.sh [--services|--no-services] [--fresh]: bring up the 4-host Docker Swarm testbed (see README.md).
 # Idempotent: a healthy testbed is left as it is (services and inventory refreshed); anything
-# else is torn down first (down.sh) and brought up afresh.
+# else, or any testbed with --fresh, is torn down first (down.sh) and brought up afresh.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 services=1
+fresh=0
 for a in "$@"; do
   case $a in
     --services) services=1 ;;
     --no-services) services=0 ;;
+    --fresh) fresh=1 ;;
     -h | --help) sed -n '2,4s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) die "unknown argument '$a' (usage: up.sh [--services|--no-services])" ;;
+    *) die "unknown argument '$a' (usage: up.sh [--services|--no-services] [--fresh])" ;;
   esac
 done
 require_root
@@ -110,7 +112,8 @@ prepare_files() { # [fresh]: also start new logs
   for n in "${NODES[@]}"; do
     nd=$(node_dir "$n")
     ((fresh)) && rm -rf "$nd/log"
-    mkdir -p "$nd/run" "$nd/docker" "$nd/etc-docker" "$nd/log"
+    mkdir -p "$nd/run" "$nd/tmp" "$nd/docker" "$nd/etc-docker" "$nd/log"
+    chmod 1777 "$nd/tmp"
     chmod 711 "$nd/docker"
     [[ -s $nd/ssh_host_ed25519_key && -s $nd/ssh_host_ed25519_key.pub ]] ||
       { rm -f "$nd"/ssh_host_ed25519_key*; ssh-keygen -q -t ed25519 -N '' -C "$n" -f "$nd/ssh_host_ed25519_key"; }
@@ -334,7 +337,7 @@ mkdir -p "$STATE"
 exec 9>"$STATE/.lock"
 flock -w 300 9 || die "another up.sh/down.sh holds $STATE/.lock"
 
-if healthy; then
+if ((!fresh)) && healthy; then
   log "testbed already up"
   prepare_files
 else
