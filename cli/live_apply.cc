@@ -14,6 +14,7 @@
 #include "model/plan_diff.h"
 #include "model/report.h"
 #include "sim/apply_check.h"
+#include "sim/parallel.h"
 
 namespace clawsim::live_cli {
 
@@ -199,7 +200,7 @@ int cmd_apply(const LiveArgs& a) {
   LiveCluster cluster(load_inventory(a));
   const Plan plan = *load_plan(a).plan;
   // 1. the plan itself, judged as `validate` judges it
-  const PlanGate gate = gate_plan(std::make_shared<const Plan>(plan), a.accept);
+  const PlanGate gate = gate_plan(std::make_shared<const Plan>(plan), a.accept, default_jobs());
   print_gate(gate, plan.name);
   // 2. the converging steps, replayed in the model from the cluster as it is
   ClusterState s;

@@ -69,8 +69,8 @@ options:
   --plan FILE     a plan (YAML or JSON) instead of the default one (default: $CLAWSIM_PLAN)
   --seed N        the run's seed (default: drawn and printed; validate: 1)
   --runs N        repeat over N seeds and print the distribution of each measured duration
-  --jobs N        scenario --runs: how many runs at once (default: every core); the results
-                  are the same bytes whatever N
+  --jobs N        scenario --runs, validate: how many runs at once (default: every core);
+                  the results are the same bytes whatever N
   --json FILE     write the report as JSON ("-" for standard output)
   -v, --verbose   show every change in the timeline (terms, placements); validate: every pair;
                   live: the audit log also records every observation
@@ -78,6 +78,8 @@ options:
                   fault, each undo and the commands that failed
                   (verdicts are in colour on a terminal, never piped or with NO_COLOR set)
   --depth N       validate: 1 sweeps every single fault, 2 also every pair (default 1)
+  --top N         validate: show the N worst fault sets, worst first
+  --only WHAT     validate: show one fault kind's rows, or those breaking one objective
   --seeds N       validate: seeds per fault, from --seed on (default 5)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
   --static-only   validate: the rules only, no fault sweep
@@ -259,11 +261,21 @@ PlanArgs plan_args(const po::variables_map& vm) {
   if (vm.count("sarif")) a.sarif = vm["sarif"].as<std::string>();
   if (vm.count("depth")) a.depth = vm["depth"].as<int>();
   if (vm.count("seeds")) a.seeds = vm["seeds"].as<int>();
+  if (vm.count("top")) {
+    a.top = vm["top"].as<int>();
+    if (a.top < 1) throw UsageError{"--top must be at least 1"};
+  }
+  if (vm.count("only")) a.only = vm["only"].as<std::string>();
   if (vm.count("seed")) a.seed = vm["seed"].as<std::uint64_t>();
   if (vm.count("report")) a.report = vm["report"].as<std::string>();
   if (vm.count("then-scenario")) a.then_scenario = vm["then-scenario"].as<std::string>();
   a.static_only = vm.count("static-only") > 0;
   a.list_rules = vm.count("rules") > 0;
+  a.jobs = jobs_option(vm);
+  if (vm.count("jobs") && (a.static_only || a.list_rules)) {
+    throw UsageError{"validate --jobs runs the fault sweep's runs at once; " +
+                     std::string(a.static_only ? "--static-only" : "--rules") + " runs none"};
+  }
   a.verbose = vm.count("verbose") > 0;
   a.quiet = vm.count("quiet") > 0;
   return a;
@@ -281,7 +293,8 @@ const std::vector<CommandOptions>& command_options() {
       {"scenarios", {"inventory"}},
       {"plan", {}},
       {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report"}},
-      {"validate", {"plan", "seed", "json", "verbose", "quiet", "depth", "seeds", "sarif", "static-only", "rules", "report"}},
+      {"validate", {"plan", "seed", "jobs", "json", "verbose", "quiet", "depth", "seeds", "top", "only", "sarif", "static-only",
+                    "rules", "report"}},
       {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
       {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose", "quiet"}},
@@ -309,8 +322,12 @@ void check_options(const po::variables_map& vm, const std::string& command) {
                        (accepted.empty() ? std::string("no options") : accepted) + ")"};
     }
   }
-  if (command == "validate" && vm.count("static-only") && (vm.count("depth") || vm.count("seeds"))) {
-    throw UsageError{"validate --static-only sweeps no faults: --depth and --seeds do not apply"};
+  if (command == "validate" && vm.count("static-only")) {
+    for (const char* sweep_only : {"depth", "seeds", "top", "only"}) {
+      if (vm.count(sweep_only)) {
+        throw UsageError{"validate --static-only sweeps no faults: --" + std::string(sweep_only) + " does not apply"};
+      }
+    }
   }
   const auto given = std::count_if(vm.begin(), vm.end(), [](const auto& o) {
     return o.first != "args" && o.first != "help" && !o.second.defaulted();
@@ -358,13 +375,19 @@ recommended, before-ha.
 
 Lists the built-in scenarios, one line each.
 )"},
-      {"validate", R"(usage: clawsim validate [--plan FILE] [--depth 1|2] [--seeds N] [--seed N] [--json FILE]
-                        [--sarif FILE] [--static-only] [--verbose] | --rules
+      {"validate", R"(usage: clawsim validate [--plan FILE] [--depth 1|2] [--seeds N] [--seed N] [--jobs N]
+                        [--top N] [--only OBJECTIVE|KIND] [--json FILE] [--sarif FILE]
+                        [--report DIR] [--verbose] | --static-only | --rules
 
 Checks a plan: the static rules, then every single fault (--depth 2: every pair) in the model,
-judged against the plan's objectives.
+judged against the plan's objectives. The sweep's text starts with a summary (fault sets by
+kind, how many break each objective), then a row per fault set with its worst seed; past 40
+rows only the 20 worst. --top N: the N worst rows, worst first. --only: the rows of one fault
+kind (crash, daemon-stop, demote, drain, partition, nfs-outage, domain-outage) or the fault
+sets that break one objective. The JSON and SARIF always hold every fault set.
 
   clawsim validate --plan my-plan.yaml --sarif validate.sarif
+  clawsim validate --depth 2 --top 10 --only 'the quorum survives any single fault'
 
 exit: 0 no errors and every objective holds, 1 otherwise, 2 bad input
 )"},
@@ -440,7 +463,8 @@ int run(int argc, char** argv) {
       "inventory", po::value<std::string>(), "")("execute", "")("journal", po::value<std::string>(), "")(
       "allow", po::value<std::vector<std::string>>()->composing(), "")(
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
-      "depth", po::value<int>(), "")("seeds", po::value<int>(), "")(
+      "depth", po::value<int>(), "")("seeds", po::value<int>(), "")("top", po::value<int>(), "")(
+      "only", po::value<std::string>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
       "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
       "junit", po::value<std::string>(), "")("markdown", po::value<std::string>(), "")("log-file", po::value<std::string>(), "")(

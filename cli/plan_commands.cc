@@ -27,6 +27,7 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
   if (a.depth < 1 || a.depth > 2) throw cli::UsageError{"--depth must be 1 or 2"};
   if (a.seeds < 1 || a.seeds > 1000) throw cli::UsageError{"--seeds must be between 1 and 1000"};
   SweepSettings s;
+  s.jobs = a.jobs;
   s.depth = a.depth;
   for (const Objective& o : plan.objectives) s.depth = std::max(s.depth, o.depth);
   s.seeds.clear();
@@ -227,6 +228,12 @@ int cmd_validate(const PlanArgs& a) {
   if (!a.static_only) {
     report.swept = true;
     SweepSettings settings = sweep_settings(a, plan);
+    if (!a.only.empty()) {  // checked before the sweep, not minutes into it
+      bool implicit = false;
+      std::vector<std::string> names;
+      for (const Objective& o : objectives_of(plan, implicit)) names.push_back(o.name);
+      if (const std::string why = sweep_only_problem(a.only, names); !why.empty()) throw cli::UsageError{why};
+    }
     std::optional<cli::Progress> shown;
     settings.on_run = [&](std::size_t done, std::size_t total) {
       if (!shown) shown.emplace("fault runs", total, !a.quiet);
@@ -242,7 +249,11 @@ int cmd_validate(const PlanArgs& a) {
     cli::write_output(a.report + "/report.json", cli::json_text(validation_json(report)));
     cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(plan.name, report.objectives)}));
   }
-  if (a.json != "-" && a.sarif != "-") std::cout << validation_text(report, a.verbose);
+  SweepView view;
+  view.verbose = a.verbose;
+  view.top = a.top;
+  view.only = a.only;
+  if (a.json != "-" && a.sarif != "-") std::cout << validation_text(report, view);
   return report.pass() ? cli::kExitPass : cli::kExitFail;
 }
 

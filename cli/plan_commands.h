@@ -16,6 +16,9 @@ struct PlanArgs {
   std::string then_scenario;  // check-change: a scenario to run on the end state
   int depth = 1;
   int seeds = 5;
+  int jobs = 1;             // validate: sweep runs at once
+  int top = 0;              // validate: show the N worst rows (0: the default view)
+  std::string only;         // validate: one fault kind's rows, or one objective's
   std::uint64_t seed = 1;
   bool static_only = false;
   bool list_rules = false;

@@ -138,6 +138,25 @@ std::string partitions_skipped(const Plan& plan) {
          std::to_string(kMaxNodesSplit) + " nodes are split)";
 }
 
+const std::vector<std::string>& fault_kinds() {
+  static const std::vector<std::string> kinds = {"crash",     "daemon-stop", "demote",       "drain",
+                                                 "partition", "nfs-outage",  "domain-outage"};
+  return kinds;
+}
+
+bool worse_outcome(const FaultOutcome& a, const FaultOutcome& b) {
+  auto total = [](const FaultOutcome& o) {
+    DurationMs sum = 0;
+    for (const auto& [name, ms] : o.downtime_ms) sum += ms;
+    return sum;
+  };
+  const DurationMs ra = a.recovery_ms.value_or(-1), rb = b.recovery_ms.value_or(-1);
+  if (a.quorum_lost_ms != b.quorum_lost_ms) return a.quorum_lost_ms > b.quorum_lost_ms;
+  if (total(a) != total(b)) return total(a) > total(b);
+  if ((ra < 0) != (rb < 0)) return ra < 0;
+  return ra > rb;
+}
+
 std::vector<Fault> single_faults(const Plan& plan) {
   std::vector<Fault> out;
   for (const NodeSpec& n : plan.nodes) {
@@ -218,6 +237,7 @@ std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResu
         ++broken_before;
       } else if (!why.empty()) {
         v.failures.push_back(fault_name(shown) + ": " + why);
+        v.broken_by.push_back(i);
       }
     }
     if (broken_before > 0) {

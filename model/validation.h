@@ -17,12 +17,15 @@ namespace clawsim {
 // One fault: the actions that inject it and those that undo it.
 struct Fault {
   std::string id;                     // "crash atlanta", "partition [atlanta] [boston chicago denver]"
-  std::string kind;  // crash | daemon-stop | demote | drain | partition | nfs-outage | domain-outage
+  std::string kind;  // one of fault_kinds()
   std::vector<std::string> subjects;  // nodes it acts on (partition: every node)
   std::vector<std::string> involves;  // nodes it takes away: those an objective's `except` names
   std::vector<Action> inject;  // in order
   std::vector<Action> undo;    // in order (a domain's nodes come back as they went down)
 };
+
+// The kinds of fault a sweep injects, in its order.
+const std::vector<std::string>& fault_kinds();
 
 // Every single fault of a plan, in a fixed order: each node crashed, its daemon stopped,
 // each manager demoted, each node drained, each split of the nodes into two groups, the NFS
@@ -35,6 +38,7 @@ bool compatible(const Fault& a, const Fault& b);
 // What one fault (or pair) did in one run.
 struct FaultOutcome {
   std::vector<std::string> faults;     // ids, one or two
+  std::vector<std::string> kinds;      // each fault's kind, parallel to `faults`
   std::vector<std::string> involves;   // union of the faults' `involves`
   std::vector<std::string> refused;    // Docker's refusals of an inject ("demote boston: ...")
   bool quorum_lost = false;
@@ -48,6 +52,10 @@ struct FaultOutcome {
   bool quorum_before = true;           // the plan had a quorum when the fault came
   std::uint64_t seed = 0;        // the run's seed
 };
+
+// Is `a` a worse run than `b`? The longer quorum loss first, then the more downtime in all,
+// then no recovery, then the longer recovery. How a fault's seeds and a report's rows are ranked.
+bool worse_outcome(const FaultOutcome& a, const FaultOutcome& b);
 
 struct SweepResult {
   int depth = 1;
@@ -72,6 +80,7 @@ struct ObjectiveVerdict {
   int judged = 0;         // fault outcomes it was judged on
   int excepted = 0;       // outcomes left out by `except`
   std::vector<std::string> failures;  // "crash boston: quorum lost for 1m12s (seed 3)"
+  std::vector<std::size_t> broken_by;  // the sweep's outcomes (indices) that break it
   int line = 0;
 };
 

@@ -65,12 +65,20 @@ std::string outcome_effects(const FaultOutcome& o) {
   return out.empty() ? "-" : out;
 }
 
-std::string outcome_row(const FaultOutcome& o) {
+std::string fault_name(const FaultOutcome& o) {
   std::string name;
   for (const std::string& f : o.faults) name += (name.empty() ? "" : " + ") + f;
+  return name;
+}
+
+// A name wider than its column gets a line of its own, the numbers under the column.
+std::string outcome_row(const FaultOutcome& o, std::size_t width) {
+  const std::string name = fault_name(o);
   const std::string quorum = o.quorum_lost ? "lost " + format_time(o.quorum_lost_ms) : "held";
   const std::string recovery = o.recovery_ms ? format_time(*o.recovery_ms) : "never";
-  return "  " + pad(name, 48) + pad(quorum, 16) + pad(recovery, 11) + outcome_effects(o) + "\n";
+  const std::string numbers = pad(quorum, 16) + pad(recovery, 11) + pad(std::to_string(o.seed), 6) + outcome_effects(o);
+  if (name.size() + 1 > width) return "  " + name + "\n  " + std::string(width, ' ') + numbers + "\n";
+  return "  " + pad(name, width) + numbers + "\n";
 }
 
 bool notable(const FaultOutcome& o) {
@@ -79,7 +87,64 @@ bool notable(const FaultOutcome& o) {
                      [](const auto& kv) { return kv.second > 0; });
 }
 
-std::string sweep_text(const ValidationReport& r, bool verbose) {
+std::string joined_counts(const std::vector<std::pair<std::string, int>>& counts) {
+  std::string out;
+  for (const auto& [what, n] : counts) {
+    if (n > 0) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  }
+  return out;
+}
+
+// "4 crash, 3 demote, 2 pairs": the fault sets among `indices`, singles by kind.
+std::string by_kind(const SweepResult& s, const std::vector<std::size_t>& indices) {
+  std::vector<std::pair<std::string, int>> counts;
+  for (const std::string& k : fault_kinds()) counts.emplace_back(k, 0);
+  int pairs = 0;
+  for (const std::size_t i : indices) {
+    const FaultOutcome& o = s.outcomes[i];
+    if (o.kinds.size() != 1) {
+      ++pairs;
+      continue;
+    }
+    for (auto& [kind, n] : counts) n += kind == o.kinds.front() ? 1 : 0;
+  }
+  counts.emplace_back(pairs == 1 ? "pair" : "pairs", pairs);
+  return joined_counts(counts);
+}
+
+std::string summary_text(const ValidationReport& r) {
+  const SweepResult& s = r.sweep;
+  std::vector<std::size_t> all(s.outcomes.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::vector<bool> breaks(s.outcomes.size(), false);
+  for (const ObjectiveVerdict& v : r.objectives) {
+    for (const std::size_t i : v.broken_by) breaks[i] = true;
+  }
+  const auto breaking = static_cast<int>(std::count(breaks.begin(), breaks.end(), true));
+  const auto quorum = static_cast<int>(
+      std::count_if(s.outcomes.begin(), s.outcomes.end(), [](const FaultOutcome& o) { return o.quorum_lost; }));
+  std::string out = "summary: " + plural(static_cast<int>(all.size()), "fault set") + " (" + by_kind(s, all) +
+                    "); " + std::to_string(breaking) + (breaking == 1 ? " breaks" : " break") +
+                    " an objective, " + std::to_string(quorum) + (quorum == 1 ? " loses" : " lose") + " the quorum\n";
+  for (const ObjectiveVerdict& v : r.objectives) {
+    if (!v.broken_by.empty()) {
+      out += "  '" + v.name + "' broken by " + std::to_string(v.broken_by.size()) + ": " + by_kind(s, v.broken_by) + "\n";
+    } else if (!v.holds && !v.failures.empty()) {
+      out += "  '" + v.name + "' fails without a fault: " + v.failures.front() + "\n";
+    }
+  }
+  return out;
+}
+
+bool concerns(const ValidationReport& r, std::size_t i, const std::string& only) {
+  for (const ObjectiveVerdict& v : r.objectives) {
+    if (v.name == only) return std::find(v.broken_by.begin(), v.broken_by.end(), i) != v.broken_by.end();
+  }
+  const std::vector<std::string>& kinds = r.sweep.outcomes[i].kinds;
+  return std::find(kinds.begin(), kinds.end(), only) != kinds.end();
+}
+
+std::string sweep_text(const ValidationReport& r, const SweepView& view) {
   const SweepResult& s = r.sweep;
   int singles = 0;
   for (const FaultOutcome& o : s.outcomes) singles += o.faults.size() == 1 ? 1 : 0;
@@ -104,14 +169,41 @@ std::string sweep_text(const ValidationReport& r, bool verbose) {
     for (const std::string& d : down_before) list += (list.empty() ? "" : ", ") + d;
     out += "down before any fault: " + list + " (not counted as downtime)\n";
   }
-  out += "  " + pad("fault", 48) + pad("quorum", 16) + pad("recovery", 11) + "downtime\n";
+  out += summary_text(r);
+  // The rows: every single fault and each pair with an effect (every pair with --verbose),
+  // narrowed by --only (an objective: the fault sets that break it, pairs with no effect too).
+  std::vector<std::size_t> rows;
   int hidden = 0;
-  for (const FaultOutcome& o : s.outcomes) {
-    if (o.faults.size() > 1 && !verbose && !notable(o)) {
+  for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
+    const FaultOutcome& o = s.outcomes[i];
+    if (!view.only.empty() && !concerns(r, i, view.only)) continue;
+    const bool broken = std::any_of(r.objectives.begin(), r.objectives.end(), [&](const ObjectiveVerdict& v) {
+      return std::find(v.broken_by.begin(), v.broken_by.end(), i) != v.broken_by.end();
+    });
+    if (o.faults.size() > 1 && !view.verbose && !notable(o) && !broken) {
       ++hidden;
       continue;
     }
-    out += outcome_row(o);
+    rows.push_back(i);
+  }
+  const std::size_t candidates = rows.size();
+  const std::size_t top = view.top > 0 ? static_cast<std::size_t>(view.top)
+                                       : (rows.size() > kRowsShownWhole ? static_cast<std::size_t>(kDefaultTop) : 0);
+  if (top > 0) {  // the worst first; among equals, the sweep's order
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](std::size_t a, std::size_t b) { return worse_outcome(s.outcomes[a], s.outcomes[b]); });
+    if (rows.size() > top) rows.resize(top);
+  }
+  std::size_t width = 24;
+  for (const std::size_t i : rows) width = std::max(width, fault_name(s.outcomes[i]).size() + 2);
+  width = std::min<std::size_t>(width, 64);
+  out += "\n  " + pad(top > 0 ? "fault (worst first)" : "fault", width) + pad("quorum", 16) + pad("recovery", 11) +
+         pad("seed", 6) + "downtime\n";
+  for (const std::size_t i : rows) out += outcome_row(s.outcomes[i], width);
+  if (rows.empty()) out += "  (none" + (view.only.empty() ? std::string() : " concerns '" + view.only + "'") + ")\n";
+  if (rows.size() < candidates) {
+    out += "  (the " + std::to_string(rows.size()) + " worst of " + std::to_string(candidates) + " rows; --top N " +
+           (view.top > 0 ? "shows more" : "chooses how many") + ")\n";
   }
   if (hidden > 0) {
     out += "  (" + plural(hidden, "pair") + " without downtime or quorum loss not shown; "
@@ -184,9 +276,25 @@ int ValidationReport::failed_objectives() const {
 }
 
 std::string validation_text(const ValidationReport& r, bool verbose) {
+  SweepView view;
+  view.verbose = verbose;
+  return validation_text(r, view);
+}
+
+std::string sweep_only_problem(const std::string& only, const std::vector<std::string>& objectives) {
+  const std::vector<std::string>& kinds = fault_kinds();
+  if (std::find(kinds.begin(), kinds.end(), only) != kinds.end()) return "";
+  if (std::find(objectives.begin(), objectives.end(), only) != objectives.end()) return "";
+  std::string known;
+  for (const std::string& k : kinds) known += (known.empty() ? "" : ", ") + k;
+  for (const std::string& o : objectives) known += ", '" + o + "'";
+  return "--only '" + only + "' is neither a fault kind nor an objective of the plan (one of: " + known + ")";
+}
+
+std::string validation_text(const ValidationReport& r, const SweepView& view) {
   std::string out = "plan " + r.plan_name + " (" + r.plan_file + ", digest " + r.plan_digest +
                     ")\n\n" + findings_text(r);
-  if (r.swept) out += sweep_text(r, verbose) + objectives_text(r);
+  if (r.swept) out += sweep_text(r, view) + objectives_text(r);
   out += "\nverdict: ";
   if (r.pass()) {
     out += "PASS (no errors";

@@ -27,7 +27,20 @@ struct ValidationReport {
   bool pass() const { return static_errors() == 0 && failed_objectives() == 0; }
 };
 
+// What the text shows of a sweep; the JSON and SARIF always hold every fault set.
+struct SweepView {
+  bool verbose = false;  // every pair, not only those with an effect
+  int top = 0;           // > 0: the N worst rows, worst first
+  std::string only;      // an objective's name or a fault kind: only the rows it concerns
+};
+// A sweep of more rows than this shows the kDefaultTop worst (worst first) unless --top says.
+inline constexpr std::size_t kRowsShownWhole = 40;
+inline constexpr int kDefaultTop = 20;
+
+std::string validation_text(const ValidationReport& report, const SweepView& view);
 std::string validation_text(const ValidationReport& report, bool verbose);
+// "" when `only` is one of `objectives` or a fault kind; else why not, naming what it can be.
+std::string sweep_only_problem(const std::string& only, const std::vector<std::string>& objectives);
 nlohmann::ordered_json validation_json(const ValidationReport& report);
 nlohmann::ordered_json validation_sarif(const ValidationReport& report);
 

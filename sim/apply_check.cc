@@ -8,7 +8,7 @@
 
 namespace clawsim {
 
-PlanGate gate_plan(const std::shared_ptr<const Plan>& plan, const std::vector<std::string>& accept) {
+PlanGate gate_plan(const std::shared_ptr<const Plan>& plan, const std::vector<std::string>& accept, int jobs) {
   PlanGate g;
   std::vector<bool> used(accept.size(), false);
   auto accepted = [&](const std::string& name) {
@@ -25,6 +25,7 @@ PlanGate gate_plan(const std::shared_ptr<const Plan>& plan, const std::vector<st
     (accepted(f.rule) ? g.accepted : g.blocking).push_back(f.rule + ": " + f.message);
   }
   SweepSettings settings;
+  settings.jobs = jobs;
   for (const Objective& o : plan->objectives) settings.depth = std::max(settings.depth, o.depth);
   const SweepResult sweep = sweep_faults(plan, settings);
   for (const ObjectiveVerdict& v : judge_objectives(*plan, sweep)) {

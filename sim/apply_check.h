@@ -31,7 +31,8 @@ struct PlanGate {
   bool pass() const { return blocking.empty(); }
 };
 
-PlanGate gate_plan(const std::shared_ptr<const Plan>& plan, const std::vector<std::string>& accept);
+// The sweep runs on `jobs` threads (the verdict is the same whatever the number).
+PlanGate gate_plan(const std::shared_ptr<const Plan>& plan, const std::vector<std::string>& accept, int jobs = 1);
 
 struct ApplyPrediction {
   ObservedPlan start;   // the model's starting point: the cluster as observed

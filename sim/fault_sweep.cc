@@ -1,9 +1,11 @@
 #include "sim/fault_sweep.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "model/replica_share.h"
+#include "sim/parallel.h"
 #include "sim/sim_cluster.h"
 
 namespace clawsim {
@@ -126,20 +128,6 @@ void measure(const Timeline& after, Watch w, TimeMs undo_ms, TimeMs end_ms,
   if (good_since >= 0) out.recovery_ms = good_since - undo_ms;
 }
 
-// Is `a` a worse run than `b`? Quorum loss first, then total downtime, then recovery.
-bool worse(const FaultOutcome& a, const FaultOutcome& b) {
-  auto total = [](const FaultOutcome& o) {
-    DurationMs sum = 0;
-    for (const auto& [name, ms] : o.downtime_ms) sum += ms;
-    return sum;
-  };
-  const DurationMs ra = a.recovery_ms.value_or(-1), rb = b.recovery_ms.value_or(-1);
-  if (a.quorum_lost_ms != b.quorum_lost_ms) return a.quorum_lost_ms > b.quorum_lost_ms;
-  if (total(a) != total(b)) return total(a) > total(b);
-  if ((ra < 0) != (rb < 0)) return ra < 0;
-  return ra > rb;
-}
-
 // One fault set on one seed: inject, hold, undo, and watch the cluster settle.
 FaultOutcome run_fault_set(const std::shared_ptr<const Plan>& plan,
                            const std::vector<const Fault*>& faults, std::uint64_t seed,
@@ -148,6 +136,7 @@ FaultOutcome run_fault_set(const std::shared_ptr<const Plan>& plan,
   out.seed = seed;
   for (const Fault* f : faults) {
     out.faults.push_back(f->id);
+    out.kinds.push_back(f->kind);
     for (const std::string& n : f->involves) {
       if (std::find(out.involves.begin(), out.involves.end(), n) == out.involves.end()) {
         out.involves.push_back(n);
@@ -282,15 +271,22 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
     result.notes.push_back(skipped);
   }
   const std::vector<std::vector<const Fault*>> sets = fault_sets(faults, settings.depth);
-  const std::size_t total = sets.size() * settings.seeds.size();
-  std::size_t done = 0;
-  for (const std::vector<const Fault*>& set : sets) {
-    std::vector<FaultOutcome> runs;
+  // Run i is fault set i / seeds on seed i % seeds, each into its own slot, read in order.
+  const std::size_t seeds = settings.seeds.size();
+  const std::size_t total = sets.size() * seeds;
+  std::vector<FaultOutcome> slots(total);
+  parallel_for(
+      total, settings.jobs,
+      [&](std::size_t i) { slots[i] = run_faults(plan, sets[i / seeds], settings.seeds[i % seeds], settings); },
+      [&](std::size_t done) {
+        if (settings.on_run) settings.on_run(done, total);
+      });
+  for (std::size_t set = 0; set < sets.size(); ++set) {
+    std::vector<FaultOutcome> runs(std::make_move_iterator(slots.begin() + static_cast<std::ptrdiff_t>(set * seeds)),
+                                   std::make_move_iterator(slots.begin() + static_cast<std::ptrdiff_t>((set + 1) * seeds)));
     std::size_t worst = 0;
-    for (std::size_t s = 0; s < settings.seeds.size(); ++s) {
-      runs.push_back(run_faults(plan, set, settings.seeds[s], settings));
-      if (settings.on_run) settings.on_run(++done, total);
-      if (worse(runs.back(), runs[worst])) worst = s;
+    for (std::size_t s = 1; s < runs.size(); ++s) {
+      if (worse_outcome(runs[s], runs[worst])) worst = s;
     }
     result.outcomes.push_back(runs[worst]);  // one seed's numbers, reproducible with it
     result.runs.push_back(std::move(runs));

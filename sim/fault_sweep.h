@@ -22,8 +22,9 @@ struct SweepSettings {
   DurationMs hold_ms = 120'000;        // faults are undone this long after the first: long
                                        // enough for a failover to show (a Down leader takes ~45 s)
   DurationMs horizon_ms = 180'000;     // then the run goes on this long
+  int jobs = 1;                        // runs at once; the result is the same whatever the number
   // Called after each run (fault set and seed) with how many are done of how many: for a
-  // progress display. Optional; the sweep does no I/O itself.
+  // progress display, one call at a time whatever `jobs`. Optional; the sweep does no I/O.
   std::function<void(std::size_t done, std::size_t total)> on_run;
 };
 

@@ -17,7 +17,11 @@ _clawsim() {
       _filedir -d
       return
       ;;
-    --seed | --runs | --jobs | --depth | --seeds | --drill | --allow | --accept | --then-scenario)
+    --only)
+      COMPREPLY=($(compgen -W "crash daemon-stop demote drain partition nfs-outage domain-outage" -- "$cur"))
+      return
+      ;;
+    --seed | --runs | --jobs | --depth | --seeds | --top | --drill | --allow | --accept | --then-scenario)
       return
       ;;
   esac
@@ -26,7 +30,7 @@ _clawsim() {
   case $command in
     scenarios) options="--inventory" ;;
     scenario) options="--plan --seed --runs --jobs --json --verbose --quiet --report" ;;
-    validate) options="--plan --seed --json --verbose --quiet --depth --seeds --sarif --static-only --rules --report" ;;
+    validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --sarif --static-only --rules --report" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
     live)

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "model/plan_yaml.h"
+#include "model/validation_report.h"
 #include "scenarios/embedded.h"
 
 namespace clawsim {
@@ -199,6 +200,30 @@ TEST(FaultSweep, SameSeedsSameOutcomes) {
     EXPECT_EQ(a.outcomes[i].recovery_ms, b.outcomes[i].recovery_ms);
     EXPECT_EQ(a.outcomes[i].seed, b.outcomes[i].seed);
   }
+}
+
+TEST(FaultSweep, TheSameBytesWhateverTheNumberOfThreads) {
+  const auto report = [](int jobs) {
+    SweepSettings s = three_seeds();
+    s.depth = 2;  // pairs too: several hundred runs, many more than threads
+    s.jobs = jobs;
+    std::vector<std::size_t> progress;
+    std::size_t announced = 0;
+    s.on_run = [&](std::size_t done, std::size_t total) {
+      progress.push_back(done);
+      announced = total;
+    };
+    ValidationReport r;
+    r.swept = true;
+    r.sweep = sweep_faults(corrected_plan(), s);
+    EXPECT_EQ(announced, r.sweep.runs.size() * 3);
+    EXPECT_EQ(progress.size(), announced);
+    for (std::size_t i = 0; i < progress.size(); ++i) EXPECT_EQ(progress[i], i + 1) << "one call at a time, in order";
+    return validation_json(r).dump();
+  };
+  const std::string one = report(1);
+  EXPECT_EQ(one, report(3));
+  EXPECT_EQ(one, report(8));
 }
 
 // The runbook's cluster grown to `nodes` nodes, the first `managers` of them managers (the
