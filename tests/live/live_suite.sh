@@ -24,6 +24,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+cd "$work" || exit 1  # what a command writes beside itself (apply's default journal) stays here
 
 check() {  # check NAME EXPECTED_RC COMMAND... ; output in $work/out
   local name=$1 want=$2
