@@ -140,9 +140,13 @@ struct Objective {
   int line = 0;
 };
 
-// The most nodes a plan may have. The simulator's Raft vote sets are 64-bit masks and its
-// messages name members in a byte: sim/raft_member.h asserts that this fits both.
-inline constexpr std::size_t kMaxNodes = 64;
+// The most nodes a plan may have: a bound on the work of one run, not a limit of the model.
+inline constexpr std::size_t kMaxNodes = 5000;
+// The most managers a plan may have, and the most nodes that are ever members of its Raft
+// group in one run (promotions included). The simulator's vote sets are 64-bit masks, its
+// messages name members in a byte: sim/raft_member.h asserts that this fits both. Docker
+// advises at most 7 managers.
+inline constexpr std::size_t kMaxManagers = 64;
 
 struct Plan {
   std::string name = "plan";

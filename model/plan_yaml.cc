@@ -369,6 +369,10 @@ void check_nodes(const Field& nodes, const Plan& plan) {
     nodes.fail("at most " + std::to_string(kMaxNodes) + " nodes are supported");
   }
   if (plan.manager_count() == 0) nodes.fail("a swarm needs at least one manager; none declared");
+  if (static_cast<std::size_t>(plan.manager_count()) > kMaxManagers) {
+    nodes.fail(std::to_string(plan.manager_count()) + " managers: the model's Raft group holds at most " +
+               std::to_string(kMaxManagers) + " (workers are not limited; Docker advises at most 7 managers)");
+  }
 }
 
 void check_services(const Field& services, const Plan& plan) {

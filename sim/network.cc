@@ -49,9 +49,10 @@ bool Network::admits(int from, int to, int port, Proto proto) const {
 
 void Network::recompute() {
   const std::size_t n = names_.size();
+  row_words_ = std::max<std::size_t>(1, (n + 63) / 64);
   for (std::size_t t = 0; t < reach_.size(); ++t) {
-    auto& masks = reach_[t];
-    masks.assign(n, 0);
+    auto& bits = reach_[t];
+    bits.assign(n * row_words_, 0);
     const auto uses = ports_of(static_cast<Traffic>(t));
     for (std::size_t from = 0; from < n; ++from) {
       for (std::size_t to = 0; to < n; ++to) {
@@ -59,7 +60,7 @@ void Network::recompute() {
         for (const PortUse& u : uses) {
           ok = ok && admits(static_cast<int>(from), static_cast<int>(to), u.port, u.proto);
         }
-        if (ok || from == to) masks[from] |= std::uint64_t{1} << to;
+        if (ok || from == to) bits[from * row_words_ + to / 64] |= std::uint64_t{1} << (to % 64);
       }
     }
   }

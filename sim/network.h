@@ -3,7 +3,8 @@
 // firewall (from the plan) admits A's address on P, and no injected port block drops it.
 // The firewall is applied as if every connection were new: connections that a real cluster
 // opened before `ufw enable` and that conntrack still admits are not modelled.
-// Reachability per traffic class is cached as bit masks, so the hot path is two shifts.
+// Reachability per traffic class is cached as a bit matrix (a row of 64-bit words per sender),
+// so the hot path is an index, a shift and a mask.
 #pragma once
 
 #include <algorithm>
@@ -40,7 +41,8 @@ class Network {
   Network(const Plan& plan, std::vector<Firewall> firewalls);
 
   bool can_send(int from, int to, Traffic traffic) const {
-    return from == to || ((reach_[static_cast<std::size_t>(traffic)][static_cast<std::size_t>(from)] >> to) & 1U);
+    const auto f = static_cast<std::size_t>(from), t = static_cast<std::size_t>(to);
+    return from == to || ((reach_[static_cast<std::size_t>(traffic)][f * row_words_ + t / 64] >> (t % 64)) & 1U);
   }
   bool can_talk(int a, int b, Traffic traffic) const {
     return can_send(a, b, traffic) && can_send(b, a, traffic);
@@ -84,6 +86,7 @@ class Network {
   std::vector<PortBlock> blocks_;
   std::vector<DurationMs> extra_latency_ms_;  // empty until a node is degraded
   std::vector<int> loss_pct_;
+  std::size_t row_words_ = 1;  // words per sender's row: one bit per receiver
   std::array<std::vector<std::uint64_t>, static_cast<std::size_t>(Traffic::kCount)> reach_;
 };
 

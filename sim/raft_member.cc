@@ -285,7 +285,7 @@ void RaftMember::send(RaftMsg msg) {
 }
 
 void RaftMember::transfer_leadership(int target) {
-  if (role_ != RaftRole::kLeader || target == id_ || !((voters_ >> target) & 1U)) return;
+  if (role_ != RaftRole::kLeader || target < 0 || target == id_ || !((voters_ >> target) & 1U)) return;
   transferee_ = target;
   election_elapsed_ = 0;
   if (match_[static_cast<std::size_t>(target)] == last_index_) {

@@ -15,9 +15,10 @@
 
 namespace clawsim {
 
-// Every node of a plan may be a member: one bit of a vote mask each, named in a byte.
-static_assert(kMaxNodes <= 8 * sizeof(std::uint64_t), "a plan's nodes must fit the vote masks");
-static_assert(kMaxNodes <= 256, "a plan's nodes must fit RaftMsg's from and to");
+// A member is named by its slot in the group (SimCluster maps slots to nodes): one bit of a
+// vote mask each, named in a byte.
+static_assert(kMaxManagers <= 8 * sizeof(std::uint64_t), "the Raft group must fit the vote masks");
+static_assert(kMaxManagers <= 256, "the Raft group must fit RaftMsg's from and to");
 
 enum class RaftRole : std::uint8_t { kFollower, kCandidate, kLeader };
 const char* to_string(RaftRole role);
@@ -45,7 +46,7 @@ struct RaftConfig {
 class RaftMember {
  public:
   static constexpr int kNone = -1;
-  static constexpr int kMaxMembers = 64;
+  static constexpr int kMaxMembers = static_cast<int>(kMaxManagers);
 
   RaftMember() = default;
   RaftMember(int id, std::uint64_t voters, RaftConfig config, std::uint64_t seed);

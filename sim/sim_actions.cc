@@ -10,7 +10,6 @@ namespace clawsim {
 
 namespace {
 
-constexpr std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
 
 const char* const kNotAManager =
     "Error response from daemon: This node is not a swarm manager. Worker nodes can't be used to "
@@ -72,14 +71,15 @@ std::string SimCluster::api_answer(int node, bool write) const {
   if (!n.host_up || !n.daemon_up) return kDaemonDown;
   if (!n.in_swarm) return kNotInSwarm;
   if (!n.manager) return kNotAManager;
-  const int lead = n.raft.lead();
-  if (lead == RaftMember::kNone) {
+  const int lead_slot = n.raft.lead();
+  if (lead_slot == RaftMember::kNone) {
     const DurationMs fast_fail_ms = plan_->world.api_no_leader_fast_fail_ticks * tick_ms();
     if (n.leaderless_since_ms >= 0 && now_ms_ - n.leaderless_since_ms >= fast_fail_ms) {
       return kNoLeader;
     }
     return kDeadline;
   }
+  const int lead = member_node(lead_slot);
   const bool lead_answers =
       raft_running(lead) && nodes_[static_cast<std::size_t>(lead)].raft.role() == RaftRole::kLeader &&
       network_.can_send(node, lead, Traffic::kSwarm);
@@ -100,8 +100,8 @@ bool SimCluster::can_remove_member(int node) const {
   if (leader_ < 0) return false;
   const std::uint64_t members = nodes_[static_cast<std::size_t>(leader_)].raft.voters();
   int reachable = 0;
-  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
-    if (!((members >> i) & 1U) || i == node) continue;
+  for (const int i : member_nodes_) {
+    if (!(members & member_bit(i)) || i == node) continue;
     if (i == leader_ || (raft_running(i) && network_.can_talk(leader_, i, Traffic::kSwarm))) {
       ++reachable;
     }
@@ -249,9 +249,12 @@ Answer SimCluster::act_demote(int node, int via) {
   record(Aspect::kRole, name, "worker");
   pending_demotion_ = node;
   if (node == leader_) {  // swarmkit hands leadership over before removing the leader
-    int target = -1;
-    for (int i = 0; i < static_cast<int>(nodes_.size()) && target < 0; ++i) {
-      if (i != node && raft_running(i) && network_.can_talk(node, i, Traffic::kSwarm)) target = i;
+    int target = RaftMember::kNone;
+    for (const int i : member_nodes_) {
+      if (i != node && raft_running(i) && network_.can_talk(node, i, Traffic::kSwarm)) {
+        target = slot_of_node_[static_cast<std::size_t>(i)];
+        break;
+      }
     }
     n.raft.transfer_leadership(target);
     flush_outbox(node);
@@ -265,7 +268,7 @@ void SimCluster::finish_demotion() {
   const int node = pending_demotion_;
   if (node < 0 || leader_ == node || leader_ < 0) return;
   pending_demotion_ = -1;
-  const std::uint64_t v = voters() & ~bit(node);
+  const std::uint64_t v = voters() & ~member_bit(node);
   set_voters_everywhere(v);
   nodes_[static_cast<std::size_t>(node)].manager = false;
   record(Aspect::kManager, plan_->nodes[static_cast<std::size_t>(node)].name, "removed from raft");
@@ -277,6 +280,10 @@ Answer SimCluster::act_promote(int node, int via) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
   if (n.role == Role::kManager) return Answer::refused("Node " + name + " is already a manager.");
+  if (!can_take_member_slot(node)) {
+    return Answer::refused("the model's Raft group has had " + std::to_string(kMaxManagers) +
+                           " members in this run, its most (a limit of clawsim, not of Docker)");
+  }
   n.role = Role::kManager;
   record(Aspect::kRole, name, "manager");
   Event join{};

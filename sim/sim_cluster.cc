@@ -3,6 +3,7 @@
 // who leads and whether a quorum is behind it.
 #include "sim/sim_cluster.h"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <stdexcept>
@@ -14,8 +15,6 @@
 namespace clawsim {
 
 namespace {
-
-constexpr std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
 
 // Stream ids of the root seed's subsystems.
 enum : std::uint64_t { kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3, kLossStream = 4 };
@@ -68,6 +67,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   const Plan& p = *plan_;
   queue_.reserve(1024);
   nodes_.resize(p.nodes.size());
+  slot_of_node_.assign(p.nodes.size(), -1);
   std::uint64_t managers = 0;
   for (std::size_t i = 0; i < p.nodes.size(); ++i) {
     SimNode& n = nodes_[i];
@@ -75,14 +75,20 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
     n.manager = n.role == Role::kManager;
     n.availability = p.nodes[i].availability;
     n.labels = p.nodes[i].labels;
-    if (n.manager) managers |= bit(static_cast<int>(i));
+    if (!n.manager) continue;
+    if (take_member_slot(static_cast<int>(i)) < 0) {
+      throw std::invalid_argument("plan " + p.name + ": " + std::to_string(p.manager_count()) +
+                                  " managers; the model's Raft group holds at most " + std::to_string(kMaxManagers));
+    }
+    managers |= member_bit(static_cast<int>(i));
   }
   const int leader = p.node_index(p.leader);
+  const int leader_slot = leader >= 0 ? slot_of_node_[static_cast<std::size_t>(leader)] : RaftMember::kNone;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     if (!nodes_[i].manager) continue;
     RaftConfig config{p.raft.election_tick, p.raft.heartbeat_tick, p.raft.check_quorum};
-    nodes_[i].raft = RaftMember(static_cast<int>(i), managers, config, raft_rng_.next());
-    nodes_[i].raft.bootstrap(1, leader, 1);
+    nodes_[i].raft = RaftMember(slot_of_node_[i], managers, config, raft_rng_.next());
+    nodes_[i].raft.bootstrap(1, leader_slot, 1);
     start_manager(static_cast<int>(i), false);
   }
   service_order_ = dependency_order(services_).order;
@@ -153,6 +159,20 @@ void SimCluster::start_manager(int node, bool fresh) {
   push(tick);
 }
 
+int SimCluster::take_member_slot(int node) {
+  int& slot = slot_of_node_[static_cast<std::size_t>(node)];
+  if (slot >= 0) return slot;
+  if (node_of_slot_.size() >= kMaxManagers) return -1;
+  slot = static_cast<int>(node_of_slot_.size());
+  node_of_slot_.push_back(node);
+  member_nodes_.insert(std::upper_bound(member_nodes_.begin(), member_nodes_.end(), node), node);
+  return slot;
+}
+
+bool SimCluster::can_take_member_slot(int node) const {
+  return slot_of_node_[static_cast<std::size_t>(node)] >= 0 || node_of_slot_.size() < kMaxManagers;
+}
+
 bool SimCluster::raft_running(int node) const {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
   return n.manager && n.daemon_up && n.host_up && n.in_swarm;
@@ -197,13 +217,13 @@ void SimCluster::dispatch(const Event& e) {
     case EventKind::kPromoteDone: {
       SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
       if (n.role != Role::kManager || n.manager || !n.daemon_up || !n.host_up || !n.in_swarm ||
-          n.removed) {
+          n.removed || take_member_slot(e.node) < 0) {
         break;
       }
       RaftConfig config{plan_->raft.election_tick, plan_->raft.heartbeat_tick,
                         plan_->raft.check_quorum};
-      const std::uint64_t v = voters() | bit(e.node);
-      n.raft = RaftMember(e.node, v, config, raft_rng_.next());
+      const std::uint64_t v = voters() | member_bit(e.node);
+      n.raft = RaftMember(slot_of_node_[static_cast<std::size_t>(e.node)], v, config, raft_rng_.next());
       n.manager = true;
       set_voters_everywhere(v);
       start_manager(e.node, false);
@@ -292,7 +312,7 @@ std::string SimCluster::describe(const Event& e) const {
     case EventKind::kRaftTick: return "a raft tick on " + p_name(e.node);
     case EventKind::kRaftDeliver:
       return "raft " + std::string(kMsgNames[static_cast<std::size_t>(e.msg.type)]) + " from " +
-             p_name(e.msg.from) + " to " + p_name(e.msg.to) + " (term " +
+             p_name(member_node(e.msg.from)) + " to " + p_name(e.node) + " (term " +
              std::to_string(e.msg.term) + ")";
     case EventKind::kAgentHeartbeat: return "a heartbeat of " + p_name(e.node);
     case EventKind::kNodeDeadline: return "the heartbeat deadline of " + p_name(e.node);
@@ -337,8 +357,8 @@ void SimCluster::on_raft_tick(const Event& e) {
 }
 
 void SimCluster::on_raft_deliver(const Event& e) {
-  const int to = e.msg.to;
-  if (!raft_running(to) || !network_.can_send(e.msg.from, to, Traffic::kSwarm)) return;
+  const int to = e.node;
+  if (!raft_running(to) || !network_.can_send(member_node(e.msg.from), to, Traffic::kSwarm)) return;
   fingerprint_ = fnv(fingerprint_, e.msg.term * 8 + static_cast<std::uint64_t>(e.msg.type));
   RaftMember& raft = nodes_[static_cast<std::size_t>(to)].raft;
   const RaftView before = view(raft);
@@ -350,11 +370,12 @@ void SimCluster::on_raft_deliver(const Event& e) {
 void SimCluster::flush_outbox(int node) {
   RaftMember& raft = nodes_[static_cast<std::size_t>(node)].raft;
   for (const RaftMsg& m : raft.outbox()) {
-    if (!network_.can_send(node, m.to, Traffic::kSwarm) || lost(node, m.to)) continue;
+    const int to = member_node(m.to);
+    if (!network_.can_send(node, to, Traffic::kSwarm) || lost(node, to)) continue;
     Event deliver{};
-    deliver.t_ms = now_ms_ + plan_->world.link_latency_ms + network_.extra_latency_ms(node, m.to);
+    deliver.t_ms = now_ms_ + plan_->world.link_latency_ms + network_.extra_latency_ms(node, to);
     deliver.kind = EventKind::kRaftDeliver;
-    deliver.node = m.to;
+    deliver.node = to;
     deliver.msg = m;
     push(deliver);
   }
@@ -367,18 +388,19 @@ bool SimCluster::lost(int from, int to) {
 }
 
 std::uint64_t SimCluster::voters() const {
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    if (raft_running(static_cast<int>(i))) return nodes_[i].raft.voters();
+  for (const int i : member_nodes_) {
+    if (raft_running(i)) return nodes_[static_cast<std::size_t>(i)].raft.voters();
   }
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    if (nodes_[i].manager) v |= nodes_[i].raft.voters();
+  for (const int i : member_nodes_) {
+    if (nodes_[static_cast<std::size_t>(i)].manager) v |= nodes_[static_cast<std::size_t>(i)].raft.voters();
   }
   return v;
 }
 
 void SimCluster::set_voters_everywhere(std::uint64_t v) {
-  for (SimNode& n : nodes_) {
+  for (const int i : member_nodes_) {
+    SimNode& n = nodes_[static_cast<std::size_t>(i)];
     if (n.manager) n.raft.set_voters(v);
   }
 }
@@ -389,8 +411,8 @@ bool SimCluster::leader_can_commit() const {
   if (leader_ < 0) return false;
   const std::uint64_t v = nodes_[static_cast<std::size_t>(leader_)].raft.voters();
   int reachable = 0;
-  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
-    if (!((v >> i) & 1U) || !raft_running(i)) continue;
+  for (const int i : member_nodes_) {
+    if (!(v & member_bit(i)) || !raft_running(i)) continue;
     if (network_.can_talk(leader_, i, Traffic::kSwarm)) ++reachable;
   }
   return reachable >= majority(std::popcount(v));
@@ -398,7 +420,7 @@ bool SimCluster::leader_can_commit() const {
 
 void SimCluster::update_leadership() {
   int best = -1;
-  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+  for (const int i : member_nodes_) {
     SimNode& n = nodes_[static_cast<std::size_t>(i)];
     if (!raft_running(i)) continue;
     const RaftMember& r = n.raft;
@@ -447,11 +469,11 @@ void SimCluster::update_leadership() {
 bool SimCluster::quorum_available() const {
   const std::uint64_t v = voters();
   const int need = majority(std::popcount(v));
-  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
-    if (!((v >> i) & 1U) || !raft_running(i)) continue;
+  for (const int i : member_nodes_) {
+    if (!(v & member_bit(i)) || !raft_running(i)) continue;
     int reachable = 0;
-    for (int j = 0; j < static_cast<int>(nodes_.size()); ++j) {
-      if (((v >> j) & 1U) && raft_running(j) && network_.can_talk(i, j, Traffic::kSwarm)) ++reachable;
+    for (const int j : member_nodes_) {
+      if ((v & member_bit(j)) && raft_running(j) && network_.can_talk(i, j, Traffic::kSwarm)) ++reachable;
     }
     if (reachable >= need) return true;
   }

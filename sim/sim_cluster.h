@@ -163,6 +163,13 @@ class SimCluster {
   bool quorum_available() const;
   std::uint64_t voters() const;
   void set_voters_everywhere(std::uint64_t voters);
+  // The Raft group names its members by slot (at most kMaxManagers), the rest of the model by
+  // node index: a node takes a slot when it first joins the group (the plan's managers at the
+  // start, in node order) and keeps it for the run.
+  int take_member_slot(int node);  // its slot, taken if it had none; -1 when all are taken
+  bool can_take_member_slot(int node) const;
+  std::uint64_t member_bit(int node) const { return std::uint64_t{1} << slot_of_node_[static_cast<std::size_t>(node)]; }
+  int member_node(int slot) const { return node_of_slot_[static_cast<std::size_t>(slot)]; }
 
   // dispatcher and agents (control_plane.cc)
   void on_leader_change();
@@ -239,6 +246,9 @@ class SimCluster {
   std::vector<int> service_order_;
   std::vector<char> service_removed_;  // `docker service rm`: kept for stable indices
 
+  std::vector<int> slot_of_node_;  // -1: never a member of the Raft group
+  std::vector<int> node_of_slot_;
+  std::vector<int> member_nodes_;  // the nodes with a slot, in node order (loops over members)
   int leader_ = -1;
   std::uint64_t leader_term_ = 0;
   std::uint64_t max_term_ = 0;

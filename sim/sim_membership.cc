@@ -12,7 +12,6 @@ namespace clawsim {
 
 namespace {
 
-constexpr std::uint64_t bit(int i) { return std::uint64_t{1} << i; }
 
 // moby client/errors.go ErrorConnectionFailed (the docker CLI cannot reach its daemon).
 const char* const kDaemonDown =
@@ -271,8 +270,9 @@ void SimCluster::join_raft(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const RaftConfig config{plan_->raft.election_tick, plan_->raft.heartbeat_tick,
                           plan_->raft.check_quorum};
-  const std::uint64_t v = voters() | bit(node);
-  n.raft = RaftMember(node, v, config, raft_rng_.next());
+  if (take_member_slot(node) < 0) return;  // join() checked can_take_member_slot
+  const std::uint64_t v = voters() | member_bit(node);
+  n.raft = RaftMember(slot_of_node_[static_cast<std::size_t>(node)], v, config, raft_rng_.next());
   n.manager = true;
   set_voters_everywhere(v);
   start_manager(node, false);
@@ -286,6 +286,10 @@ Answer SimCluster::join(int node, bool as_manager) {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (!n.host_up || !n.daemon_up) return Answer::refused(kDaemonDown);
   if (n.in_swarm) return Answer::refused(kSwarmExists);
+  if (as_manager && !can_take_member_slot(node)) {
+    return Answer::refused("the model's Raft group has had " + std::to_string(kMaxManagers) +
+                           " members in this run, its most (a limit of clawsim, not of Docker)");
+  }
   if (!leader_can_commit() || !network_.can_talk(node, leader_, Traffic::kSwarm)) {
     return Answer::refused(kJoinTimeout);
   }

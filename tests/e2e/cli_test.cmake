@@ -209,6 +209,41 @@ expect_in("${out}" "--depth must be 1 or 2")
 file(WRITE ${WORK_DIR}/bad-objective.yaml "nodes:\n  - {name: a, address: 10.0.0.1, role: manager}\nobjectives:\n  - {name: x, quorum: kept}\n")
 run_cli(2 out validate --plan ${WORK_DIR}/bad-objective.yaml)
 expect_in("${out}" "bad-objective.yaml:4: objectives[0].quorum: expected 'held'")
+# Hundreds of nodes: 7 managers and 293 workers with a service of 600 tasks. A leader crash
+# elects a new leader and keeps the quorum; the workers' tasks are not touched.
+set(big_nodes "")
+foreach(i RANGE 1 300)
+  set(role worker)
+  if(i LESS_EQUAL 7)
+    set(role manager)
+  endif()
+  math(EXPR hi "${i} / 250")
+  math(EXPR lo "${i} % 250 + 1")
+  string(APPEND big_nodes "  - {name: n${i}, address: 10.1.${hi}.${lo}, role: ${role}}\n")
+endforeach()
+file(WRITE ${WORK_DIR}/nodes-300.yaml "name: nodes-300\nnodes:\n${big_nodes}services:\n  - {name: web, image: web:1, replicas: 600}\n")
+file(WRITE ${WORK_DIR}/big-leader-crash.yaml "name: big-leader-crash
+duration: 150s
+timeline:
+  - {at: 60s, do: crash-node, node: '@leader'}
+  - {at: 120s, do: restart-node, node: '@crashed'}
+expect:
+  - {name: a new leader, check: leader, becomes: new, after: 60s, within: 45s}
+  - {name: the quorum holds, check: quorum, stays: held, after: 60s}
+  - {name: web stays up, check: service, subject: web, stays: up, after: 60s}
+")
+run_cli(0 out scenario ${WORK_DIR}/big-leader-crash.yaml --plan ${WORK_DIR}/nodes-300.yaml --seed 3)
+expect_in("${out}" "PASS  a new leader")
+expect_in("${out}" "PASS  web stays up")
+run_cli(0 out validate --plan ${WORK_DIR}/nodes-300.yaml --static-only)
+# The Raft group keeps a limit, and says so: 65 managers are refused.
+set(big_nodes "")
+foreach(i RANGE 1 65)
+  string(APPEND big_nodes "  - {name: n${i}, address: 10.0.1.${i}, role: manager}\n")
+endforeach()
+file(WRITE ${WORK_DIR}/managers-65.yaml "nodes:\n${big_nodes}")
+run_cli(2 out validate --plan ${WORK_DIR}/managers-65.yaml --static-only)
+expect_in("${out}" "managers-65.yaml:2: nodes: 65 managers: the model's Raft group holds at most 64 (workers are not limited; Docker advises at most 7 managers)")
 # A sweep too large to start is refused before it runs, with its size, the limit and a way out:
 # 64 managers (a minute of work and more), 64 nodes with an objective that asks for pairs.
 set(big_nodes "")
