@@ -492,5 +492,58 @@ TEST(SimMembership, OperationsAreDeterministic) {
   EXPECT_EQ(run(), run());
 }
 
+// 64 managers and two workers: the Raft group is full. A demoted manager keeps its slot and
+// comes back; a 65th member is refused, with the reason, and the group goes on as it was.
+TEST(RaftSlots, A65thMemberIsRefusedAndTheGroupGoesOn) {
+  Plan p;
+  p.name = "managers-64";
+  for (int i = 0; i < 66; ++i) {
+    NodeSpec n;
+    n.name = n.id = "n" + std::to_string(i);
+    n.address = "10.0.1." + std::to_string(i + 1);
+    n.role = i < 64 ? Role::kManager : Role::kWorker;
+    p.nodes.push_back(n);
+  }
+  p.leader = "n0";
+  SimCluster c(std::make_shared<const Plan>(p), 3);
+  c.run_until(30'000);
+  ASSERT_EQ(c.leader(), 0);
+  EXPECT_TRUE(apply(c, ActionKind::kDemote, "n63"));
+  c.run_until(60'000);
+  EXPECT_TRUE(apply(c, ActionKind::kPromote, "n63")) << "its slot is still its own";
+  c.run_until(120'000);
+  EXPECT_TRUE(c.nodes()[63].manager);
+  const Answer refused = apply(c, ActionKind::kPromote, "n64");
+  EXPECT_FALSE(refused);
+  EXPECT_EQ(refused.text(), "the model's Raft group has had 64 members in this run, its most (a limit of clawsim, not of Docker)");
+  c.run_until(150'000);
+  EXPECT_FALSE(c.nodes()[64].manager);
+  EXPECT_EQ(c.leader(), 0);
+  // Each second: a tick on each of the 64 members, an append from the leader to each other
+  // member and its answer.
+  EXPECT_GT(c.events_processed(), 150u * (64 + 2 * 63));
+}
+
+// More workers than one 64-bit word: reachability and a leader crash across all of them.
+TEST(RaftSlots, ManagersAfterManyWorkersElectALeader) {
+  Plan p;
+  p.name = "workers-first";
+  for (int i = 0; i < 200; ++i) {
+    NodeSpec n;
+    n.name = n.id = "n" + std::to_string(i);
+    n.address = "10.0." + std::to_string(i / 200) + "." + std::to_string(i % 200 + 1);
+    n.role = i >= 197 ? Role::kManager : Role::kWorker;  // the managers are the last three nodes
+    p.nodes.push_back(n);
+  }
+  p.leader = "n197";
+  SimCluster c(std::make_shared<const Plan>(p), 5);
+  c.run_until(30'000);
+  ASSERT_EQ(c.leader(), 197);
+  EXPECT_TRUE(apply(c, ActionKind::kCrashNode, "n197"));
+  c.run_until(90'000);
+  EXPECT_TRUE(c.leader() == 198 || c.leader() == 199) << "leader " << c.leader();
+  EXPECT_EQ(c.nodes()[150].status, NodeStatus::kReady);
+}
+
 }  // namespace
 }  // namespace clawsim
