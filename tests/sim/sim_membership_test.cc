@@ -494,18 +494,23 @@ TEST(SimMembership, OperationsAreDeterministic) {
 
 // 64 managers and two workers: the Raft group is full. A demoted manager keeps its slot and
 // comes back; a 65th member is refused, with the reason, and the group goes on as it was.
-TEST(RaftSlots, A65thMemberIsRefusedAndTheGroupGoesOn) {
+// Nodes n0..n(count-1), managers from `first` to `last`, the first of them the leader.
+std::shared_ptr<const Plan> numbered(int count, int first, int last) {
   Plan p;
-  p.name = "managers-64";
-  for (int i = 0; i < 66; ++i) {
+  p.name = "numbered";
+  for (int i = 0; i < count; ++i) {
     NodeSpec n;
     n.name = n.id = "n" + std::to_string(i);
-    n.address = "10.0.1." + std::to_string(i + 1);
-    n.role = i < 64 ? Role::kManager : Role::kWorker;
+    n.address = "10.0." + std::to_string(i / 200) + "." + std::to_string(i % 200 + 1);
+    n.role = i >= first && i <= last ? Role::kManager : Role::kWorker;
     p.nodes.push_back(n);
   }
-  p.leader = "n0";
-  SimCluster c(std::make_shared<const Plan>(p), 3);
+  p.leader = "n" + std::to_string(first);
+  return std::make_shared<const Plan>(std::move(p));
+}
+
+TEST(RaftSlots, A65thMemberIsRefusedAndTheGroupGoesOn) {
+  SimCluster c(numbered(66, 0, 63), 3);
   c.run_until(30'000);
   ASSERT_EQ(c.leader(), 0);
   EXPECT_TRUE(apply(c, ActionKind::kDemote, "n63"));
@@ -526,17 +531,7 @@ TEST(RaftSlots, A65thMemberIsRefusedAndTheGroupGoesOn) {
 
 // More workers than one 64-bit word: reachability and a leader crash across all of them.
 TEST(RaftSlots, ManagersAfterManyWorkersElectALeader) {
-  Plan p;
-  p.name = "workers-first";
-  for (int i = 0; i < 200; ++i) {
-    NodeSpec n;
-    n.name = n.id = "n" + std::to_string(i);
-    n.address = "10.0." + std::to_string(i / 200) + "." + std::to_string(i % 200 + 1);
-    n.role = i >= 197 ? Role::kManager : Role::kWorker;  // the managers are the last three nodes
-    p.nodes.push_back(n);
-  }
-  p.leader = "n197";
-  SimCluster c(std::make_shared<const Plan>(p), 5);
+  SimCluster c(numbered(200, 197, 199), 5);  // the managers are the last three nodes
   c.run_until(30'000);
   ASSERT_EQ(c.leader(), 197);
   EXPECT_TRUE(apply(c, ActionKind::kCrashNode, "n197"));
