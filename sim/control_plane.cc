@@ -124,11 +124,18 @@ void SimCluster::set_status(int node, NodeStatus status, const std::string& why)
 
 // The agent reconciles its node with its assignments: starts assigned containers, and stops
 // containers whose tasks should no longer run (a daemon that comes back kills them: 137).
+void SimCluster::assign_task(int task, int node) {
+  tasks_[static_cast<std::size_t>(task)].node = node;
+  std::vector<int>& mine = tasks_of_node_[static_cast<std::size_t>(node)];
+  mine.insert(std::upper_bound(mine.begin(), mine.end(), task), task);
+}
+
 void SimCluster::agent_sync(int node) {
   ++nodes_[static_cast<std::size_t>(node)].agent_syncs;
-  for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
+  const std::vector<int>& mine = tasks_of_node_[static_cast<std::size_t>(node)];
+  for (std::size_t k = 0; k < mine.size(); ++k) {  // nothing here assigns a task to a node
+    const int t = mine[k];
     SimTask& task = tasks_[static_cast<std::size_t>(t)];
-    if (task.node != node) continue;
     if (task.desired_running && task.phase == TaskPhase::kAssigned) start_container(t);
     if (!task.desired_running && task.container_running && !task.stop_pending) {
       task.stop_pending = true;
@@ -254,10 +261,10 @@ void SimCluster::fill_slots() {
         SimTask fresh;
         fresh.service = s;
         fresh.slot = node + 1;  // a global task's "slot" is its node
-        fresh.node = node;
         fresh.phase = TaskPhase::kAssigned;
         fresh.eligible_ms = now_ms_;
         tasks_.push_back(fresh);
+        assign_task(static_cast<int>(tasks_.size()) - 1, node);
         record_task(static_cast<int>(tasks_.size()) - 1);
         if (agent_connected(node)) start_container(static_cast<int>(tasks_.size()) - 1);
       }
@@ -315,7 +322,7 @@ void SimCluster::schedule_pending() {
       continue;
     }
     const int node = node_of[static_cast<std::size_t>(d.node)];
-    task.node = node;
+    assign_task(t, node);
     task.phase = TaskPhase::kAssigned;
     task.message.clear();
     ++candidates[static_cast<std::size_t>(d.node)].total_tasks;

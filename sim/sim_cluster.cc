@@ -67,6 +67,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   const Plan& p = *plan_;
   queue_.reserve(1024);
   nodes_.resize(p.nodes.size());
+  tasks_of_node_.resize(p.nodes.size());
   slot_of_node_.assign(p.nodes.size(), -1);
   std::uint64_t managers = 0;
   for (std::size_t i = 0; i < p.nodes.size(); ++i) {

@@ -240,6 +240,10 @@ class SimCluster {
   Network network_;
   std::vector<SimNode> nodes_;
   std::vector<SimTask> tasks_;
+  // Per node, the tasks ever assigned to it, in index order (a task's node never changes): an
+  // agent's sync looks at its own tasks, not at every task of the swarm.
+  std::vector<std::vector<int>> tasks_of_node_;
+  void assign_task(int task, int node);
   std::vector<char> service_up_;
   std::vector<std::string> service_reason_;  // the last recorded "up" / "down: why"
   std::vector<std::string> service_replicas_;  // the last recorded "serving/desired"
