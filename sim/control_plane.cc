@@ -124,6 +124,21 @@ void SimCluster::set_status(int node, NodeStatus status, const std::string& why)
 
 // The agent reconciles its node with its assignments: starts assigned containers, and stops
 // containers whose tasks should no longer run (a daemon that comes back kills them: 137).
+int SimCluster::add_task(const SimTask& task) {
+  const int index = static_cast<int>(tasks_.size());
+  tasks_.push_back(task);
+  const auto s = static_cast<std::size_t>(task.service);
+  if (s >= tasks_of_service_.size()) tasks_of_service_.resize(s + 1);
+  tasks_of_service_[s].push_back(index);
+  return index;
+}
+
+const std::vector<int>& SimCluster::tasks_of_service(int service) const {
+  static const std::vector<int> kNone;
+  const auto s = static_cast<std::size_t>(service);
+  return s < tasks_of_service_.size() ? tasks_of_service_[s] : kNone;
+}
+
 void SimCluster::assign_task(int task, int node) {
   tasks_[static_cast<std::size_t>(task)].node = node;
   std::vector<int>& mine = tasks_of_node_[static_cast<std::size_t>(node)];
@@ -196,7 +211,7 @@ void SimCluster::replace_task(int task, DurationMs delay_ms) {
   fresh.service = tasks_[static_cast<std::size_t>(task)].service;
   fresh.slot = tasks_[static_cast<std::size_t>(task)].slot;
   fresh.eligible_ms = now_ms_ + delay_ms;
-  tasks_.push_back(fresh);
+  add_task(fresh);
   if (delay_ms > 0) request_reconcile(fresh.eligible_ms);
 }
 
@@ -227,9 +242,9 @@ void SimCluster::fill_slots() {
     const ServiceSpec& spec = services_[static_cast<std::size_t>(s)];
     if (spec.global || service_removed(s)) continue;  // global services: one task per node, below
     std::vector<char> live(static_cast<std::size_t>(spec.replicas) + 1, 0);
-    for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
+    for (const int t : tasks_of_service(s)) {
       SimTask& task = tasks_[static_cast<std::size_t>(t)];
-      if (task.service != s || !task.desired_running) continue;
+      if (!task.desired_running) continue;
       if (task.slot > spec.replicas) {
         shut_down(t, TaskPhase::kShutdown, "scaled down");
       } else {
@@ -242,7 +257,7 @@ void SimCluster::fill_slots() {
       fresh.service = s;
       fresh.slot = slot;
       fresh.eligible_ms = now_ms_;
-      tasks_.push_back(fresh);
+      add_task(fresh);
     }
   }
   for (int s = 0; s < static_cast<int>(services_.size()); ++s) {
@@ -254,8 +269,9 @@ void SimCluster::fill_slots() {
                             n.availability != Availability::kDrain &&
                             all_constraints_match(spec.constraints, facts(node));
       bool has = false;
-      for (const SimTask& task : tasks_) {
-        has = has || (task.service == s && task.desired_running && task.slot == node + 1);
+      for (const int t : tasks_of_service(s)) {
+        const SimTask& task = tasks_[static_cast<std::size_t>(t)];
+        has = has || (task.desired_running && task.slot == node + 1);
       }
       if (eligible && !has) {
         SimTask fresh;
@@ -263,10 +279,10 @@ void SimCluster::fill_slots() {
         fresh.slot = node + 1;  // a global task's "slot" is its node
         fresh.phase = TaskPhase::kAssigned;
         fresh.eligible_ms = now_ms_;
-        tasks_.push_back(fresh);
-        assign_task(static_cast<int>(tasks_.size()) - 1, node);
-        record_task(static_cast<int>(tasks_.size()) - 1);
-        if (agent_connected(node)) start_container(static_cast<int>(tasks_.size()) - 1);
+        const int t = add_task(fresh);
+        assign_task(t, node);
+        record_task(t);
+        if (agent_connected(node)) start_container(t);
       }
     }
   }
@@ -307,11 +323,10 @@ void SimCluster::schedule_pending() {
     }
     const ServiceSpec& spec = services_[static_cast<std::size_t>(task.service)];
     for (auto& c : candidates) c.service_tasks = 0;
-    for (const SimTask& other : tasks_) {
+    for (const int o : tasks_of_service(task.service)) {
+      const SimTask& other = tasks_[static_cast<std::size_t>(o)];
       SchedulingCandidate* c = candidate(other.node);
-      if (c != nullptr && other.service == task.service && other.desired_running) {
-        ++c->service_tasks;
-      }
+      if (c != nullptr && other.desired_running) ++c->service_tasks;
     }
     const PlacementDecision d = place_task(spec, candidates);
     if (d.node < 0) {

@@ -244,6 +244,11 @@ class SimCluster {
   // agent's sync looks at its own tasks, not at every task of the swarm.
   std::vector<std::vector<int>> tasks_of_node_;
   void assign_task(int task, int node);
+  // Per service, its tasks in index order (a task's service never changes): the passes over a
+  // service's tasks do not walk every task of the swarm.
+  std::vector<std::vector<int>> tasks_of_service_;
+  int add_task(const SimTask& task);  // its index
+  const std::vector<int>& tasks_of_service(int service) const;
   std::vector<char> service_up_;
   std::vector<std::string> service_reason_;  // the last recorded "up" / "down: why"
   std::vector<std::string> service_replicas_;  // the last recorded "serving/desired"

@@ -56,8 +56,9 @@ void SimCluster::recompute_availability() {
     std::string reason;
     int serving = 0;
     bool any_container = false;
-    for (const SimTask& t : tasks_) {
-      if (t.service != s || !t.container_running) continue;
+    for (const int i : tasks_of_service(s)) {
+      const SimTask& t = tasks_[static_cast<std::size_t>(i)];
+      if (!t.container_running) continue;
       const SimNode& host = nodes_[static_cast<std::size_t>(t.node)];
       if (!host.host_up || host.removed) continue;  // a removed node serves nothing
       any_container = true;
@@ -79,8 +80,9 @@ void SimCluster::recompute_availability() {
     }
     if (!any_container) {
       reason = "no running task";
-      for (const SimTask& t : tasks_) {
-        if (t.service == s && t.desired_running && !t.message.empty()) {
+      for (const int i : tasks_of_service(s)) {
+        const SimTask& t = tasks_[static_cast<std::size_t>(i)];
+        if (t.desired_running && !t.message.empty()) {
           reason += " (" + t.message + ")";
           break;
         }
