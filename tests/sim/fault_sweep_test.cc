@@ -233,7 +233,7 @@ Plan grown(std::size_t nodes, std::size_t managers, bool pairs_objective) {
   for (std::size_t i = p.nodes.size(); i < nodes; ++i) {
     NodeSpec n;
     n.name = n.id = "extra" + std::to_string(i);
-    n.address = "10.0.1." + std::to_string(i);
+    n.address = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
     p.nodes.push_back(n);
   }
   for (std::size_t i = 0; i < p.nodes.size(); ++i) {
@@ -259,18 +259,22 @@ TEST(SweepLimits, TheShippedPlansFitEvenWithPairs) {
   }
 }
 
-TEST(SweepLimits, SixtyFourManagersAreRefusedWithTheSeedsThatFit) {
-  const Plan plan = grown(64, 64, false);
+TEST(SweepLimits, SixtyFourManagersFit) {
+  EXPECT_EQ(sweep_too_large(grown(64, 64, false), seeds(5, 1)), "");
+}
+
+TEST(SweepLimits, FiveHundredNodesAreRefusedWithTheSeedsThatFit) {
+  const Plan plan = grown(500, 64, false);
   const SweepSize size = sweep_size(plan, seeds(5, 1));
   EXPECT_EQ(size.fault_sets, single_faults(plan).size());
   EXPECT_EQ(size.runs, size.fault_sets * 5);
-  EXPECT_EQ(size.work, size.runs * (64 + 2 * 64));
+  EXPECT_EQ(size.work, size.runs * (500 + 2 * 64));
   const std::string why = sweep_too_large(plan, seeds(5, 1));
   EXPECT_NE(why.find("the fault sweep is too large: " + std::to_string(size.fault_sets) +
-                     " fault sets x 5 seeds = " + std::to_string(size.runs) + " runs of 64 nodes"),
+                     " fault sets x 5 seeds = " + std::to_string(size.runs) + " runs of 500 nodes"),
             std::string::npos)
       << why;
-  EXPECT_NE(why.find("the limit is 50000 runs and 100000 node-runs"), std::string::npos) << why;
+  EXPECT_NE(why.find("the limit is 50000 runs and 2000000 node-runs"), std::string::npos) << why;
   // The number of seeds it suggests fits, and one more does not.
   const std::size_t at = why.find("--seeds ");
   ASSERT_NE(at, std::string::npos) << why;
@@ -291,7 +295,10 @@ TEST(SweepLimits, SixtyFourNodesWithAPairsObjectiveNameTheObjective) {
                      std::to_string(plan.objectives[0].line) + ") asks for pairs"),
             std::string::npos)
       << why;
-  EXPECT_EQ(why.find("--seeds "), std::string::npos) << "not even one seed fits: " << why;
+  // Fewer seeds fit: the one it suggests does.
+  const std::size_t at = why.find("--seeds ");
+  ASSERT_NE(at, std::string::npos) << why;
+  EXPECT_EQ(sweep_too_large(plan, seeds(std::stoul(why.substr(at + 8)), 2)), "");
   EXPECT_EQ(sweep_too_large(plan, seeds(5, 1)).find("pairs included"), std::string::npos);
 }
 
