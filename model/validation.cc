@@ -130,12 +130,79 @@ std::string breach(const Objective& obj, const FaultOutcome& o) {
 }  // namespace
 
 std::string partitions_skipped(const Plan& plan) {
-  constexpr std::size_t kMaxNodesSplit = 12;  // 2^11 - 1 = 2047 splits
-  const std::size_t n = plan.nodes.size();
-  if (n <= kMaxNodesSplit) return "";
-  return "partitions not swept: " + std::to_string(n) + " nodes make " +
-         std::to_string((std::uint64_t{1} << (n - 1)) - 1) + " two-way splits (at most " +
-         std::to_string(kMaxNodesSplit) + " nodes are split)";
+  const std::size_t n = plan.nodes.size();  // 12 nodes: 2^11 - 1 = 2047 splits
+  if (n <= kSweepEveryNodeUpTo) return "";
+  const std::string splits = n - 1 < 64 ? std::to_string((std::uint64_t{1} << (n - 1)) - 1)
+                                         : "2^" + std::to_string(n - 1) + " - 1";
+  return "partitions not swept: " + std::to_string(n) + " nodes make " + splits + " two-way splits (at most " +
+         std::to_string(kSweepEveryNodeUpTo) + " nodes are split)";
+}
+
+namespace {
+
+// What tells a worker apart from another, or "" when it is its own: named somewhere, or the
+// NFS server, or the leader.
+std::string worker_signature(const Plan& plan, const NodeSpec& node) {
+  if (node.role != Role::kWorker || node.name == plan.leader) return "";
+  if (plan.nfs && plan.nfs->server == node.name) return "";
+  auto names = [&](const std::string& text) {
+    return text.find(node.name) != std::string::npos || text.find(node.id) != std::string::npos ||
+           text.find(node.address) != std::string::npos;
+  };
+  for (const ServiceSpec& s : plan.services) {
+    for (const Constraint& c : s.constraints) {
+      if (names(c.text)) return "";
+    }
+  }
+  for (const Objective& o : plan.objectives) {
+    if (std::find(o.except.begin(), o.except.end(), node.name) != o.except.end()) return "";
+  }
+  std::string key = std::string(to_string(node.availability)) + "\n" + node.platform_os + "/" +
+                    node.platform_arch + "\n" + node.failure_domain + "\n";
+  for (const auto& [k, v] : node.labels) key += "l " + k + "=" + v + "\n";
+  for (const auto& [k, v] : node.engine_labels) key += "e " + k + "=" + v + "\n";
+  for (std::size_t b = 0; b < plan.firewall.size(); ++b) {
+    const FirewallStep& step = plan.firewall[b];
+    for (const std::string& command : step.commands) {
+      if (names(command)) return "";
+    }
+    if (std::find(step.nodes.begin(), step.nodes.end(), node.name) != step.nodes.end()) {
+      key += "f " + std::to_string(b) + "\n";
+    }
+  }
+  return key;
+}
+
+}  // namespace
+
+std::vector<AlikeWorkers> alike_workers(const Plan& plan) {
+  std::vector<AlikeWorkers> out;
+  if (plan.nodes.size() <= kSweepEveryNodeUpTo) return out;
+  std::map<std::string, std::size_t> group_of;  // signature -> index in out
+  for (const NodeSpec& n : plan.nodes) {
+    const std::string key = worker_signature(plan, n);
+    if (key.empty()) continue;
+    const auto [at, fresh] = group_of.emplace(key, out.size());
+    if (fresh) {
+      out.push_back(AlikeWorkers{n.name, {}});
+    } else {
+      out[at->second].others.push_back(n.name);
+    }
+  }
+  out.erase(std::remove_if(out.begin(), out.end(), [](const AlikeWorkers& g) { return g.others.empty(); }),
+            out.end());
+  return out;
+}
+
+std::vector<std::string> alike_workers_notes(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const AlikeWorkers& g : alike_workers(plan)) {
+    out.push_back("alike workers: the crash, daemon stop and drain of " + g.representative + " stand for " +
+                  std::to_string(g.others.size()) + " more (" + g.others.front() +
+                  (g.others.size() > 1 ? " .. " + g.others.back() : "") +
+                  "): same availability, labels, platform, failure domain and firewall blocks, named nowhere");
+  }
+  return out;
 }
 
 const std::vector<std::string>& fault_kinds() {
@@ -158,11 +225,16 @@ bool worse_outcome(const FaultOutcome& a, const FaultOutcome& b) {
 }
 
 std::vector<Fault> single_faults(const Plan& plan) {
+  std::set<std::string> stood_for;  // alike workers another one stands for
+  for (const AlikeWorkers& g : alike_workers(plan)) stood_for.insert(g.others.begin(), g.others.end());
+  auto swept = [&](const NodeSpec& n) { return stood_for.count(n.name) == 0; };
   std::vector<Fault> out;
   for (const NodeSpec& n : plan.nodes) {
+    if (!swept(n)) continue;
     out.push_back(node_fault("crash", "crash", ActionKind::kCrashNode, ActionKind::kRestartNode, n.name));
   }
   for (const NodeSpec& n : plan.nodes) {
+    if (!swept(n)) continue;
     out.push_back(node_fault("daemon-stop", "stop-daemon", ActionKind::kStopDaemon,
                              ActionKind::kStartDaemon, n.name));
   }
@@ -171,6 +243,7 @@ std::vector<Fault> single_faults(const Plan& plan) {
     out.push_back(node_fault("demote", "demote", ActionKind::kDemote, ActionKind::kPromote, n.name));
   }
   for (const NodeSpec& n : plan.nodes) {
+    if (!swept(n)) continue;
     out.push_back(node_fault("drain", "drain", ActionKind::kDrain, ActionKind::kActivate, n.name));
   }
   for (Fault& f : partitions(plan)) out.push_back(std::move(f));

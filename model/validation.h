@@ -73,6 +73,22 @@ struct SweepResult {
 // more than a dozen nodes would be thousands of runs.
 std::string partitions_skipped(const Plan& plan);
 
+// Past this many nodes, a sweep neither splits the nodes every way nor faults alike workers one
+// by one.
+inline constexpr std::size_t kSweepEveryNodeUpTo = 12;
+
+// Workers alike in everything the model tells nodes apart by (availability, labels, platform,
+// failure domain, which firewall blocks run on them), named by no constraint, objective or
+// firewall command, and neither the NFS server nor the leader: their crash, daemon stop and
+// drain do the same, so past kSweepEveryNodeUpTo nodes the first of them stands for the others.
+struct AlikeWorkers {
+  std::string representative;
+  std::vector<std::string> others;
+};
+std::vector<AlikeWorkers> alike_workers(const Plan& plan);
+// What the sweep leaves out because of them, one line per group ("" when nothing).
+std::vector<std::string> alike_workers_notes(const Plan& plan);
+
 struct ObjectiveVerdict {
   std::string name;
   bool implicit = false;  // the default objective of a plan that declares none

@@ -270,6 +270,7 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
   if (const std::string skipped = partitions_skipped(*plan); !skipped.empty()) {
     result.notes.push_back(skipped);
   }
+  for (std::string& note : alike_workers_notes(*plan)) result.notes.push_back(std::move(note));
   const std::vector<std::vector<const Fault*>> sets = fault_sets(faults, settings.depth);
   // Run i is fault set i / seeds on seed i % seeds, each into its own slot, read in order.
   const std::size_t seeds = settings.seeds.size();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/constraint.h"
 #include "model/plan_yaml.h"
 #include "model/validation_report.h"
 #include "scenarios/embedded.h"
@@ -244,12 +245,40 @@ Plan grown(std::size_t nodes, std::size_t managers, bool pairs_objective) {
   return p;
 }
 
+// Each node with a label of its own: no worker stands for another in the sweep.
+Plan distinct(Plan p) {
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) p.nodes[i].labels["n"] = std::to_string(i);
+  return p;
+}
+
 SweepSettings seeds(std::size_t n, int depth) {
   SweepSettings s;
   s.depth = depth;
   s.seeds.clear();
   for (std::size_t i = 1; i <= n; ++i) s.seeds.push_back(i);
   return s;
+}
+
+TEST(AlikeWorkers, OneStandsForTheOthersUnlessSomethingTellsThemApart) {
+  Plan plan = grown(20, 3, false);  // atlanta, boston, chicago managers; denver the NFS server
+  plan.nodes[5].labels["zone"] = "b";  // extra5
+  ServiceSpec pinned;
+  pinned.name = "pinned";
+  pinned.image = "pinned:1";
+  pinned.constraints.push_back(parse_constraint("node.hostname == extra6").value());
+  plan.services.push_back(pinned);
+  plan.objectives[0].except.push_back("extra7");
+  const std::vector<AlikeWorkers> groups = alike_workers(plan);
+  ASSERT_EQ(groups.size(), 1U);
+  EXPECT_EQ(groups[0].representative, "extra4");
+  const std::vector<std::string> others = {"extra8",  "extra9",  "extra10", "extra11", "extra12", "extra13",
+                                           "extra14", "extra15", "extra16", "extra17", "extra18", "extra19"};
+  EXPECT_EQ(groups[0].others, others);
+  int crashes = 0;
+  for (const Fault& f : single_faults(plan)) crashes += f.kind == "crash" ? 1 : 0;
+  EXPECT_EQ(crashes, 8) << "3 managers, denver, extra4 for the alike, extra5, extra6 and extra7 on their own";
+  // Up to twelve nodes, every node is faulted on its own.
+  EXPECT_TRUE(alike_workers(grown(12, 3, false)).empty());
 }
 
 TEST(SweepLimits, TheShippedPlansFitEvenWithPairs) {
@@ -264,7 +293,7 @@ TEST(SweepLimits, SixtyFourManagersFit) {
 }
 
 TEST(SweepLimits, FiveHundredNodesAreRefusedWithTheSeedsThatFit) {
-  const Plan plan = grown(500, 64, false);
+  const Plan plan = distinct(grown(500, 64, false));
   const SweepSize size = sweep_size(plan, seeds(5, 1));
   EXPECT_EQ(size.fault_sets, single_faults(plan).size());
   EXPECT_EQ(size.runs, size.fault_sets * 5);
@@ -285,7 +314,7 @@ TEST(SweepLimits, FiveHundredNodesAreRefusedWithTheSeedsThatFit) {
 }
 
 TEST(SweepLimits, SixtyFourNodesWithAPairsObjectiveNameTheObjective) {
-  const Plan plan = grown(64, 3, true);
+  const Plan plan = distinct(grown(64, 3, true));
   const SweepSettings settings = seeds(5, 2);  // as validate takes the objective's depth
   const SweepSize size = sweep_size(plan, settings);
   EXPECT_GT(size.runs, kMaxSweepRuns);
