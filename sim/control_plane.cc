@@ -122,8 +122,6 @@ void SimCluster::set_status(int node, NodeStatus status, const std::string& why)
   if (status == NodeStatus::kReady) request_reconcile(now_ms_);  // pending tasks may fit now
 }
 
-// The agent reconciles its node with its assignments: starts assigned containers, and stops
-// containers whose tasks should no longer run (a daemon that comes back kills them: 137).
 int SimCluster::add_task(const SimTask& task) {
   const int index = static_cast<int>(tasks_.size());
   tasks_.push_back(task);
@@ -145,6 +143,8 @@ void SimCluster::assign_task(int task, int node) {
   mine.insert(std::upper_bound(mine.begin(), mine.end(), task), task);
 }
 
+// The agent reconciles its node with its assignments: starts assigned containers, and stops
+// containers whose tasks should no longer run (a daemon that comes back kills them: 137).
 void SimCluster::agent_sync(int node) {
   ++nodes_[static_cast<std::size_t>(node)].agent_syncs;
   const std::vector<int>& mine = tasks_of_node_[static_cast<std::size_t>(node)];

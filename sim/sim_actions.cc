@@ -280,10 +280,7 @@ Answer SimCluster::act_promote(int node, int via) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const std::string& name = plan_->nodes[static_cast<std::size_t>(node)].name;
   if (n.role == Role::kManager) return Answer::refused("Node " + name + " is already a manager.");
-  if (!can_take_member_slot(node)) {
-    return Answer::refused("the model's Raft group has had " + std::to_string(kMaxManagers) +
-                           " members in this run, its most (a limit of clawsim, not of Docker)");
-  }
+  if (Answer gate = member_slot_gate(node); !gate) return gate;
   n.role = Role::kManager;
   record(Aspect::kRole, name, "manager");
   Event join{};

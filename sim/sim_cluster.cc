@@ -170,8 +170,10 @@ int SimCluster::take_member_slot(int node) {
   return slot;
 }
 
-bool SimCluster::can_take_member_slot(int node) const {
-  return slot_of_node_[static_cast<std::size_t>(node)] >= 0 || node_of_slot_.size() < kMaxManagers;
+Answer SimCluster::member_slot_gate(int node) const {
+  if (slot_of_node_[static_cast<std::size_t>(node)] >= 0 || node_of_slot_.size() < kMaxManagers) return Answer::ok();
+  return Answer::refused("the model's Raft group has had " + std::to_string(kMaxManagers) +
+                         " members in this run, its most (a limit of clawsim, not of Docker)");
 }
 
 bool SimCluster::raft_running(int node) const {

@@ -167,7 +167,8 @@ class SimCluster {
   // node index: a node takes a slot when it first joins the group (the plan's managers at the
   // start, in node order) and keeps it for the run.
   int take_member_slot(int node);  // its slot, taken if it had none; -1 when all are taken
-  bool can_take_member_slot(int node) const;
+  // Refused when `node` has no slot and every slot is taken: the Raft group is full.
+  Answer member_slot_gate(int node) const;
   std::uint64_t member_bit(int node) const { return std::uint64_t{1} << slot_of_node_[static_cast<std::size_t>(node)]; }
   int member_node(int slot) const { return node_of_slot_[static_cast<std::size_t>(slot)]; }
 

@@ -270,7 +270,7 @@ void SimCluster::join_raft(int node) {
   SimNode& n = nodes_[static_cast<std::size_t>(node)];
   const RaftConfig config{plan_->raft.election_tick, plan_->raft.heartbeat_tick,
                           plan_->raft.check_quorum};
-  if (take_member_slot(node) < 0) return;  // join() checked can_take_member_slot
+  if (take_member_slot(node) < 0) return;  // join() checked member_slot_gate
   const std::uint64_t v = voters() | member_bit(node);
   n.raft = RaftMember(slot_of_node_[static_cast<std::size_t>(node)], v, config, raft_rng_.next());
   n.manager = true;
@@ -286,9 +286,8 @@ Answer SimCluster::join(int node, bool as_manager) {
   const SimNode& n = nodes_[static_cast<std::size_t>(node)];
   if (!n.host_up || !n.daemon_up) return Answer::refused(kDaemonDown);
   if (n.in_swarm) return Answer::refused(kSwarmExists);
-  if (as_manager && !can_take_member_slot(node)) {
-    return Answer::refused("the model's Raft group has had " + std::to_string(kMaxManagers) +
-                           " members in this run, its most (a limit of clawsim, not of Docker)");
+  if (as_manager) {
+    if (Answer gate = member_slot_gate(node); !gate) return gate;
   }
   if (!leader_can_commit() || !network_.can_talk(node, leader_, Traffic::kSwarm)) {
     return Answer::refused(kJoinTimeout);
