@@ -112,14 +112,20 @@ std::string by_kind(const SweepResult& s, const std::vector<std::size_t>& indice
   return joined_counts(counts);
 }
 
+// Per outcome of the sweep: does it break one of the objectives?
+std::vector<bool> breaking(const ValidationReport& r) {
+  std::vector<bool> out(r.sweep.outcomes.size(), false);
+  for (const ObjectiveVerdict& v : r.objectives) {
+    for (const std::size_t i : v.broken_by) out[i] = true;
+  }
+  return out;
+}
+
 std::string summary_text(const ValidationReport& r) {
   const SweepResult& s = r.sweep;
   std::vector<std::size_t> all(s.outcomes.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  std::vector<bool> breaks(s.outcomes.size(), false);
-  for (const ObjectiveVerdict& v : r.objectives) {
-    for (const std::size_t i : v.broken_by) breaks[i] = true;
-  }
+  const std::vector<bool> breaks = breaking(r);
   const auto breaking = static_cast<int>(std::count(breaks.begin(), breaks.end(), true));
   const auto quorum = static_cast<int>(
       std::count_if(s.outcomes.begin(), s.outcomes.end(), [](const FaultOutcome& o) { return o.quorum_lost; }));
@@ -172,15 +178,13 @@ std::string sweep_text(const ValidationReport& r, const SweepView& view) {
   out += summary_text(r);
   // The rows: every single fault and each pair with an effect (every pair with --verbose),
   // narrowed by --only (an objective: the fault sets that break it, pairs with no effect too).
+  const std::vector<bool> breaks = breaking(r);
   std::vector<std::size_t> rows;
   int hidden = 0;
   for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
     const FaultOutcome& o = s.outcomes[i];
     if (!view.only.empty() && !concerns(r, i, view.only)) continue;
-    const bool broken = std::any_of(r.objectives.begin(), r.objectives.end(), [&](const ObjectiveVerdict& v) {
-      return std::find(v.broken_by.begin(), v.broken_by.end(), i) != v.broken_by.end();
-    });
-    if (o.faults.size() > 1 && !view.verbose && !notable(o) && !broken) {
+    if (o.faults.size() > 1 && !view.verbose && !notable(o) && !breaks[i]) {
       ++hidden;
       continue;
     }
