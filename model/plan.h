@@ -37,13 +37,15 @@ struct NodeSpec {
 };
 
 // swarmkit manager/state/raft/raft.go: 1 s tick, HeartbeatTick 1, ElectionTick 10,
-// CheckQuorum on; etcd-raft's PreVote is left off by swarmkit.
+// CheckQuorum on; etcd-raft's PreVote is left off by swarmkit. Its transport
+// (raft/transport/transport.go) dials peers with grpc.WithBackoffMaxDelay(8 * time.Second).
 struct RaftSettings {
   DurationMs tick_ms = 1000;
   int heartbeat_tick = 1;
   int election_tick = 10;
   bool check_quorum = true;
   bool pre_vote = false;
+  DurationMs transport_backoff_max_ms = 8000;  // longest wait between two dials of a lost peer
 };
 
 // swarmkit manager/dispatcher/dispatcher.go: period 5 s, epsilon 0.5 s, grace x3;

@@ -70,8 +70,12 @@ NodeSpec parse_node(const Field& f) {
 
 void parse_raft(const Field& f, RaftSettings& r) {
   if (!f.present()) return;
-  f.only_keys({"tick", "heartbeat_tick", "election_tick", "check_quorum", "pre_vote"});
+  f.only_keys({"tick", "heartbeat_tick", "election_tick", "check_quorum", "pre_vote",
+               "transport_backoff_max"});
   if (f.child("tick").present()) r.tick_ms = f.child("tick").as_duration_ms();
+  if (f.child("transport_backoff_max").present()) {
+    r.transport_backoff_max_ms = f.child("transport_backoff_max").as_duration_ms();
+  }
   if (f.child("heartbeat_tick").present()) {
     r.heartbeat_tick = static_cast<int>(f.child("heartbeat_tick").as_int(1, 1000));
   }
@@ -81,6 +85,8 @@ void parse_raft(const Field& f, RaftSettings& r) {
   if (f.child("check_quorum").present()) r.check_quorum = f.child("check_quorum").as_bool();
   if (f.child("pre_vote").present()) r.pre_vote = f.child("pre_vote").as_bool();
   if (r.tick_ms <= 0) f.child("tick").fail("must be positive");
+  // gRPC's first retry comes after its base delay, 1 s, whatever the maximum
+  if (r.transport_backoff_max_ms < 1000) f.child("transport_backoff_max").fail("must be at least 1s");
   if (r.heartbeat_tick >= r.election_tick) {
     f.child("heartbeat_tick")
         .fail("heartbeat_tick (" + std::to_string(r.heartbeat_tick) +

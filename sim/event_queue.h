@@ -21,12 +21,15 @@ enum class EventKind : std::uint8_t {
   kContainerStop,    // task: a container finished stopping
   kReconcile,        // the orchestrator and scheduler run (e.g. a restart delay elapsed)
   kPromoteDone,      // node: a promoted node's manager joins the Raft group
+  kRedial,           // node, peer, gen: a manager's Raft transport dials a member it lost
+                     // (gen: the connection's chain)
 };
 
 struct Event {
   TimeMs t_ms = 0;
   std::uint64_t seq = 0;
   EventKind kind = EventKind::kReconcile;
+  std::int16_t peer = -1;  // kRedial: the member dialled (a node index; kMaxNodes fits)
   std::int32_t node = -1;
   std::uint32_t gen = 0;
   std::int32_t task = -1;

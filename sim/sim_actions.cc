@@ -82,7 +82,7 @@ std::string SimCluster::api_answer(int node, bool write) const {
   const int lead = member_node(lead_slot);
   const bool lead_answers =
       raft_running(lead) && nodes_[static_cast<std::size_t>(lead)].raft.role() == RaftRole::kLeader &&
-      network_.can_send(node, lead, Traffic::kSwarm);
+      raft_link(node, lead);
   if (!lead_answers) return kDeadline;
   if (write && !(lead == leader_ && leader_can_commit())) return kDeadline;
   return "ok";
@@ -102,7 +102,7 @@ bool SimCluster::can_remove_member(int node) const {
   int reachable = 0;
   for (const int i : member_nodes_) {
     if (!(members & member_bit(i)) || i == node) continue;
-    if (i == leader_ || (raft_running(i) && network_.can_talk(leader_, i, Traffic::kSwarm))) {
+    if (i == leader_ || (raft_running(i) && raft_links(leader_, i))) {
       ++reachable;
     }
   }
@@ -198,6 +198,7 @@ Answer SimCluster::act_stop_daemon(int node) {
   if (!n.host_up || !n.daemon_up) return Answer::refused("daemon not running");
   n.daemon_up = false;
   ++n.boot_gen;  // containers keep running: killing dockerd does not kill them
+  if (n.manager) reset_conns_to(node);
   crashed_by_scenario_.push_back(node);
   record(Aspect::kHost, plan_->nodes[static_cast<std::size_t>(node)].name, "daemon-stopped");
   return Answer::ok();
@@ -224,7 +225,10 @@ Answer SimCluster::act_start_daemon(int node) {
     }
     record_task(t);
   }
-  if (n.manager) start_manager(node, true);
+  if (n.manager) {
+    reset_conns_from(node);
+    start_manager(node, true);
+  }
   schedule_heartbeat(node, plan_->world.agent_reconnect_ms);
   return Answer::ok();
 }

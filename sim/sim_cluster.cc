@@ -16,8 +16,23 @@ namespace clawsim {
 
 namespace {
 
+// grpc internal/backoff Exponential with backoff.DefaultConfig (base 1 s, multiplier 1.6,
+// jitter 0.2) and the transport's maximum: the wait after failed dial number `retries` (from
+// 0) is the base delay after the first, then 1 s x 1.6^retries, capped at the maximum and
+// jittered by up to 20% either way. Integer arithmetic: the same bytes on every machine.
+DurationMs grpc_backoff_ms(int retries, DurationMs max_ms, Rng& rng) {
+  if (retries == 0) return 1000;
+  DurationMs wait_ms = 1000;
+  for (int i = 0; i < retries && wait_ms < max_ms; ++i) wait_ms = wait_ms * 8 / 5;
+  wait_ms = std::min(wait_ms, max_ms);
+  const DurationMs spread = wait_ms / 5;
+  return wait_ms - spread + static_cast<DurationMs>(rng.below(static_cast<std::uint64_t>(2 * spread + 1)));
+}
+
 // Stream ids of the root seed's subsystems.
-enum : std::uint64_t { kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3, kLossStream = 4 };
+enum : std::uint64_t {
+  kRaftStream = 1, kDispatcherStream = 2, kPhaseStream = 3, kLossStream = 4, kTransportStream = 5
+};
 
 // Mixes a word into the trace hash (one multiply-xorshift round, as in splitmix64).
 std::uint64_t fnv(std::uint64_t h, std::uint64_t v) {
@@ -62,6 +77,7 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
       dispatcher_rng_(derive_seed(seed, kDispatcherStream)),
       phase_rng_(derive_seed(seed, kPhaseStream)),
       loss_rng_(derive_seed(seed, kLossStream)),
+      transport_rng_(derive_seed(seed, kTransportStream)),
       network_(*plan_, plan_->firewalls.size() == plan_->nodes.size() ? plan_->firewalls
                                                                             : build_firewalls(*plan_)) {
   const Plan& p = *plan_;
@@ -166,6 +182,7 @@ int SimCluster::take_member_slot(int node) {
   if (node_of_slot_.size() >= kMaxManagers) return -1;
   slot = static_cast<int>(node_of_slot_.size());
   node_of_slot_.push_back(node);
+  conns_.resize(node_of_slot_.size() * kMaxManagers);  // rows keep their place: the stride is fixed
   member_nodes_.insert(std::upper_bound(member_nodes_.begin(), member_nodes_.end(), node), node);
   return slot;
 }
@@ -217,6 +234,7 @@ void SimCluster::dispatch(const Event& e) {
       reconcile_queued_ = false;
       reconcile();
       break;
+    case EventKind::kRedial: on_redial(e); break;
     case EventKind::kPromoteDone: {
       SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
       if (n.role != Role::kManager || n.manager || !n.daemon_up || !n.host_up || !n.in_swarm ||
@@ -329,6 +347,7 @@ std::string SimCluster::describe(const Event& e) const {
     }
     case EventKind::kReconcile: return "a reconcile of the orchestrator";
     case EventKind::kPromoteDone: return p_name(e.node) + " joining the raft after its promotion";
+    case EventKind::kRedial: return p_name(e.node) + " dialling " + p_name(e.peer);
   }
   return "an event";
 }
@@ -374,7 +393,7 @@ void SimCluster::flush_outbox(int node) {
   RaftMember& raft = nodes_[static_cast<std::size_t>(node)].raft;
   for (const RaftMsg& m : raft.outbox()) {
     const int to = member_node(m.to);
-    if (!network_.can_send(node, to, Traffic::kSwarm) || lost(node, to)) continue;
+    if (!raft_link(node, to) || lost(node, to)) continue;
     Event deliver{};
     deliver.t_ms = now_ms_ + plan_->world.link_latency_ms + network_.extra_latency_ms(node, to);
     deliver.kind = EventKind::kRaftDeliver;
@@ -383,6 +402,62 @@ void SimCluster::flush_outbox(int node) {
     push(deliver);
   }
   raft.clear_outbox();
+}
+
+bool SimCluster::raft_link(int from, int to) const {
+  if (!network_.can_send(from, to, Traffic::kSwarm)) return false;
+  const int a = slot_of_node_[static_cast<std::size_t>(from)];
+  const int b = slot_of_node_[static_cast<std::size_t>(to)];
+  return a < 0 || b < 0 || !conns_[static_cast<std::size_t>(a) * kMaxManagers + static_cast<std::size_t>(b)].down;
+}
+
+void SimCluster::reset_conns_to(int node) {
+  for (const int peer : member_nodes_) {
+    if (peer == node || !raft_running(peer)) continue;
+    PeerConn& c = conn(peer, node);
+    if (c.down) continue;  // already redialling: gRPC's loop goes on as it was
+    c = PeerConn{true, 0, static_cast<std::uint16_t>(c.chain + 1)};
+    redial(peer, node, 0);  // the first dial comes at once, and finds nobody listening
+  }
+}
+
+void SimCluster::reset_conns_from(int node) {
+  for (const int peer : member_nodes_) {
+    if (peer == node) continue;
+    PeerConn& c = conn(node, peer);
+    const auto chain = static_cast<std::uint16_t>(c.chain + 1);
+    if (raft_running(peer)) {
+      c = PeerConn{false, 0, chain};
+    } else {  // a peer that is down: the new connection's first dial fails, and it backs off
+      c = PeerConn{true, 0, chain};
+      redial(node, peer, 0);
+    }
+  }
+}
+
+// The dial of `to` by `from` after delay_ms; the connection's chain lets a later outage or a
+// restart of `from` drop it.
+void SimCluster::redial(int from, int to, DurationMs delay_ms) {
+  Event e{};
+  e.t_ms = now_ms_ + delay_ms;
+  e.kind = EventKind::kRedial;
+  e.node = from;
+  e.peer = static_cast<std::int16_t>(to);
+  e.gen = conn(from, to).chain;
+  push(e);
+}
+
+void SimCluster::on_redial(const Event& e) {
+  PeerConn& c = conn(e.node, e.peer);
+  if (!c.down || c.chain != e.gen || !raft_running(e.node)) return;
+  if (raft_running(e.peer) && network_.can_send(e.node, e.peer, Traffic::kSwarm)) {
+    c.down = false;  // connected: the next message (a heartbeat within a tick) gets through
+    raft_changed_ = true;
+    availability_dirty_ = true;
+    return;
+  }
+  redial(e.node, e.peer, grpc_backoff_ms(c.retries, plan_->raft.transport_backoff_max_ms, transport_rng_));
+  if (c.retries < 255) ++c.retries;
 }
 
 bool SimCluster::lost(int from, int to) {
@@ -416,7 +491,7 @@ bool SimCluster::leader_can_commit() const {
   int reachable = 0;
   for (const int i : member_nodes_) {
     if (!(v & member_bit(i)) || !raft_running(i)) continue;
-    if (network_.can_talk(leader_, i, Traffic::kSwarm)) ++reachable;
+    if (raft_links(leader_, i)) ++reachable;
   }
   return reachable >= majority(std::popcount(v));
 }
@@ -432,9 +507,13 @@ void SimCluster::update_leadership() {
       record(Aspect::kTerm, "cluster", std::to_string(max_term_));
     }
     if (r.lead() == RaftMember::kNone) {
-      if (n.leaderless_since_ms < 0) n.leaderless_since_ms = now_ms_;
-    } else {
+      if (n.leaderless_since_ms < 0) {
+        n.leaderless_since_ms = now_ms_;
+        availability_dirty_ = true;  // its API no longer answers: services using it wait
+      }
+    } else if (n.leaderless_since_ms >= 0) {
       n.leaderless_since_ms = -1;
+      availability_dirty_ = true;
     }
     if (r.role() == RaftRole::kLeader &&
         (best < 0 || r.term() > nodes_[static_cast<std::size_t>(best)].raft.term())) {

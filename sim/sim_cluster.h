@@ -169,6 +169,33 @@ class SimCluster {
   int take_member_slot(int node);  // its slot, taken if it had none; -1 when all are taken
   // Refused when `node` has no slot and every slot is taken: the Raft group is full.
   Answer member_slot_gate(int node) const;
+  // The Raft transport (swarmkit manager/state/raft/transport): every manager keeps a gRPC
+  // connection to each other member, and a message goes out only while it is connected. A
+  // daemon that dies resets its peers' connections to it at once (its kernel closes the
+  // sockets); each peer then redials on gRPC's backoff (a first retry after 1 s, then x1.6
+  // with +/-20% jitter, at most raft.transport_backoff_max) and drops every message meant for
+  // it until a dial finds it listening: a restarted manager hears from the leader, and its API
+  // answers, up to one backoff after it is back. A restarted daemon dials everyone afresh,
+  // backing off from those still down. A host that loses power resets nothing (no RST reaches
+  // its peers), nor does a partition: their connections are taken to carry messages again as
+  // soon as the host or the path is back (TCP retransmission timing is not modelled).
+  struct PeerConn {
+    bool down = false;
+    std::uint8_t retries = 0;  // failed dials since it went down: gRPC's backoff index
+    std::uint16_t chain = 0;   // bumped when it goes down: redials of an earlier outage drop
+  };
+  std::vector<PeerConn> conns_;  // [sender's slot * kMaxManagers + receiver's slot]
+  PeerConn& conn(int from, int to) {
+    return conns_[static_cast<std::size_t>(slot_of_node_[static_cast<std::size_t>(from)]) * kMaxManagers +
+                  static_cast<std::size_t>(slot_of_node_[static_cast<std::size_t>(to)])];
+  }
+  // `from`'s Raft messages reach `to` now: the network passes them and the connection is up.
+  bool raft_link(int from, int to) const;
+  bool raft_links(int a, int b) const { return raft_link(a, b) && raft_link(b, a); }
+  void reset_conns_to(int node);    // its daemon died: every peer starts redialling it
+  void reset_conns_from(int node);  // its daemon started: new connections, redialling the down
+  void redial(int from, int to, DurationMs delay_ms);
+  void on_redial(const Event& e);
   std::uint64_t member_bit(int node) const { return std::uint64_t{1} << slot_of_node_[static_cast<std::size_t>(node)]; }
   int member_node(int slot) const { return node_of_slot_[static_cast<std::size_t>(slot)]; }
 
@@ -235,6 +262,7 @@ class SimCluster {
   Rng dispatcher_rng_;  // heartbeat periods
   Rng phase_rng_;       // clock phases of nodes
   Rng loss_rng_;        // packets dropped on degraded links
+  Rng transport_rng_;   // the jitter of the Raft transport's redials
 
   TimeMs now_ms_ = 0;
   EventQueue queue_;

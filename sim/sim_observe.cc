@@ -33,8 +33,14 @@ std::string blocker(const SimCluster& c, const ServiceSpec& service, int node,
       return "NFS export " + plan.nfs->server + ":" + plan.nfs->path + " unreachable from " +
              node_name(plan, node);
     }
-    if (need == Dependency::kQuorum && !c.control_plane_up()) {
-      return c.has_quorum() ? "the swarm has no leader yet" : "the swarm has no quorum";
+    if (need == Dependency::kQuorum) {
+      if (!c.control_plane_up()) return c.has_quorum() ? "the swarm has no leader yet" : "the swarm has no quorum";
+      // it uses the API of its own node, as the live observer judges it: a manager that does
+      // not know the leader yet (just restarted, not redialled) makes it wait
+      std::string api;
+      if (n.manager && (api = c.api_answer(node, false)) != "ok") {
+        return "the API on " + node_name(plan, node) + " answers: " + api;
+      }
     }
   }
   if (service.manager_only && n.role != Role::kManager) {

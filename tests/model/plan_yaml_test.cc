@@ -48,6 +48,7 @@ TEST(PlanYaml, DefaultPlanIsTheRunbooksCluster) {
   EXPECT_EQ(p.raft.tick_ms, 1000);
   EXPECT_EQ(p.raft.election_tick, 10);
   EXPECT_EQ(p.raft.heartbeat_tick, 1);
+  EXPECT_EQ(p.raft.transport_backoff_max_ms, 8000) << "transport.go: grpc.WithBackoffMaxDelay(8 * time.Second)";
   EXPECT_EQ(p.dispatcher.heartbeat_period_ms, 5000);
 }
 
@@ -103,6 +104,17 @@ TEST(PlanYaml, HeartbeatNotShorterThanElectionIsRefused) {
   EXPECT_EQ(e.field, "raft.heartbeat_tick");
   EXPECT_EQ(e.line, 15);
   EXPECT_NE(e.message.find("must be smaller than election_tick"), std::string::npos);
+}
+
+// gRPC's first redial comes after its 1 s base delay whatever the maximum: a smaller one
+// would describe no gRPC client.
+TEST(PlanYaml, TransportBackoffBelowGrpcsBaseDelayIsRefused) {
+  std::string text = kSmall;
+  text += "raft:\n  transport_backoff_max: 500ms\n";
+  const InputError e = error_of(text);
+  EXPECT_EQ(e.field, "raft.transport_backoff_max");
+  EXPECT_EQ(e.line, 15);
+  EXPECT_NE(e.message.find("must be at least 1s"), std::string::npos) << e.message;
 }
 
 TEST(PlanYaml, ConstraintThatDoesNotParse) {
