@@ -28,6 +28,7 @@
 #include "model/plan_yaml.h"
 #include "model/report.h"
 #include "model/runner.h"
+#include "model/shell_quote.h"
 #include "scenarios/embedded.h"
 #include "sim/apply_check.h"
 #include "sim/sim_driver.h"
@@ -93,15 +94,7 @@ std::string shape(const ClusterState& s) {
 }
 
 // As a shell word: plain when it is safe, otherwise in single quotes.
-std::string shell_quoted(const std::string& s) {
-  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == ':';
-  });
-  if (plain) return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string shell_quoted(const std::string& s) { return shell_word(s); }
 
 }  // namespace live_cli
 

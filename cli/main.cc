@@ -80,6 +80,8 @@ options:
   --depth N       validate: 1 sweeps every single fault, 2 also every pair (default 1)
   --top N         validate: show the N worst fault sets, worst first
   --only WHAT     validate: show one fault kind's rows, or those breaking one objective
+  --emit-scenario DIR  validate: write, for each row shown, the scenario that replays its
+                  worst seed (clawsim scenario DIR/FILE --plan PLAN --seed S)
   --seeds N       validate: seeds per fault, from --seed on (default 5)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
   --static-only   validate: the rules only, no fault sweep
@@ -276,6 +278,7 @@ PlanArgs plan_args(const po::variables_map& vm) {
     if (a.top < 1) throw UsageError{"--top must be at least 1"};
   }
   if (vm.count("only")) a.only = vm["only"].as<std::string>();
+  if (vm.count("emit-scenario")) a.emit_scenario = vm["emit-scenario"].as<std::string>();
   if (vm.count("seed")) a.seed = vm["seed"].as<std::uint64_t>();
   if (vm.count("report")) a.report = vm["report"].as<std::string>();
   if (vm.count("then-scenario")) a.then_scenario = vm["then-scenario"].as<std::string>();
@@ -303,7 +306,7 @@ const std::vector<CommandOptions>& command_options() {
       {"scenarios", {"inventory"}},
       {"plan", {}},
       {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report"}},
-      {"validate", {"plan", "seed", "jobs", "json", "verbose", "quiet", "depth", "seeds", "top", "only", "sarif", "static-only",
+      {"validate", {"plan", "seed", "jobs", "json", "verbose", "quiet", "depth", "seeds", "top", "only", "emit-scenario", "sarif", "static-only",
                     "rules", "report"}},
       {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
@@ -333,7 +336,7 @@ void check_options(const po::variables_map& vm, const std::string& command) {
     }
   }
   if (command == "validate" && vm.count("static-only")) {
-    for (const char* sweep_only : {"depth", "seeds", "top", "only"}) {
+    for (const char* sweep_only : {"depth", "seeds", "top", "only", "emit-scenario"}) {
       if (vm.count(sweep_only)) {
         throw UsageError{"validate --static-only sweeps no faults: --" + std::string(sweep_only) + " does not apply"};
       }
@@ -386,8 +389,8 @@ recommended, before-ha.
 Lists the built-in scenarios, one line each.
 )"},
       {"validate", R"(usage: clawsim validate [--plan FILE] [--depth 1|2] [--seeds N] [--seed N] [--jobs N]
-                        [--top N] [--only OBJECTIVE|KIND] [--json FILE] [--sarif FILE]
-                        [--report DIR] [--verbose] | --static-only | --rules
+                        [--top N] [--only OBJECTIVE|KIND] [--emit-scenario DIR] [--json FILE]
+                        [--sarif FILE] [--report DIR] [--verbose] | --static-only | --rules
 
 Checks a plan: the static rules, then every single fault (--depth 2: every pair) in the model,
 judged against the plan's objectives. The sweep's text starts with a summary (fault sets by
@@ -395,9 +398,12 @@ kind, how many break each objective), then a row per fault set with its worst se
 rows only the 20 worst. --top N: the N worst rows, worst first. --only: the rows of one fault
 kind (crash, daemon-stop, demote, drain, partition, nfs-outage, domain-outage) or the fault
 sets that break one objective. The JSON and SARIF always hold every fault set.
+--emit-scenario DIR writes, for each row shown, a scenario that replays the row's worst seed:
+`clawsim scenario DIR/FILE --plan PLAN --seed S` is that run, timeline and all.
 
   clawsim validate --plan my-plan.yaml --sarif validate.sarif
   clawsim validate --depth 2 --top 10 --only 'the quorum survives any single fault'
+  clawsim validate --top 3 --emit-scenario worst/
 
 exit: 0 no errors and every objective holds, 1 otherwise, 2 bad input
 )"},
@@ -474,7 +480,7 @@ int run(int argc, char** argv) {
       "allow", po::value<std::vector<std::string>>()->composing(), "")(
       "accept", po::value<std::vector<std::string>>()->composing(), "")(
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")("top", po::value<int>(), "")(
-      "only", po::value<std::string>(), "")(
+      "only", po::value<std::string>(), "")("emit-scenario", po::value<std::string>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
       "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
       "junit", po::value<std::string>(), "")("markdown", po::value<std::string>(), "")("log-file", po::value<std::string>(), "")(

@@ -11,6 +11,8 @@
 #include "model/lint.h"
 #include "model/report.h"
 #include "model/runner.h"
+#include "model/scenario_writer.h"
+#include "model/shell_quote.h"
 #include "model/suggest.h"
 #include "model/validation_report.h"
 #include "report/junit.h"
@@ -253,7 +255,25 @@ int cmd_validate(const PlanArgs& a) {
   view.verbose = a.verbose;
   view.top = a.top;
   view.only = a.only;
-  if (a.json != "-" && a.sarif != "-") std::cout << validation_text(report, view);
+  const bool text = a.json != "-" && a.sarif != "-";
+  if (text) std::cout << validation_text(report, view);
+  if (!a.emit_scenario.empty()) {
+    const std::vector<std::size_t> rows = sweep_rows(report, view).rows;
+    cli::make_directory(a.emit_scenario);
+    const std::string plan_option = a.plan.empty() ? std::string() : " --plan " + shell_word(a.plan);
+    std::string first;
+    for (std::size_t rank = 0; rank < rows.size(); ++rank) {
+      const FaultOutcome& run = report.sweep.outcomes[rows[rank]];
+      const std::string file = (std::filesystem::path(a.emit_scenario) / replay_file_name(rank + 1, run)).string();
+      const std::string label = a.plan.empty() ? "the default plan" : a.plan;
+      cli::write_output(file, scenario_yaml(replay_scenario(report.sweep, run, label)));
+      if (first.empty()) first = "clawsim scenario " + shell_word(file) + plan_option + " --seed " + std::to_string(run.seed);
+    }
+    if (text) {
+      std::cout << "\nwrote " << rows.size() << " scenario" << (rows.size() == 1 ? "" : "s") << " to " << a.emit_scenario
+                << ", one per row shown" << (first.empty() ? "" : "; replay the first: " + first) << "\n";
+    }
+  }
   return report.pass() ? cli::kExitPass : cli::kExitFail;
 }
 

@@ -19,6 +19,7 @@ struct PlanArgs {
   int jobs = 1;             // validate: sweep runs at once
   int top = 0;              // validate: show the N worst rows (0: the default view)
   std::string only;         // validate: one fault kind's rows, or one objective's
+  std::string emit_scenario;  // validate: write the scenario replaying each row shown here
   std::uint64_t seed = 1;
   bool static_only = false;
   bool list_rules = false;

@@ -1,6 +1,7 @@
 #include "model/validation.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -327,6 +328,34 @@ std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResu
     out.push_back(std::move(v));
   }
   return out;
+}
+
+Scenario replay_scenario(const SweepResult& sweep, const FaultOutcome& run, const std::string& plan_label) {
+  std::string set;
+  for (const std::string& f : run.faults) set += (set.empty() ? "" : " + ") + f;
+  Scenario s;
+  s.name = "replay: " + set;
+  s.description = "validate's fault run '" + set + "' on seed " + std::to_string(run.seed) + " (plan " +
+                  plan_label + "): run it with --seed " + std::to_string(run.seed) + " and that plan";
+  s.duration_ms = sweep.fault_at_ms + sweep.hold_ms + sweep.horizon_ms;
+  s.timeline = run.applied;
+  return s;
+}
+
+std::string replay_file_name(std::size_t rank, const FaultOutcome& run) {
+  std::string slug;
+  for (const std::string& f : run.faults) {
+    for (const char ch : (slug.empty() ? "" : "+") + f) {
+      const auto c = static_cast<unsigned char>(ch);
+      const char out = std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '-';
+      if (out == '-' && (slug.empty() || slug.back() == '-')) continue;
+      slug += out;
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.size() > 60) slug.resize(60);
+  const std::string number = std::to_string(rank);
+  return std::string(number.size() < 2 ? 2 - number.size() : 0, '0') + number + "-" + slug + ".yaml";
 }
 
 }  // namespace clawsim

@@ -51,6 +51,9 @@ struct FaultOutcome {
   std::optional<DurationMs> recovery_ms;  // from the undo until all is as before; none: never
   bool quorum_before = true;           // the plan had a quorum when the fault came
   std::uint64_t seed = 0;        // the run's seed
+  // What the run did to the cluster, in order, each action's at_ms the moment it was applied
+  // (an inject Docker refused for a moment is retried): the timeline that replays the run.
+  std::vector<Action> applied;
 };
 
 // Is `a` a worse run than `b`? The longer quorum loss first, then the more downtime in all,
@@ -105,5 +108,13 @@ struct ObjectiveVerdict {
 std::vector<Objective> objectives_of(const Plan& plan, bool& implicit);
 
 std::vector<ObjectiveVerdict> judge_objectives(const Plan& plan, const SweepResult& sweep);
+
+// The scenario that replays one of the sweep's runs: its actions at the instants the sweep
+// applied them, for as long as the sweep watched. `clawsim scenario` on it with the run's
+// seed (and the same plan) is that run.
+Scenario replay_scenario(const SweepResult& sweep, const FaultOutcome& run, const std::string& plan_label);
+// A file name for it: "03-crash-atlanta.yaml" (rank from 1, the fault set's ids in lowercase
+// letters, digits and dashes, at most 60 characters).
+std::string replay_file_name(std::size_t rank, const FaultOutcome& run);
 
 }  // namespace clawsim

@@ -176,28 +176,11 @@ std::string sweep_text(const ValidationReport& r, const SweepView& view) {
     out += "down before any fault: " + list + " (not counted as downtime)\n";
   }
   out += summary_text(r);
-  // The rows: every single fault and each pair with an effect (every pair with --verbose),
-  // narrowed by --only (an objective: the fault sets that break it, pairs with no effect too).
-  const std::vector<bool> breaks = breaking(r);
-  std::vector<std::size_t> rows;
-  int hidden = 0;
-  for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
-    const FaultOutcome& o = s.outcomes[i];
-    if (!view.only.empty() && !concerns(r, i, view.only)) continue;
-    if (o.faults.size() > 1 && !view.verbose && !notable(o) && !breaks[i]) {
-      ++hidden;
-      continue;
-    }
-    rows.push_back(i);
-  }
-  const std::size_t candidates = rows.size();
-  const std::size_t top = view.top > 0 ? static_cast<std::size_t>(view.top)
-                                       : (rows.size() > kRowsShownWhole ? static_cast<std::size_t>(kDefaultTop) : 0);
-  if (top > 0) {  // the worst first; among equals, the sweep's order
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](std::size_t a, std::size_t b) { return worse_outcome(s.outcomes[a], s.outcomes[b]); });
-    if (rows.size() > top) rows.resize(top);
-  }
+  const SweepRows shown = sweep_rows(r, view);
+  const std::vector<std::size_t>& rows = shown.rows;
+  const std::size_t candidates = shown.candidates;
+  const int hidden = shown.hidden;
+  const std::size_t top = shown.ranked ? rows.size() : 0;
   std::size_t width = 24;
   for (const std::size_t i : rows) width = std::max(width, fault_name(s.outcomes[i]).size() + 2);
   width = std::min<std::size_t>(width, 64);
@@ -267,6 +250,33 @@ nlohmann::ordered_json sarif_location(const ValidationReport& r, int line) {
 }
 
 }  // namespace
+
+SweepRows sweep_rows(const ValidationReport& r, const SweepView& view) {
+  // Every single fault and each pair with an effect (every pair with --verbose), narrowed by
+  // --only (an objective: the fault sets that break it, pairs with no effect too).
+  const SweepResult& s = r.sweep;
+  const std::vector<bool> breaks = breaking(r);
+  SweepRows out;
+  for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
+    const FaultOutcome& o = s.outcomes[i];
+    if (!view.only.empty() && !concerns(r, i, view.only)) continue;
+    if (o.faults.size() > 1 && !view.verbose && !notable(o) && !breaks[i]) {
+      ++out.hidden;
+      continue;
+    }
+    out.rows.push_back(i);
+  }
+  out.candidates = out.rows.size();
+  const std::size_t top = view.top > 0 ? static_cast<std::size_t>(view.top)
+                                       : (out.rows.size() > kRowsShownWhole ? static_cast<std::size_t>(kDefaultTop) : 0);
+  if (top > 0) {  // the worst first; among equals, the sweep's order
+    out.ranked = true;
+    std::stable_sort(out.rows.begin(), out.rows.end(),
+                     [&](std::size_t a, std::size_t b) { return worse_outcome(s.outcomes[a], s.outcomes[b]); });
+    if (out.rows.size() > top) out.rows.resize(top);
+  }
+  return out;
+}
 
 int ValidationReport::static_errors() const {
   return static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {

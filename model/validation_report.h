@@ -37,6 +37,15 @@ struct SweepView {
 inline constexpr std::size_t kRowsShownWhole = 40;
 inline constexpr int kDefaultTop = 20;
 
+// The fault sets the text shows as rows, in its order (indices into sweep.outcomes).
+struct SweepRows {
+  std::vector<std::size_t> rows;
+  std::size_t candidates = 0;  // rows before --top (or the default top) cut them
+  int hidden = 0;              // pairs without an effect left out (no --verbose)
+  bool ranked = false;         // worst first
+};
+SweepRows sweep_rows(const ValidationReport& report, const SweepView& view);
+
 std::string validation_text(const ValidationReport& report, const SweepView& view);
 std::string validation_text(const ValidationReport& report, bool verbose);
 // "" when `only` is one of `objectives` or a fault kind; else why not, naming what it can be.

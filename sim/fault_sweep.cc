@@ -154,6 +154,8 @@ FaultOutcome run_fault_set(const std::shared_ptr<const Plan>& plan,
     injected.emplace_back();
     for (const Action& a : f->inject) {
       const Answer answer = inject(cluster, a);
+      out.applied.push_back(a);
+      out.applied.back().at_ms = cluster.now();
       injected.back().push_back(answer.is_ok());
       if (!answer) out.refused.push_back(f->id + ": " + answer.text());
     }
@@ -168,7 +170,10 @@ FaultOutcome run_fault_set(const std::shared_ptr<const Plan>& plan,
     for (std::size_t u = 0; u < f.undo.size(); ++u) {
       // An undo paired with an inject action (a domain's nodes) runs only if that one ran.
       const bool paired = f.undo.size() == f.inject.size();
-      if (paired ? done[u] : any) (void)cluster.apply(f.undo[u]);
+      if (!(paired ? done[u] : any)) continue;
+      (void)cluster.apply(f.undo[u]);
+      out.applied.push_back(f.undo[u]);
+      out.applied.back().at_ms = undo_ms;
     }
   }
   const TimeMs end_ms = undo_ms + settings.horizon_ms;

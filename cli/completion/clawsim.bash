@@ -13,7 +13,7 @@ _clawsim() {
       _filedir
       return
       ;;
-    --report | --output)
+    --report | --output | --emit-scenario)
       _filedir -d
       return
       ;;
@@ -30,7 +30,7 @@ _clawsim() {
   case $command in
     scenarios) options="--inventory" ;;
     scenario) options="--plan --seed --runs --jobs --json --verbose --quiet --report" ;;
-    validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --sarif --static-only --rules --report" ;;
+    validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --emit-scenario --sarif --static-only --rules --report" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
     live)
