@@ -15,6 +15,9 @@
 //   BM_ParseScenario          parse_scenario on leader-crash against the default plan
 //   BM_ScenarioRun/NAME       one whole built-in scenario via run_scenario (SimDriver
 //                             construction included), default plan, seed 1
+//   BM_ScaleScenario/N        a leader crash and restart on a generated plan of N nodes (3
+//                             managers at 4 nodes, else 7) and 20 services of N tasks each
+//   BM_ScaleSweep/N           validate's single-fault sweep of that plan, one seed, one thread
 //
 // Every run is deterministic: the same seed gives the same events, so the per-iteration
 // event counts reported as counters are exact, not sampled. allocs/* counters count calls of
@@ -22,10 +25,12 @@
 // Google Benchmark only; nothing here feeds a clock into the model.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 #include <fstream>
 #include <memory>
 #include <new>
@@ -478,6 +483,81 @@ void BM_FaultSweep(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FaultSweep)->Args({0, 1})->Args({1, 1})->Args({1, 2})->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------------------------------
+// Scale: generated plans of N nodes (issue 13's 4, 64, 250 and 1,000), as
+// tests/e2e/cli_test.cmake generates them: managers first, then workers; 20 services of N
+// tasks each, no constraints.
+
+std::shared_ptr<const Plan> scale_plan(std::int64_t nodes) {
+  const std::int64_t managers = nodes <= 4 ? 3 : 7;
+  std::string text = "name: scale-" + std::to_string(nodes) + "\nnodes:\n";
+  for (std::int64_t i = 1; i <= nodes; ++i) {
+    text += "  - {name: n" + std::to_string(i) + ", address: 10.1." + std::to_string(i / 250) + "." +
+            std::to_string(i % 250 + 1) + ", role: " + (i <= managers ? "manager" : "worker") + "}\n";
+  }
+  text += "services:\n";
+  for (int s = 1; s <= 20; ++s) {
+    text += "  - {name: svc" + std::to_string(s) + ", image: app:1, replicas: " + std::to_string(nodes) + "}\n";
+  }
+  return load_plan(text, "scale-" + std::to_string(nodes) + ".yaml");
+}
+
+constexpr const char* kScaleLeaderCrash = R"(name: scale-leader-crash
+duration: 150s
+timeline:
+  - {at: 60s, do: crash-node, node: "@leader"}
+  - {at: 120s, do: restart-node, node: "@crashed"}
+expect:
+  - {name: a new leader, check: leader, becomes: new, after: 60s, within: 30s}
+)";
+
+// The heap in use (glibc's count), in MB: what a run's state holds while it is alive.
+double heap_mb() { return static_cast<double>(mallinfo2().uordblks) / (1024.0 * 1024.0); }
+
+void BM_ScaleScenario(benchmark::State& state) {
+  const std::shared_ptr<const Plan> plan = scale_plan(state.range(0));
+  Result<Scenario> parsed = parse_scenario(kScaleLeaderCrash, "scale-leader-crash.yaml", *plan);
+  if (!parsed) die(parsed.error().to_string());
+  const Scenario& scenario = parsed.value();
+  std::uint64_t events = 0;
+  bool pass = true;
+  double heap = 0;
+  const double heap_before = heap_mb();
+  for (auto _ : state) {
+    SimDriver driver(plan, kSeed, scenario.observe_interval_ms);
+    RunResult r = run_scenario(scenario, driver, plan->name);
+    pass = pass && r.pass();
+    events += driver.cluster().events_processed();
+    heap = std::max(heap, heap_mb() - heap_before);
+    benchmark::DoNotOptimize(r);
+  }
+  if (!pass) state.SkipWithError("the scenario's verdict is FAIL");
+  state.SetItemsProcessed(static_cast<std::int64_t>(events));
+  state.counters["tasks"] = static_cast<double>(20 * state.range(0));
+  state.counters["events/run"] = as_double(events) / static_cast<double>(state.iterations());
+  state.counters["heap_MB"] = heap;
+}
+BENCHMARK(BM_ScaleScenario)->Arg(4)->Arg(64)->Arg(250)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+void BM_ScaleSweep(benchmark::State& state) {
+  const std::shared_ptr<const Plan> plan = scale_plan(state.range(0));
+  SweepSettings settings;
+  settings.seeds = {1};
+  std::size_t runs = 0;
+  double heap = 0;
+  const double heap_before = heap_mb();
+  for (auto _ : state) {
+    const SweepResult r = sweep_faults(plan, settings);
+    runs += r.outcomes.size();
+    heap = std::max(heap, heap_mb() - heap_before);
+    benchmark::DoNotOptimize(r.outcomes.data());
+  }
+  state.counters["fault_sets"] = static_cast<double>(runs) / static_cast<double>(state.iterations());
+  state.counters["heap_MB"] = heap;
+}
+BENCHMARK(BM_ScaleSweep)->Arg(4)->Arg(64)->Arg(250)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScaleSweep)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // The static rules of `clawsim validate` on the runbook's plan.
 void BM_LintPlan(benchmark::State& state) {
