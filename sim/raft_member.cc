@@ -325,6 +325,9 @@ void RaftMember::bootstrap(std::uint64_t term, int lead, std::uint64_t index) {
   role_ = lead == id_ ? RaftRole::kLeader : RaftRole::kFollower;
   match_.fill(0);
   if (role_ == RaftRole::kLeader) {
+    // A leader that has led for a while stands anywhere in its CheckQuorum round: a partition
+    // that cuts it off is noticed after 10 to 20 ticks, not at one fixed instant of every run.
+    election_elapsed_ = static_cast<int>(rng_.below(static_cast<std::uint64_t>(config_.election_tick)));
     recent_active_ = voters_;
     for (int peer = 0; peer < kMaxMembers; ++peer) {
       if ((voters_ >> peer) & 1U) match_[static_cast<std::size_t>(peer)] = index;

@@ -61,7 +61,8 @@ class RaftMember {
   // Membership as committed by the group (swarmkit applies ConfChanges on commit).
   void set_voters(std::uint64_t voters);
   // A group that already exists at the start of a run: `lead` leads `term`, everyone holds
-  // the log up to (index, term) and it is committed.
+  // the log up to (index, term) and it is committed. The leader stands at a random point of its
+  // CheckQuorum round.
   void bootstrap(std::uint64_t term, int lead, std::uint64_t index);
   // Crash recovery: term, vote and log are durable; everything else starts afresh.
   void restart();
