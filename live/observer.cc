@@ -322,38 +322,45 @@ bool LiveCluster::observe_firewalls(std::vector<ObservedFirewall>& out, std::str
 }
 
 bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
-  std::vector<int> order;
-  if (hint >= 0) order.push_back(hint);
-  for (int i = 0; i < static_cast<int>(inventory_.nodes.size()); ++i) {
-    if (i != hint) order.push_back(i);
-  }
+  // The node asked last is asked first. If it does not answer, every other node is asked at
+  // once: one manager's silence says nothing of the others' (a demoted leader hangs while it
+  // hands over; a follower hangs while its connection to a new leader is not back yet).
+  std::vector<int> first, rest;
+  for (int i = 0; i < static_cast<int>(inventory_.nodes.size()); ++i) (i == hint ? first : rest).push_back(i);
   std::string tried;
-  for (int node : order) {
-    const CommandResult r =
-        run(node, observation_script(inventory_.nodes[static_cast<std::size_t>(node)].commands.docker),
-            kObserveTimeoutMs);
-    if (!r.ok()) {
+  for (const std::vector<int>* nodes : {&first, &rest}) {
+    std::vector<CommandResult> results(nodes->size());
+    std::vector<std::thread> threads;
+    threads.reserve(nodes->size());
+    for (std::size_t i = 0; i < nodes->size(); ++i) {
+      threads.emplace_back([this, &results, nodes, i] {
+        const int node = (*nodes)[i];
+        results[i] = run(node, observation_script(inventory_.nodes[static_cast<std::size_t>(node)].commands.docker),
+                         kObserveTimeoutMs);
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (std::size_t i = 0; i < nodes->size(); ++i) {
+      const CommandResult& r = results[i];
+      const std::string& name = inventory_.nodes[static_cast<std::size_t>((*nodes)[i])].name;
       if (r.error.find("refusing to connect") != std::string::npos) {  // host key: stop the run
         error = r.error;
         return false;
       }
-      if (r.timed_out) {  // a manager that hangs has no leader to ask: the others would hang too
-        error = inventory_.nodes[static_cast<std::size_t>(node)].name + ": no answer within " +
-                std::to_string(kObserveTimeoutMs) + " ms (no leader?)";
-        return false;
+      std::string why;
+      ClusterState s;
+      if (r.timed_out) {
+        why = "no answer within " + std::to_string(kObserveTimeoutMs) + " ms";
+      } else if (!r.ok()) {
+        why = r.describe();
+      } else if (!observation_complete(r.out)) {
+        why = "incomplete output";
+      } else if (parse_observation(r.out, s, why)) {
+        state = std::move(s);
+        return true;
       }
-      tried += (tried.empty() ? "" : "; ") + inventory_.nodes[static_cast<std::size_t>(node)].name +
-               ": " + r.describe();
-      continue;
+      tried += (tried.empty() ? "" : "; ") + name + ": " + why;
     }
-    if (!observation_complete(r.out)) {
-      tried += "; " + inventory_.nodes[static_cast<std::size_t>(node)].name + ": incomplete output";
-      continue;
-    }
-    ClusterState s;
-    if (!parse_observation(r.out, s, error)) return false;
-    state = std::move(s);
-    return true;
   }
   error = "no manager answered: " + tried;
   return false;
