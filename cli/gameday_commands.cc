@@ -113,7 +113,7 @@ DrillRecord simulate_drill(const cli::LoadedPlan& plan, const std::string& ref, 
   record.verdict = to_string(observed.outcome());
   record.detail = "seed " + std::to_string(seed);
   for (const std::string& k : observed.known_failures()) record.detail += "; known failure: " + k;
-  record.measures = compare_with_prediction(observed, distributions(predicted), 0);
+  record.measures = compare_with_prediction(observed, distributions(predicted));
   code = observed.outcome() == Outcome::kPass ? cli::kExitPass
          : observed.outcome() == Outcome::kKnownFailure ? cli::kExitKnownFailure
                                                          : cli::kExitFail;
@@ -131,6 +131,8 @@ nlohmann::ordered_json run_json(const RunRecord& run, const std::vector<Trend>& 
     nlohmann::ordered_json measures = nlohmann::ordered_json::array();
     for (const MeasureRecord& m : d.measures) {
       measures.push_back({{"metric", m.metric}, {"observed_ms", m.observed_ms},
+                          {"observed_low_ms", m.observed_low_ms.value_or(m.observed_ms)},
+                          {"observed_high_ms", m.observed_high_ms.value_or(m.observed_ms)},
                           {"predicted_min_ms", m.predicted_min_ms.value_or(-1)},
                           {"predicted_median_ms", m.predicted_median_ms.value_or(-1)},
                           {"predicted_max_ms", m.predicted_max_ms.value_or(-1)}, {"inside", m.inside}});

@@ -202,22 +202,32 @@ bool print_owed(const LiveCluster& cluster, const std::string& journal_path, con
   return true;
 }
 
-// The observed durations beside the model's range. An observed duration is known to the
-// resolution of the sampling: each period it adds up is uncertain by one gap between two
-// observations, so a sum of k periods is compared with k gaps of tolerance.
-std::string compare_metrics(const std::vector<MeasureRecord>& measures, std::size_t runs, DurationMs gap_ms,
-                            bool& outside) {
-  std::string out = "prediction (" + std::to_string(runs) + " simulated runs) vs observed (tolerance " +
-                    format_time(gap_ms) + " per period measured: the longest gap between two observations)\n";
+// What was observed, as a value and, on a real cluster, the interval the observations allow:
+// "12.345s (11.100s..12.345s)".
+std::string observed_text(const MeasureRecord& m) {
+  std::string out = format_time(m.observed_ms);
+  if (m.observed_low_ms && m.observed_high_ms && *m.observed_low_ms != *m.observed_high_ms) {
+    out += " (" + format_time(*m.observed_low_ms) + ".." + format_time(*m.observed_high_ms) + ")";
+  }
+  return out;
+}
+
+// The observed durations beside the model's range. Each observed change is known to lie
+// between the start of the last call that saw the state before it and the end of the first call
+// that saw it: a measure is within when the values this allows meet the model's window.
+std::string compare_metrics(const std::vector<MeasureRecord>& measures, std::size_t runs, bool& outside) {
+  std::string out = "prediction (" + std::to_string(runs) +
+                    " simulated runs) vs observed (in brackets: the least and greatest value the "
+                    "observations allow, each change lying between two calls)\n";
   for (const MeasureRecord& m : measures) {
     if (!m.predicted_min_ms) {
-      out += "  " + m.metric + ": observed " + format_time(m.observed_ms) + ": not predicted\n";
+      out += "  " + m.metric + ": observed " + observed_text(m) + ": not predicted\n";
       continue;
     }
     outside = outside || !m.inside;
-    out += "  " + m.metric + ": observed " + format_time(m.observed_ms) + ", predicted " +
-           format_time(*m.predicted_min_ms) + ".." + format_time(*m.predicted_max_ms) + " (median " +
-           format_time(*m.predicted_median_ms) + "): " + (m.inside ? "within" : "OUTSIDE") + "\n";
+    out += "  " + m.metric + ": observed " + observed_text(m) + ", predicted " + format_time(*m.predicted_min_ms) +
+           ".." + format_time(*m.predicted_max_ms) + " (median " + format_time(*m.predicted_median_ms) +
+           "): " + (m.inside ? "within" : "OUTSIDE") + "\n";
   }
   return out;
 }
@@ -350,9 +360,8 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   // 5. report
   std::cout << report_text(observed, scenario, false);
   bool outside = false;
-  const DurationMs gap = driver.max_sample_gap_ms() + 1000;
-  record.measures = compare_with_prediction(observed, distributions(predicted), gap);
-  std::cout << "\n" << compare_metrics(record.measures, predicted.size(), gap, outside);
+  record.measures = compare_with_prediction(observed, distributions(predicted));
+  std::cout << "\n" << compare_metrics(record.measures, predicted.size(), outside);
   if (driver.aborted()) std::cout << "\nABORTED: " << driver.abort_reason() << "\n";
   std::cout << (restored ? "cluster restored to its pre-drill state\n"
                          : "WARNING: the cluster is not back to its pre-drill state\n");
@@ -366,7 +375,6 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     html.run = &observed;
     html.command = "clawsim live drill " + ref + " --inventory " + a.inventory + (a.plan.empty() ? "" : " --plan " + a.plan);
     html.prediction = distributions(predicted);
-    html.tolerance_ms = gap;
     html.live = true;
     cli::write_output(a.report + "/report.html", html_report(html));
   }

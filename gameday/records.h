@@ -15,7 +15,10 @@ struct MeasureRecord {
   std::string metric;
   DurationMs observed_ms = 0;
   std::optional<DurationMs> predicted_min_ms, predicted_median_ms, predicted_max_ms;
-  bool inside = true;  // observed within the model's window (and its tolerance)
+  bool inside = true;  // what was observed meets the model's window
+  // On a real cluster: the least and greatest value the observations allow (the changes were
+  // seen by calls that take time); observed_ms lies between them. Unset in the model.
+  std::optional<DurationMs> observed_low_ms = {}, observed_high_ms = {};
 };
 
 struct DrillRecord {

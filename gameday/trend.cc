@@ -7,22 +7,26 @@
 namespace clawsim {
 
 std::vector<MeasureRecord> compare_with_prediction(const RunResult& observed,
-                                                   const std::vector<Distribution>& predicted,
-                                                   DurationMs tolerance_ms) {
+                                                   const std::vector<Distribution>& predicted) {
   std::vector<MeasureRecord> out;
   for (const auto& [name, value] : observed.metrics) {
     MeasureRecord m;
     m.metric = name;
     m.observed_ms = value;
+    DurationMs low = value, high = value;
+    if (const auto b = observed.bounds.find(name); b != observed.bounds.end()) {
+      low = b->second.low;
+      high = b->second.high;
+      m.observed_low_ms = low;
+      m.observed_high_ms = high;
+    }
     const auto d = std::find_if(predicted.begin(), predicted.end(),
                                 [&m](const Distribution& x) { return x.metric == m.metric; });
     if (d != predicted.end()) {
       m.predicted_min_ms = d->min;
       m.predicted_median_ms = d->median;
       m.predicted_max_ms = d->max;
-      const auto k = observed.periods.find(name);
-      const DurationMs tolerance = tolerance_ms * std::max(1, k == observed.periods.end() ? 1 : k->second);
-      m.inside = value >= d->min - tolerance && value <= d->max + tolerance;
+      m.inside = high >= d->min && low <= d->max;
     }
     out.push_back(std::move(m));
   }

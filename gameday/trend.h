@@ -35,12 +35,11 @@ struct Trend {
   std::string regression;  // "" or why it is one
 };
 
-// Each measured duration of `observed` beside the model's distribution of it: inside when it
-// lies within [min - tolerance, max + tolerance]. `tolerance_ms` is the resolution of one
-// observed period (0 in the model); a metric summed over k periods gets k times it.
+// Each measured duration of `observed` beside the model's distribution of it: inside when the
+// values the observations allow (RunResult::bounds; the value itself in the model) meet the
+// model's window [min, max].
 std::vector<MeasureRecord> compare_with_prediction(const RunResult& observed,
-                                                   const std::vector<Distribution>& predicted,
-                                                   DurationMs tolerance_ms);
+                                                   const std::vector<Distribution>& predicted);
 
 // The trend of every measure of the latest run's drills (`runs` oldest first), in drill then
 // metric order.

@@ -34,6 +34,9 @@ constexpr const char* kMigrations[] = {
          predicted_median_ms INTEGER,
          predicted_max_ms INTEGER,
          inside INTEGER NOT NULL);)",
+    // 2: a live measure's interval, the least and greatest value its observations allow.
+    R"(ALTER TABLE measures ADD COLUMN observed_low_ms INTEGER;
+       ALTER TABLE measures ADD COLUMN observed_high_ms INTEGER;)",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == HistoryStore::kSchemaVersion);
@@ -174,7 +177,7 @@ bool HistoryStore::add_drill(std::int64_t run_id, int position, const DrillRecor
   for (const MeasureRecord& m : drill.measures) {
     Statement s(db_,
                 "INSERT INTO measures (drill_id, metric, observed_ms, predicted_min_ms, predicted_median_ms, "
-                "predicted_max_ms, inside) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "predicted_max_ms, inside, observed_low_ms, observed_high_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 error);
     if (!s) return fail();
     s.integer(1, drill_id);
@@ -184,6 +187,8 @@ bool HistoryStore::add_drill(std::int64_t run_id, int position, const DrillRecor
     s.optional(5, m.predicted_median_ms);
     s.optional(6, m.predicted_max_ms);
     s.integer(7, m.inside ? 1 : 0);
+    s.optional(8, m.observed_low_ms);
+    s.optional(9, m.observed_high_ms);
     if (sqlite3_step(s.get()) != SQLITE_DONE) return fail();
   }
   return exec("COMMIT", error);
@@ -247,7 +252,8 @@ std::vector<RunRecord> HistoryStore::runs(const std::string& gameday, std::strin
       drill.verdict = d.column_text(2);
       drill.detail = d.column_text(3);
       Statement m(db_,
-                  "SELECT metric, observed_ms, predicted_min_ms, predicted_median_ms, predicted_max_ms, inside "
+                  "SELECT metric, observed_ms, predicted_min_ms, predicted_median_ms, predicted_max_ms, inside, "
+                  "observed_low_ms, observed_high_ms "
                   "FROM measures WHERE drill_id = ? ORDER BY metric",
                   error);
       if (!m) return out;
@@ -260,6 +266,8 @@ std::vector<RunRecord> HistoryStore::runs(const std::string& gameday, std::strin
         rec.predicted_median_ms = m.column_optional(3);
         rec.predicted_max_ms = m.column_optional(4);
         rec.inside = sqlite3_column_int(m.get(), 5) != 0;
+        rec.observed_low_ms = m.column_optional(6);
+        rec.observed_high_ms = m.column_optional(7);
         drill.measures.push_back(std::move(rec));
       }
       run.drills.push_back(std::move(drill));

@@ -19,7 +19,7 @@ namespace clawsim {
 
 class HistoryStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating and migrating) the file; nullptr with `error` when it cannot.
   static std::unique_ptr<HistoryStore> open(const std::string& path, std::string& error);

@@ -114,6 +114,7 @@ void LiveDriver::advance_to(TimeMs t_ms) {
 }
 
 void LiveDriver::sample() {
+  const TimeMs began = now();
   ClusterState s;
   std::string error;
   const int hint = last_.leader.empty() ? -1 : cluster_.inventory().node_index(last_.leader);
@@ -129,7 +130,10 @@ void LiveDriver::sample() {
     s.leader.clear();
   }
   s.t_ms = now();
-  if (have_last_) max_sample_gap_ms_ = std::max(max_sample_gap_ms_, s.t_ms - last_.t_ms);
+  // What this sample sees changed after the start of the last call that saw it as before: the
+  // nodes' own answers are asked every time; the cluster's view only when a manager answered.
+  const DurationMs api_uncertain = have_last_ ? s.t_ms - last_began_ : 0;
+  const DurationMs state_uncertain = have_last_ ? s.t_ms - last_observed_began_ : 0;
   // Every node's own API answer, in parallel: a manager whose daemon answers at all is a
   // running member; a node whose daemon does not answer breaks the services that need it.
   int managers = 0, running = 0;
@@ -148,7 +152,7 @@ void LiveDriver::sample() {
     running += down ? 0 : 1;
     if (answer != api_seen_[static_cast<std::size_t>(i)]) {
       api_seen_[static_cast<std::size_t>(i)] = answer;
-      changes_.push_back({s.t_ms, Aspect::kApi, name, answer});
+      changes_.push_back({s.t_ms, Aspect::kApi, name, answer, api_uncertain});
     }
   }
   // As in the model: quorum is a majority of the managers running, whether or not an
@@ -157,7 +161,10 @@ void LiveDriver::sample() {
   probe_nfs(s, view);
   apply_dependencies(s, view);
   Timeline c = changes_between(have_last_ ? &last_ : nullptr, s, s.t_ms);
+  for (Change& x : c) x.uncertain_ms = state_uncertain;
   changes_.insert(changes_.end(), c.begin(), c.end());
+  last_began_ = began;
+  if (observed || !have_last_) last_observed_began_ = began;
   last_ = std::move(s);
   have_last_ = true;
   check_guards();

@@ -54,8 +54,6 @@ class LiveDriver final : public ClusterDriver {
   void set_on_sample(std::function<void(TimeMs now_ms)> on_sample) { on_sample_ = std::move(on_sample); }
 
   bool aborted() const { return !abort_reason_.empty(); }
-  // The longest time between two observations: the resolution of every measured duration.
-  DurationMs max_sample_gap_ms() const { return max_sample_gap_ms_; }
   const std::string& abort_reason() const { return abort_reason_; }
   // Undoes every outstanding fault, newest first; one line per step in `log`. True if all
   // undos succeeded.
@@ -99,7 +97,8 @@ class LiveDriver final : public ClusterDriver {
   std::vector<std::string> api_seen_;
   Timeline changes_;
   std::string abort_reason_;
-  DurationMs max_sample_gap_ms_ = 0;
+  TimeMs last_began_ = 0;           // when the last observation started
+  TimeMs last_observed_began_ = 0;  // ... the last one through which a manager answered
   int next_id_ = 1;
   std::vector<JournalEntry> outstanding_;  // planned undos not yet run or resolved
   std::vector<int> stopped_;               // nodes whose daemon the drill stopped

@@ -33,9 +33,14 @@ nlohmann::ordered_json report_json(const RunResult& r) {
   for (const Change& c : r.timeline) {
     j["timeline"].push_back(
         {{"t_ms", c.t_ms}, {"kind", to_string(c.kind)}, {"subject", c.subject}, {"detail", c.detail}});
+    if (c.uncertain_ms > 0) j["timeline"].back()["uncertain_ms"] = c.uncertain_ms;
   }
   j["metrics"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
+  if (!r.bounds.empty()) {
+    j["metric_bounds"] = nlohmann::ordered_json::object();
+    for (const auto& [name, b] : r.bounds) j["metric_bounds"][name] = {{"low_ms", b.low}, {"high_ms", b.high}};
+  }
   j["fingerprint"] = hex64(r.fingerprint);
   return j;
 }
@@ -74,9 +79,14 @@ Result<RunResult> run_from_json(const nlohmann::ordered_json& j, const std::stri
       const std::optional<Aspect> kind = parse_aspect(c.at("kind").get<std::string>());
       if (!kind) throw std::invalid_argument("timeline: unknown kind '" + c.at("kind").get<std::string>() + "'");
       r.timeline.push_back(Change{c.at("t_ms").get<TimeMs>(), *kind, c.at("subject").get<std::string>(),
-                                  c.at("detail").get<std::string>()});
+                                  c.at("detail").get<std::string>(), c.value("uncertain_ms", DurationMs{0})});
     }
     for (const auto& [name, value] : j.at("metrics").items()) r.metrics[name] = value.get<DurationMs>();
+    if (j.contains("metric_bounds")) {
+      for (const auto& [name, b] : j.at("metric_bounds").items()) {
+        r.bounds[name] = {b.at("low_ms").get<DurationMs>(), b.at("high_ms").get<DurationMs>()};
+      }
+    }
     r.fingerprint = std::stoull(j.at("fingerprint").get<std::string>(), nullptr, 16);
   } catch (const std::exception& e) {
     return bad("", std::string("not a clawsim run report: ") + e.what());

@@ -240,10 +240,12 @@ std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
 }
 
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
-                                          const std::vector<TimeMs>& landed,
-                                          std::map<std::string, int>* periods) {
+                                          const std::vector<TimeMs>& landed, Bound bound) {
+  // A period's start and its end, placed within the change's uncertainty as `bound` asks.
+  auto start_of = [bound](const Change& c) { return bound == Bound::kHigh ? c.t_ms - c.uncertain_ms : c.t_ms; };
+  auto end_of = [bound](const Change& c) { return bound == Bound::kLow ? c.t_ms - c.uncertain_ms : c.t_ms; };
+  auto span = [](TimeMs from, TimeMs to) { return std::max<DurationMs>(0, to - from); };
   std::map<std::string, DurationMs> m;
-  std::map<std::string, int> counted;
   const bool has_fault = !scenario.timeline.empty();
   const TimeMs fault = !has_fault ? 0 : landed.empty() ? scenario.timeline[0].at_ms : landed[0];
   std::string leader_at_fault = "none";
@@ -257,25 +259,24 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
     if (c.kind == Aspect::kLeader) {
       const std::string name = state_of(c);
       if (has_fault && name == "none" && leaderless_since < 0) {
-        leaderless_since = std::max(c.t_ms, fault);
-        ++counted["leaderless_ms"];
+        leaderless_since = std::max(start_of(c), fault);
       } else if (has_fault && name != "none" && leaderless_since >= 0) {
-        if (c.t_ms > fault) m["leaderless_ms"] += c.t_ms - leaderless_since;
+        if (c.t_ms > fault) m["leaderless_ms"] += span(leaderless_since, end_of(c));
         leaderless_since = -1;
       }
       if (!after_fault) {
         leader_at_fault = name;
       } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
-        m["leader_elected_ms"] = c.t_ms - fault;
+        m["leader_elected_ms"] = span(fault, end_of(c));
       }
     } else if (c.kind == Aspect::kQuorum && c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) {
-      m["quorum_lost_ms"] = c.t_ms - fault;
+      m["quorum_lost_ms"] = span(fault, end_of(c));
     } else if (c.kind == Aspect::kHost && c.detail != "up") {
-      node_failed_at.emplace(c.subject, c.t_ms);
+      node_failed_at.emplace(c.subject, start_of(c));
     } else if (c.kind == Aspect::kNode && state_of(c) == "down") {
       const auto it = node_failed_at.find(c.subject);
       const std::string key = "node_down_ms." + c.subject;
-      if (it != node_failed_at.end() && !m.count(key)) m[key] = c.t_ms - it->second;
+      if (it != node_failed_at.end() && !m.count(key)) m[key] = span(it->second, end_of(c));
     } else if (c.kind == Aspect::kReplicas) {
       replicated.insert(c.subject);
     } else if (c.kind == Aspect::kService) {
@@ -284,23 +285,21 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       const bool up = state_of(c) == "up";
       const auto it = service_down_since.find(c.subject);
       if (up && it != service_down_since.end()) {
-        m[key] += c.t_ms - it->second;
+        m[key] += span(it->second, end_of(c));
         service_down_since.erase(it);
       } else if (!up && it == service_down_since.end()) {
-        service_down_since[c.subject] = c.t_ms;
-        ++counted[key];
+        service_down_since[c.subject] = start_of(c);
       }
     }
   }
   if (has_fault) m.emplace("leaderless_ms", 0);
-  if (leaderless_since >= 0) m["leaderless_ms"] += scenario.duration_ms - leaderless_since;
+  if (leaderless_since >= 0) m["leaderless_ms"] += span(leaderless_since, scenario.duration_ms);
   for (const auto& [service, since] : service_down_since) {
-    m["downtime_ms." + service] += scenario.duration_ms - since;
+    m["downtime_ms." + service] += span(since, scenario.duration_ms);
   }
   for (const std::string& service : replicated) {
     m["replica_downtime_ms." + service] = replica_share(timeline, service, 0, scenario.duration_ms).missing_ms;
   }
-  if (periods) *periods = std::move(counted);
   return m;
 }
 
@@ -353,7 +352,18 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
   driver.advance_to(scenario.duration_ms);
   collect();
   r.verdicts = judge(scenario, r.timeline, plan, observed_after);
-  r.metrics = measure(scenario, r.timeline, acted, &r.periods);
+  r.metrics = measure(scenario, r.timeline, acted);
+  const bool uncertain =
+      std::any_of(r.timeline.begin(), r.timeline.end(), [](const Change& c) { return c.uncertain_ms > 0; });
+  if (uncertain) {
+    const auto low = measure(scenario, r.timeline, acted, Bound::kLow);
+    const auto high = measure(scenario, r.timeline, acted, Bound::kHigh);
+    for (const auto& [name, value] : r.metrics) {
+      const auto lo = low.find(name), hi = high.find(name);
+      r.bounds[name] = {lo == low.end() ? value : std::min(value, lo->second),
+                        hi == high.end() ? value : std::max(value, hi->second)};
+    }
+  }
   r.fingerprint = timeline_fingerprint(r.timeline);
   return r;
 }

@@ -41,6 +41,10 @@ struct PlanIdentity {
 enum class Outcome { kPass, kKnownFailure, kFail };
 const char* to_string(Outcome outcome);  // "pass", "known_failure", "fail"
 
+struct MetricBounds {
+  DurationMs low = 0, high = 0;
+};
+
 struct RunResult {
   std::string scenario;
   std::string description;  // the scenario's, for reports
@@ -51,7 +55,10 @@ struct RunResult {
   Timeline timeline;
   std::vector<Verdict> verdicts;
   std::map<std::string, DurationMs> metrics;  // sorted by name
-  std::map<std::string, int> periods;         // summed metrics: how many periods (see measure)
+  // Where the timeline's instants are uncertain (a real cluster, observed by calls that take
+  // time): each metric's least and greatest value that the observations allow. Empty in the
+  // model, whose metrics are exact.
+  std::map<std::string, MetricBounds> bounds;
   std::uint64_t fingerprint = 0;              // hash of the timeline
   Outcome outcome() const;
   bool pass() const { return outcome() == Outcome::kPass; }  // every expectation holds
@@ -72,12 +79,13 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
 // measured from when the first action landed. Empty: every action landed on time.
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
                            const PlanIdentity& plan, const std::vector<TimeMs>& landed = {});
-// `periods`, when given, gets how many separate periods each summed metric adds up
-// (leaderless_ms, downtime_ms.*): each period's two ends are only known to the resolution of the
-// observations, so a sum of k periods is uncertain by k sampling gaps.
+// `bound` places each change within its uncertainty (Change::uncertain_ms): kPoint at t_ms,
+// where it was seen; kLow so that every measured period is as short as the observations allow
+// (it starts as late and ends as early as it can), kHigh as long. replica_downtime_ms.* is
+// always measured at t_ms.
+enum class Bound { kPoint, kLow, kHigh };
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
-                                          const std::vector<TimeMs>& landed = {},
-                                          std::map<std::string, int>* periods = nullptr);
+                                          const std::vector<TimeMs>& landed = {}, Bound bound = Bound::kPoint);
 std::uint64_t timeline_fingerprint(const Timeline& timeline);
 
 // "12.345s"

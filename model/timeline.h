@@ -61,6 +61,11 @@ struct Change {
   Aspect kind = Aspect::kAction;
   std::string subject;
   std::string detail;
+  // How long before t_ms the change may have taken place. 0 in the model, which sees every
+  // change at its instant. A real cluster is observed by calls that take time: a change is seen
+  // at the end of the first call after it (t_ms) and took place after the start of the last call
+  // that still saw the state before, so it lies in [t_ms - uncertain_ms, t_ms].
+  DurationMs uncertain_ms = 0;
 };
 
 using Timeline = std::vector<Change>;

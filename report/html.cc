@@ -143,17 +143,19 @@ std::string timeline_svg(const RunResult& run) {
   return svg + "</svg>\n";
 }
 
-// The model's window [min, max] with its median, and the observed value, on one scale.
-std::string window_svg(const Distribution& d, DurationMs observed, DurationMs tolerance, bool inside) {
-  const double top = static_cast<double>(std::max({d.max + tolerance, observed, DurationMs{1}})) * 1.1;
+// The model's window [min, max] with its median, and the observed value with the interval the
+// observations allow, on one scale.
+std::string window_svg(const Distribution& d, DurationMs observed, MetricBounds allowed, bool inside) {
+  const double top = static_cast<double>(std::max({d.max, allowed.high, DurationMs{1}})) * 1.1;
   auto x = [&](DurationMs v) { return 6 + 288.0 * static_cast<double>(std::max<DurationMs>(v, 0)) / top; };
+  const char* colour = inside ? "#3aa657" : "#d64545";
   std::string s = "<svg class=\"window\" xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"22\">";
-  s += "<rect x=\"" + num(x(d.min - tolerance)) + "\" y=\"8\" width=\"" +
-       num(std::max(1.0, x(d.max + tolerance) - x(d.min - tolerance))) + "\" height=\"6\" fill=\"#cfd8e3\"/>";
   s += "<rect x=\"" + num(x(d.min)) + "\" y=\"6\" width=\"" + num(std::max(1.0, x(d.max) - x(d.min))) +
        "\" height=\"10\" fill=\"#7d9cc4\"/>";
   s += "<line x1=\"" + num(x(d.median)) + "\" y1=\"4\" x2=\"" + num(x(d.median)) + "\" y2=\"18\" stroke=\"#24364b\"/>";
-  s += "<circle cx=\"" + num(x(observed)) + "\" cy=\"11\" r=\"5\" fill=\"" + (inside ? "#3aa657" : "#d64545") + "\"/>";
+  s += "<line x1=\"" + num(x(allowed.low)) + "\" y1=\"11\" x2=\"" + num(x(allowed.high)) +
+       "\" y2=\"11\" stroke=\"" + colour + "\" stroke-width=\"3\"/>";
+  s += "<circle cx=\"" + num(x(observed)) + "\" cy=\"11\" r=\"5\" fill=\"" + colour + "\"/>";
   return s + "</svg>";
 }
 
@@ -238,9 +240,14 @@ std::string html_report(const HtmlReportInput& in) {
            "</td></tr>\n";
   }
   out += "</table>\n<h2>Measured durations</h2>\n<table><tr><th>metric</th><th>" + std::string(in.live ? "observed" : "value") +
-         "</th>" + (in.prediction.empty() ? "" : "<th>the model's window (min..max, median; observed dot)</th>") + "</tr>\n";
+         "</th>" + (in.prediction.empty() ? "" : "<th>the model's window (min..max, median; observed: dot, and the "
+                                                "line the observations allow)</th>") + "</tr>\n";
   for (const auto& [name, value] : r.metrics) {
-    out += "<tr><td>" + markup_escaped(name) + "</td><td>" + markup_escaped(format_time(value)) + "</td>";
+    const auto b = r.bounds.find(name);
+    const MetricBounds allowed = b == r.bounds.end() ? MetricBounds{value, value} : b->second;
+    out += "<tr><td>" + markup_escaped(name) + "</td><td>" + markup_escaped(format_time(value)) +
+           (allowed.low == allowed.high ? "" : "<br><small class=\"meta\">" + markup_escaped(format_time(allowed.low)) + ".." +
+                                                   markup_escaped(format_time(allowed.high)) + "</small>") + "</td>";
     if (!in.prediction.empty()) {
       const std::string& metric = name;  // a lambda may not capture a structured binding (clang 14)
       const auto d = std::find_if(in.prediction.begin(), in.prediction.end(),
@@ -248,8 +255,8 @@ std::string html_report(const HtmlReportInput& in) {
       if (d == in.prediction.end()) {
         out += "<td>not predicted</td>";
       } else {
-        const bool inside = value >= d->min - in.tolerance_ms && value <= d->max + in.tolerance_ms;
-        out += "<td>" + window_svg(*d, value, in.tolerance_ms, inside) + " " + markup_escaped(format_time(d->min)) + ".." +
+        const bool inside = allowed.high >= d->min && allowed.low <= d->max;
+        out += "<td>" + window_svg(*d, value, allowed, inside) + " " + markup_escaped(format_time(d->min)) + ".." +
                markup_escaped(format_time(d->max)) + " (" + markup_escaped(format_time(d->median)) + ") " + (inside ? "within" : "<b>OUTSIDE</b>") +
                "</td>";
       }

@@ -17,7 +17,6 @@ struct HtmlReportInput {
   const RunResult* run = nullptr;
   std::string command;                    // the command that reproduces the run
   std::vector<Distribution> prediction;  // a live drill: the model's distribution of each metric
-  DurationMs tolerance_ms = 0;            // ... and the observation's resolution
   bool live = false;
 };
 

@@ -161,3 +161,25 @@ TEST(Trend, OneOrTwoEarlierRunsAreNoBaseline) {
 
 }  // namespace
 }  // namespace clawsim
+
+namespace clawsim {
+
+TEST(Trend, AMeasureIsWithinWhenWhatItsObservationsAllowMeetsTheWindow) {
+  RunResult observed;
+  observed.metrics = {{"a", 3'282}, {"b", 3'282}, {"c", 2'000}, {"d", 1'999}};
+  observed.bounds = {{"a", {1'000, 3'282}}, {"b", {3'000, 3'282}}};
+  std::vector<Distribution> predicted;
+  for (const char* m : {"a", "c", "d"}) predicted.push_back({m, 200, 2'000, 2'200, 2'400, 2'500, 2'500});
+  predicted.push_back({"b", 200, 0, 1'000, 2'000, 2'500, 2'500});
+  const std::vector<MeasureRecord> r = compare_with_prediction(observed, predicted);
+  ASSERT_EQ(r.size(), 4U);
+  EXPECT_TRUE(r[0].inside) << "the value seen lies after the window, but the change may have come within it";
+  EXPECT_EQ(r[0].observed_low_ms, 1'000);
+  EXPECT_EQ(r[0].observed_high_ms, 3'282);
+  EXPECT_FALSE(r[1].inside) << "every value the observations allow lies after the window";
+  EXPECT_TRUE(r[2].inside) << "exact, at the window's edge";
+  EXPECT_FALSE(r[3].inside) << "exact, a millisecond before it";
+  EXPECT_FALSE(r[3].observed_low_ms.has_value());
+}
+
+}  // namespace clawsim

@@ -73,6 +73,48 @@ TEST_F(History, ARunThatNeverEndedKeepsWhatItCommitted) {
   EXPECT_EQ(runs[0].drills.size(), 1U);
 }
 
+// The example history shipped beside the example game day was written by schema version 1:
+// opening it adds the measures' observed interval, and keeps every measure it held.
+TEST_F(History, AVersionOneHistoryIsMigratedAndKeepsItsMeasures) {
+  std::filesystem::copy_file(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/gamedays/monthly-failover.history.db", path_);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  int version = -1;
+  sqlite3_exec(db, "PRAGMA user_version", [](void* v, int, char** row, char**) {
+    *static_cast<int*>(v) = std::stoi(row[0]);
+    return 0;
+  }, &version, nullptr);
+  sqlite3_close(db);
+  ASSERT_EQ(version, 1) << "the fixture is a version-1 history";
+  std::string error;
+  auto store = HistoryStore::open(path_, error);
+  ASSERT_TRUE(store) << error;
+  EXPECT_EQ(store->schema_version(), 2);
+  std::vector<RunRecord> runs = store->runs("monthly-failover", error);
+  ASSERT_FALSE(runs.empty()) << error;
+  std::size_t measures = 0;
+  for (const RunRecord& r : runs) {
+    for (const DrillRecord& d : r.drills) {
+      for (const MeasureRecord& m : d.measures) {
+        ++measures;
+        EXPECT_FALSE(m.observed_low_ms) << "measured before intervals were recorded: none is made up";
+      }
+    }
+  }
+  EXPECT_EQ(measures, 80U);
+  RunRecord run{0, "monthly-failover", "t1", "", "live", "0.1.0", "abcd", "20.10.24", "", {}};
+  ASSERT_TRUE(store->begin_run(run, error)) << error;
+  DrillRecord d = drill("leader-demotion", 3'282);
+  d.measures[0].observed_low_ms = 0;
+  d.measures[0].observed_high_ms = 3'282;
+  ASSERT_TRUE(store->add_drill(run.id, 0, d, error)) << error;
+  runs = store->runs("monthly-failover", error);
+  const MeasureRecord& m = runs.back().drills[0].measures[1];
+  ASSERT_EQ(m.metric, "leader_elected_ms");
+  EXPECT_EQ(m.observed_low_ms, 0);
+  EXPECT_EQ(m.observed_high_ms, 3'282);
+}
+
 TEST_F(History, ASchemaNewerThanThisClawsimIsRefused) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);

@@ -196,23 +196,37 @@ TEST(Runner, ExpectationsOpenWhenTheirActionLanded) {
   EXPECT_FALSE(landed[1].holds) << "judged once the demotion was observed: " << landed[1].detail;
 }
 
-TEST(Runner, SummedMetricsCountTheirPeriods) {
-  const Timeline twice = {
+TEST(Runner, UncertainInstantsBoundEachMetric) {
+  // As a live drill sees it: each change at the end of the call that saw it (t_ms), after the
+  // start of the last call that saw the state before (t_ms - uncertain_ms).
+  const Timeline seen = {
       {0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
       {0, Aspect::kService, "web", "up"},
       {10'000, Aspect::kAction, "partition", "ok"},
-      {12'000, Aspect::kLeader, "cluster", "none"},
-      {12'000, Aspect::kService, "web", "down: the swarm has no leader"},
-      {20'000, Aspect::kLeader, "cluster", "boston (term 2)"},
-      {20'000, Aspect::kService, "web", "up"},
-      {50'000, Aspect::kLeader, "cluster", "none"},
-      {60'000, Aspect::kLeader, "cluster", "boston (term 3)"},
+      {12'000, Aspect::kLeader, "cluster", "none", 1'500},
+      {12'000, Aspect::kService, "web", "down: the swarm has no leader", 1'500},
+      {20'000, Aspect::kLeader, "cluster", "boston (term 2)", 3'000},
+      {20'000, Aspect::kService, "web", "up", 3'000},
+      {50'000, Aspect::kLeader, "cluster", "none", 1'000},
+      {60'000, Aspect::kLeader, "cluster", "boston (term 3)", 2'000},
+      {70'000, Aspect::kLeader, "cluster", "none", 1'000},
+      {71'000, Aspect::kLeader, "cluster", "boston (term 4)", 2'000},
   };
-  std::map<std::string, int> periods;
-  const auto m = measure(demotion({}), twice, {}, &periods);
-  EXPECT_EQ(m.at("leaderless_ms"), 18'000);
-  EXPECT_EQ(periods.at("leaderless_ms"), 2) << "two leaderless periods, each known to a sampling gap";
-  EXPECT_EQ(periods.at("downtime_ms.web"), 1);
+  const Scenario s = demotion({});
+  const auto point = measure(s, seen);
+  const auto low = measure(s, seen, {}, Bound::kLow);
+  const auto high = measure(s, seen, {}, Bound::kHigh);
+  EXPECT_EQ(point.at("leaderless_ms"), 8'000 + 10'000 + 1'000);
+  // Shortest: each period starts where it was seen and ends as early as allowed; the last one,
+  // seen by one call only, may have lasted no time at all.
+  EXPECT_EQ(low.at("leaderless_ms"), (17'000 - 12'000) + (58'000 - 50'000) + 0);
+  // Longest: from the first instant allowed (not before the fault) to the end of the call.
+  EXPECT_EQ(high.at("leaderless_ms"), (20'000 - 10'500) + (60'000 - 49'000) + (71'000 - 69'000));
+  EXPECT_EQ(point.at("leader_elected_ms"), 10'000);
+  EXPECT_EQ(low.at("leader_elected_ms"), 7'000);
+  EXPECT_EQ(high.at("leader_elected_ms"), 10'000);
+  EXPECT_EQ(low.at("downtime_ms.web"), 5'000);
+  EXPECT_EQ(high.at("downtime_ms.web"), 9'500);
 }
 
 TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
