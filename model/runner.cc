@@ -253,11 +253,18 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   std::map<std::string, TimeMs> node_failed_at;
   std::set<std::string> replicated;  // services with replica counts of their own
   TimeMs leaderless_since = -1;
+  std::string leader = "none";
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
     const bool after_fault = has_fault && (c.t_ms > fault || (c.t_ms == fault && c.kind != Aspect::kLeader));
     if (c.kind == Aspect::kLeader) {
       const std::string name = state_of(c);
+      // One leader seen after another: between two terms there was none, for as long as the
+      // change's uncertainty allows.
+      if (bound == Bound::kHigh && has_fault && c.t_ms > fault && leader != "none" && name != "none" && name != leader) {
+        m["leaderless_ms"] += span(std::max(c.t_ms - c.uncertain_ms, fault), c.t_ms);
+      }
+      leader = name;
       if (has_fault && name == "none" && leaderless_since < 0) {
         leaderless_since = std::max(start_of(c), fault);
       } else if (has_fault && name != "none" && leaderless_since >= 0) {

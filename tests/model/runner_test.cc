@@ -229,6 +229,21 @@ TEST(Runner, UncertainInstantsBoundEachMetric) {
   EXPECT_EQ(high.at("downtime_ms.web"), 9'500);
 }
 
+// A leader handing over to another between two observations (a demotion transfers leadership
+// in milliseconds) was never seen gone; but between two terms there is no leader, so a
+// leaderless period as long as the change's uncertainty is allowed.
+TEST(Runner, ALeaderSeenAfterAnotherAllowsAPeriodWithoutOne) {
+  const Timeline seen = {
+      {0, Aspect::kLeader, "cluster", "atlanta"},
+      {10'000, Aspect::kAction, "demote atlanta", "ok"},
+      {12'500, Aspect::kLeader, "cluster", "boston", 3'000},
+  };
+  const Scenario s = demotion({});
+  EXPECT_EQ(measure(s, seen).at("leaderless_ms"), 0);
+  EXPECT_EQ(measure(s, seen, {}, Bound::kLow).at("leaderless_ms"), 0);
+  EXPECT_EQ(measure(s, seen, {}, Bound::kHigh).at("leaderless_ms"), 2'500) << "from the fault on";
+}
+
 TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
   const Scenario s = demotion({});
   EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_ms"), 1'500);
