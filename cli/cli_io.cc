@@ -154,10 +154,10 @@ LoadedPlan plan_from_text(const std::string& text, const std::string& file) {
   Result<Plan> plan = parse_plan(text, file);
   if (!plan) throw UsageError{plan.error().to_string()};
   const std::string d = digest(text);
-  return {std::make_shared<const Plan>(std::move(plan).value()), file, d, builtin_plans_with_digest(d)};
+  return {std::make_shared<const Plan>(std::move(plan).value()), file, d, builtin_plans_with_digest(d), text};
 }
 
-Scenario load_scenario(const std::string& ref, const Plan& plan) {
+ScenarioSource scenario_source(const std::string& ref) {
   std::string text(builtin_scenario(ref));
   std::string file = ref + ".yaml (built in)";
   if (text.empty()) {
@@ -171,7 +171,16 @@ Scenario load_scenario(const std::string& ref, const Plan& plan) {
     file = ref;
     text = read_file(ref);
   }
-  Result<Scenario> s = parse_scenario(text, file, plan);
+  return {text, file};
+}
+
+Scenario load_scenario(const std::string& ref, const Plan& plan) {
+  return scenario_from_text(scenario_source(ref), plan);
+}
+
+Scenario scenario_from_text(const ScenarioSource& source, const Plan& plan) {
+  const std::string& file = source.file;
+  Result<Scenario> s = parse_scenario(source.text, file, plan);
   if (!s) throw UsageError{s.error().to_string()};
   for (const Expectation& e : s.value().expectations) {
     for (const std::string& p : e.xfail_plans) {

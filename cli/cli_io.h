@@ -74,6 +74,7 @@ struct LoadedPlan {
   std::string file;    // as named in messages and reports
   std::string digest;  // of its text
   std::vector<std::string> builtin;  // the built-in plans it is a copy of
+  std::string text;
   PlanIdentity identity() const { return PlanIdentity(plan->name, digest, builtin); }
 };
 
@@ -86,5 +87,12 @@ LoadedPlan plan_from_text(const std::string& text, const std::string& file);
 // A built-in scenario by name, or a scenario file (a path, or a name ending in .yaml/.json).
 // Its known failures must name built-in plans or digests.
 Scenario load_scenario(const std::string& ref, const Plan& plan);
+// The text of that scenario and the file it comes from, as load_scenario reads them.
+struct ScenarioSource {
+  std::string text, file;
+};
+ScenarioSource scenario_source(const std::string& ref);
+// A scenario from its text, checked as load_scenario checks it.
+Scenario scenario_from_text(const ScenarioSource& source, const Plan& plan);
 
 }  // namespace clawsim::cli

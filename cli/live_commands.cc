@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include "cli/cli_io.h"
 #include "cli/live_common.h"
 #include "cli/progress.h"
+#include "fidelity/recording.h"
 #include "gameday/trend.h"
 #include "report/html.h"
 #include "report/junit.h"
@@ -233,11 +236,20 @@ std::string compare_metrics(const std::vector<MeasureRecord>& measures, std::siz
 }
 
 // One drill, start to end; `record` gets its verdict and every measure beside the prediction.
-int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
+// With `trace`, also what `live measure` records of it (fidelity/recording.h).
+int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record, Trial* trace = nullptr) {
   LiveCluster cluster(load_inventory(a));
   const cli::LoadedPlan loaded = load_plan(a);
   const Plan& plan = *loaded.plan;
-  const Scenario scenario = cli::load_scenario(ref, plan);
+  const cli::ScenarioSource source = cli::scenario_source(ref);
+  const Scenario scenario = cli::scenario_from_text(source, plan);
+  if (trace) {
+    trace->plan_file = loaded.file;
+    trace->plan_text = loaded.text;
+    trace->plan_digest = loaded.digest;
+    trace->scenario_file = source.file;
+    trace->scenario_text = source.text;
+  }
   record.drill = scenario.name;
   const std::string journal_path =
       a.journal.empty() ? "clawsim-drill-" + scenario.name + "-" + std::to_string(std::time(nullptr)) + ".journal"
@@ -270,6 +282,11 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   std::vector<ObservedFirewall> firewalls;
   if (!cluster.observe_firewalls(firewalls, error)) throw Failure{2, "preflight: " + error};
   const ObservedPlan as_observed = plan_as_observed(plan, before, firewalls);
+  if (trace) {
+    trace->before = before;
+    trace->firewalls = firewalls;
+    trace->docker_version = record.docker_version;
+  }
   std::vector<std::string> matters;
   // The observed plan keeps the plan's waivers: what it waives is waived in both.
   for (const Finding& f : new_findings(lint_plan(as_observed.plan), lint_plan(plan))) {
@@ -341,6 +358,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
     driver.set_on_sample(nullptr);
   }
   observed.seed = 0;
+  if (trace) trace->observed = observed;
   // 4. undo and verify (no waiting for a cluster whose undos failed: it is not coming back)
   std::vector<std::string> log;
   const bool undone = driver.rollback(log);
@@ -357,6 +375,7 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record) {
   }
   const bool owed = print_owed(cluster, journal_path, a.inventory);
   restored = restored && !owed;  // the nodes' shape may be back while a fault is still in place
+  if (trace) trace->restored = restored && undone;
   // 5. report
   std::cout << report_text(observed, scenario, false);
   bool outside = false;
@@ -416,6 +435,69 @@ int cmd_drill(const LiveArgs& a) {
   }
 }
 
+// Waits, up to 3 minutes, until the cluster has a leader and every node is Ready.
+bool wait_healthy(const LiveArgs& a, std::string& why) {
+  LiveCluster cluster(load_inventory(a));
+  for (int i = 0; i < 60; ++i) {
+    ClusterState s;
+    std::string error;
+    if (!cluster.observe(s, error)) {
+      why = error;
+    } else if (healthy(s, why)) {
+      return true;
+    }
+    sleep(3);
+  }
+  return false;
+}
+
+// `live measure DRILL --trials N --output FILE.jsonl`: the drill N times, each with every safety of
+// `live drill`, the cluster healthy again before each. One line per trial, appended as soon as
+// the trial ends, so a measurement cut short keeps what it measured; trials are numbered on
+// from the lines already in the file.
+int cmd_measure(const LiveArgs& a) {
+  if (a.args.size() != 2 || a.out.empty() || a.trials < 1) {
+    throw Failure{2, "usage: clawsim live measure DRILL --trials N --output FILE.jsonl --inventory FILE"};
+  }
+  int first = 1;
+  if (std::ifstream existing(a.out); existing) {
+    for (std::string line; std::getline(existing, line);) first += line.empty() ? 0 : 1;
+  }
+  std::ofstream out(a.out, std::ios::app);
+  if (!out) throw Failure{2, a.out + ": cannot write: " + std::strerror(errno)};
+  int failed = 0;
+  for (int k = 0; k < a.trials; ++k) {
+    const int number = first + k;
+    std::string why;
+    // The first trial's preflight judges the cluster as a drill's does; later ones wait for the
+    // cluster to settle after the trial before.
+    if (k > 0 && !wait_healthy(a, why)) {
+      throw Failure{1, "trial " + std::to_string(number) + ": the cluster did not become healthy: " + why};
+    }
+    LiveArgs trial_args = a;
+    if (!a.journal.empty()) trial_args.journal = a.journal + "." + std::to_string(number);
+    std::cout << "trial " << number << " (" << k + 1 << " of " << a.trials << ")\n" << std::flush;
+    Trial trial;
+    trial.trial = number;
+    trial.started_at = cli::utc_now();
+    trial.clawsim_version = CLAWSIM_VERSION;
+    DrillRecord record;
+    const int code = drill(trial_args, a.args[1], record, &trial);
+    trial.verdict = record.verdict;
+    out << trial_json(trial).dump() << "\n" << std::flush;
+    if (!out) throw Failure{2, a.out + ": write failed"};
+    std::cout << "trial " << number << ": " << record.verdict << (record.detail.empty() ? "" : " (" + record.detail + ")") << "\n";
+    if (code != 0) ++failed;
+    if (record.verdict == "aborted" || !trial.restored) {
+      throw Failure{1, "trial " + std::to_string(number) + " was " +
+                           (trial.restored ? "aborted" : "not undone to the cluster of before") +
+                           ": no more trials (" + record.detail + ")"};
+    }
+  }
+  std::cout << a.trials << " trials recorded in " << a.out << "; " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
 int cmd_recover(const LiveArgs& a) {
   if (a.journal.empty()) throw Failure{2, "usage: clawsim live recover --journal FILE --inventory FILE"};
   LiveCluster cluster(load_inventory(a));
@@ -455,13 +537,14 @@ int run_live_drill(const LiveArgs& a, const std::string& ref, DrillRecord& recor
 
 int run_live(const LiveArgs& a) {
   try {
-    if (a.args.empty()) throw Failure{2, "usage: clawsim live status|apply|drill|recover --inventory FILE ..."};
+    if (a.args.empty()) throw Failure{2, "usage: clawsim live status|apply|drill|measure|recover --inventory FILE ..."};
     const std::string& what = a.args[0];
     if (what == "status" && a.args.size() == 1) return cmd_status(a);
     if (what == "drill") return cmd_drill(a);
+    if (what == "measure") return cmd_measure(a);
     if (what == "apply" && a.args.size() == 1) return cmd_apply(a);
     if (what == "recover" && a.args.size() == 1) return cmd_recover(a);
-    throw Failure{2, "unknown live command '" + what + "'; expected status, apply, drill or recover"};
+    throw Failure{2, "unknown live command '" + what + "'; expected status, apply, drill, measure or recover"};
   } catch (const Failure& f) {
     std::cerr << "clawsim: " << f.message << "\n";
     return f.code;

@@ -22,6 +22,8 @@ struct LiveArgs {
   std::string log_file;  // drill, apply: the audit log (default: beside the journal)
   std::string report;    // drill: report.json, junit.xml and report.html in this directory
   AuditLevel log_level = AuditLevel::kNormal;  // -q, -v: what the audit log records
+  int trials = 0;        // measure: how many times to run the drill
+  std::string out;       // measure: the recording (JSON Lines) the trials are appended to
   bool seed_given = false;
   unsigned long long seed = 1;
 };

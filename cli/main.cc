@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/cli_io.h"
+#include "cli/fidelity_commands.h"
 #include "cli/gameday_commands.h"
 #include "cli/live_commands.h"
 #include "live/live_driver.h"
@@ -58,7 +59,9 @@ commands:
   live status               the cluster of --inventory as observed, and its differences from the plan
   live apply                converge the cluster to the plan (dry run unless --execute)
   live drill NAME|FILE      run a scenario on the real cluster: preflight, journal, guards, undo
+  live measure NAME|FILE    run a drill --trials N times, each trial a line of --output FILE.jsonl
   live recover              undo what an interrupted drill left (--journal FILE)
+  fidelity FILE.jsonl       the trials live measure recorded, beside the model's prediction of each
   schema NAME               print the JSON Schema of a plan, scenario, inventory, gameday, report or change
   report FILE.json          render a saved run report again (--html|--junit|--markdown OUT; "-": stdout)
   gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
@@ -82,7 +85,8 @@ options:
   --only WHAT     validate: show one fault kind's rows, or those breaking one objective
   --emit-scenario DIR  validate: write, for each row shown, the scenario that replays its
                   worst seed (clawsim scenario DIR/FILE --plan PLAN --seed S)
-  --seeds N       validate: seeds per fault, from --seed on (default 5)
+  --seeds N       validate: seeds per fault, from --seed on (default 5); fidelity: the model's
+                  runs of each recorded trial (default 500)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
   --static-only   validate: the rules only, no fault sweep
   --then-scenario NAME   check-change: run this scenario on the cluster the change leaves
@@ -97,7 +101,9 @@ options:
   --now           gameday run: ignore the window and the blackouts
   --report DIR    scenario, validate, live drill, gameday run: write report.json and junit.xml
                   there (scenario and live drill: report.html too; with --runs, histograms)
-  --output DIR    gameday schedule: where to write the units
+  --output DIR    gameday schedule: where to write the units; live measure: the recording
+                  (JSON Lines) each trial is appended to
+  --trials N      live measure: how many times to run the drill
   --drill NAME    gameday history: only this drill
   --execute       live apply: run the commands instead of printing them
   --accept NAME   live apply: go ahead although the plan breaks this validate rule (a rule
@@ -312,7 +318,9 @@ const std::vector<CommandOptions>& command_options() {
       {"live status", {"inventory", "plan"}},
       {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose", "quiet"}},
       {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "quiet", "report"}},
+      {"live measure", {"inventory", "plan", "journal", "allow", "accept", "log-file", "verbose", "quiet", "trials", "output"}},
       {"live recover", {"inventory", "journal", "log-file", "verbose", "quiet"}},
+      {"fidelity", {"plan", "seeds", "json", "quiet"}},
       {"gameday run", {"simulate", "now", "report", "verbose", "quiet"}},
       {"report", {"html", "junit", "markdown"}},
       {"schema", {}},
@@ -416,13 +424,42 @@ step, with Docker's answers, the quorum margin and what is down after each.
 
 exit: 0 the change passes, 1 it does not, 2 bad input
 )"},
-      {"live", R"(usage: clawsim live status|apply|drill|recover --inventory FILE [options]
+      {"live", R"(usage: clawsim live status|apply|drill|measure|recover --inventory FILE [options]
 
   clawsim live status  --inventory inv.yaml [--plan FILE]
   clawsim live apply   --inventory inv.yaml [--plan FILE] [--execute] [--accept NAME]... [--journal FILE]
   clawsim live drill   NAME|FILE --inventory inv.yaml [--plan FILE] [--allow quorum-loss]
                        [--accept RULE]... [--journal FILE] [--json FILE]
+  clawsim live measure NAME|FILE --trials N --output FILE.jsonl --inventory inv.yaml [--plan FILE]
   clawsim live recover --journal FILE --inventory inv.yaml
+)"},
+      {"live measure", R"(usage: clawsim live measure NAME|FILE --trials N --output FILE.jsonl --inventory FILE
+                            [--plan FILE] [--allow quorum-loss] [--accept RULE]... [--journal FILE]
+
+Runs a drill N times, each trial with every safety of live drill, and waits until the cluster
+has a leader and every node is Ready before each. Each trial is appended to FILE.jsonl as it
+ends: the plan and the scenario, the cluster as observed before the fault, the Docker and
+clawsim versions, and every measured duration with the interval its observations allow.
+`clawsim fidelity FILE.jsonl` sets them beside the model. --journal J: trial K's is J.K.
+
+  clawsim live measure tests/live/drills/leader-partition.yaml --trials 10 \
+      --output leader-partition.jsonl --inventory inv.yaml
+
+exit: 0 every trial passed, 1 one did not (the others are recorded; a trial that was aborted
+or could not be undone ends the measurement), 2 bad input
+)"},
+      {"fidelity", R"(usage: clawsim fidelity FILE.jsonl [--plan FILE] [--seeds N] [--json FILE]
+
+Predicts each trial that clawsim live measure recorded again, over N seeds (default 500) from
+the cluster the trial met, and prints per drill and measure: the model's min, median and max
+and its 5th-95th percentile band (over every trial's runs), the observed values, how many lie
+inside their trial's window and band, and the two-sample Kolmogorov-Smirnov D between the
+observed values and the model's. --plan FILE predicts with that plan instead of the recorded
+one (a changed raft or world setting, say).
+
+  clawsim fidelity tests/fidelity/leader-partition.jsonl
+
+exit: 0 every observation lies within its trial's window, 1 one does not, 2 bad input
 )"},
       {"live apply", R"(usage: clawsim live apply --inventory FILE [--plan FILE] [--execute] [--accept NAME]... [--journal FILE]
 
@@ -485,7 +522,7 @@ int run(int argc, char** argv) {
       "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
       "junit", po::value<std::string>(), "")("markdown", po::value<std::string>(), "")("log-file", po::value<std::string>(), "")(
       "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
-      "drill", po::value<std::string>(), "")(
+      "drill", po::value<std::string>(), "")("trials", po::value<int>(), "")(
       "args", po::value<std::vector<std::string>>()->default_value({}, ""), "");
   po::positional_options_description pos;
   pos.add("args", -1);
@@ -558,7 +595,18 @@ int run(int argc, char** argv) {
     live.log_level = log_level(vm);
     if (vm.count("log-file")) live.log_file = vm["log-file"].as<std::string>();
     if (vm.count("report")) live.report = vm["report"].as<std::string>();
+    if (vm.count("trials")) live.trials = vm["trials"].as<int>();
+    if (vm.count("output")) live.out = vm["output"].as<std::string>();
     return run_live(live);
+  }
+  if (command == "fidelity") {
+    if (args.size() != 2) throw UsageError{"fidelity needs one recording: clawsim fidelity FILE.jsonl [--plan FILE]"};
+    FidelityArgs f;
+    f.recording = args[1];
+    if (vm.count("plan")) f.plan = vm["plan"].as<std::string>();
+    if (vm.count("seeds")) f.seeds = vm["seeds"].as<int>();
+    if (vm.count("json")) f.json = vm["json"].as<std::string>();
+    return cmd_fidelity(f);
   }
   if (command == "schema" && args.size() == 2) {
     std::vector<std::string> names;

@@ -3,7 +3,7 @@
 _clawsim() {
   local cur prev words cword
   _init_completion || return
-  local commands="scenarios plan scenario validate check-change live schema report gameday"
+  local commands="scenarios plan scenario validate check-change live fidelity schema report gameday"
   if ((cword == 1)); then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -13,7 +13,11 @@ _clawsim() {
       _filedir
       return
       ;;
-    --report | --output | --emit-scenario)
+    --output)
+      [[ ${words[2]:-} == measure ]] && _filedir || _filedir -d
+      return
+      ;;
+    --report | --emit-scenario)
       _filedir -d
       return
       ;;
@@ -21,7 +25,7 @@ _clawsim() {
       COMPREPLY=($(compgen -W "crash daemon-stop demote drain partition nfs-outage domain-outage" -- "$cur"))
       return
       ;;
-    --seed | --runs | --jobs | --depth | --seeds | --top | --drill | --allow | --accept | --then-scenario)
+    --seed | --runs | --jobs | --depth | --seeds | --top | --drill | --allow | --accept | --then-scenario | --trials)
       return
       ;;
   esac
@@ -33,15 +37,17 @@ _clawsim() {
     validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --emit-scenario --sarif --static-only --rules --report" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
+    fidelity) options="--plan --seeds --json --quiet" ;;
     live)
       if ((cword == 2)); then
-        COMPREPLY=($(compgen -W "status apply drill recover" -- "$cur"))
+        COMPREPLY=($(compgen -W "status apply drill measure recover" -- "$cur"))
         return
       fi
       case $sub in
         status) options="--inventory --plan" ;;
         apply) options="--inventory --plan --execute --accept --journal --log-file --verbose --quiet" ;;
         drill) options="--inventory --plan --journal --allow --accept --json --dry-run --log-file --verbose --quiet --report" ;;
+        measure) options="--inventory --plan --trials --output --journal --allow --accept --log-file --verbose --quiet" ;;
         recover) options="--inventory --journal --log-file --verbose --quiet" ;;
       esac
       ;;
@@ -68,7 +74,7 @@ _clawsim() {
       ;;
     plan) COMPREPLY=($(compgen -W "default corrected-firewall recommended before-ha" -- "$cur")) ;;
     schema) COMPREPLY=($(compgen -W "plan scenario inventory gameday report change" -- "$cur")) ;;
-    live) [[ $sub == drill ]] && COMPREPLY=($(compgen -W "$(clawsim scenarios 2>/dev/null | awk '{print $1}')" -- "$cur")) && _filedir yaml ;;
+    live) [[ $sub == drill || $sub == measure ]] && COMPREPLY=($(compgen -W "$(clawsim scenarios 2>/dev/null | awk '{print $1}')" -- "$cur")) && _filedir yaml ;;
     *) _filedir ;;
   esac
 } &&

@@ -1,0 +1,118 @@
+#include "cli/fidelity_commands.h"
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "cli/cli_io.h"
+#include "fidelity/compare.h"
+#include "fidelity/recording.h"
+#include "model/observed_plan.h"
+#include "model/report.h"
+#include "model/runner.h"
+#include "sim/sim_driver.h"
+
+namespace clawsim {
+
+namespace {
+
+// "12.345s (11.100s..12.345s)", the interval only where it is one.
+std::string observed_text(const Observation& o) {
+  std::string out = format_time(o.value);
+  if (o.low != o.high) out += " (" + format_time(o.low) + ".." + format_time(o.high) + ")";
+  return out;
+}
+
+std::string ratio(int n, std::size_t of) { return std::to_string(n) + "/" + std::to_string(of); }
+
+}  // namespace
+
+int cmd_fidelity(const FidelityArgs& a) {
+  if (a.seeds < 1) throw cli::UsageError{"--seeds must be at least 1"};
+  Result<std::vector<Trial>> recording = read_recording(cli::read_file(a.recording), a.recording);
+  if (!recording) throw cli::UsageError{recording.error().to_string()};
+  std::optional<cli::LoadedPlan> plan_override;
+  if (!a.plan.empty()) plan_override = cli::load_plan(a.plan);
+
+  // The trials of each drill, in the order the recording first names them.
+  std::vector<std::string> drills;
+  std::map<std::string, std::vector<const Trial*>> by_drill;
+  for (const Trial& t : recording.value()) {
+    if (!by_drill.count(t.observed.scenario)) drills.push_back(t.observed.scenario);
+    by_drill[t.observed.scenario].push_back(&t);
+  }
+  // Trials that met the same cluster share the model's runs.
+  std::map<std::string, std::vector<RunResult>> runs_of;
+  auto predict = [&](const Trial& t) -> const std::vector<RunResult>& {
+    const cli::LoadedPlan plan = plan_override ? *plan_override : cli::plan_from_text(t.plan_text, t.plan_file + " (recorded)");
+    const std::string key = plan.text + '\0' + t.scenario_text + '\0' + met_json(t).dump();
+    const auto hit = runs_of.find(key);
+    if (hit != runs_of.end()) return hit->second;
+    const Scenario scenario = cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan);
+    const ObservedPlan observed = plan_as_observed(*plan.plan, t.before, t.firewalls);
+    auto shared = std::make_shared<const Plan>(plan_for(observed.plan, scenario));
+    std::vector<RunResult> runs;
+    runs.reserve(static_cast<std::size_t>(a.seeds));
+    for (int seed = 1; seed <= a.seeds; ++seed) {
+      SimDriver d(shared, static_cast<std::uint64_t>(seed), scenario.observe_interval_ms);
+      runs.push_back(run_scenario(scenario, d, plan.identity()));
+      runs.back().seed = static_cast<std::uint64_t>(seed);
+    }
+    return runs_of.emplace(key, std::move(runs)).first->second;
+  };
+
+  bool outside = false;
+  nlohmann::ordered_json j = {{"recording", a.recording}, {"seeds", a.seeds}, {"drills", nlohmann::ordered_json::array()}};
+  for (const std::string& drill : drills) {
+    const std::vector<const Trial*>& trials = by_drill[drill];
+    std::vector<RunResult> observed;
+    std::vector<std::vector<RunResult>> predicted;
+    std::vector<int> numbers;
+    std::map<std::string, int> dockers;
+    for (const Trial* t : trials) {
+      observed.push_back(t->observed);
+      predicted.push_back(predict(*t));
+      numbers.push_back(t->trial);
+      ++dockers[t->docker_version.empty() ? "?" : t->docker_version];
+    }
+    std::string docker;
+    for (const auto& [version, n] : dockers) docker += (docker.empty() ? "" : ", ") + version + " x" + std::to_string(n);
+    std::cout << drill << ": " << trials.size() << " trial" << (trials.size() == 1 ? "" : "s") << " (Docker " << docker
+              << "), the model over " << a.seeds << " seeds of each\n";
+    nlohmann::ordered_json jd = {{"drill", drill}, {"trials", trials.size()}, {"measures", nlohmann::ordered_json::array()}};
+    for (const MeasureFidelity& f : compare_trials(observed, predicted, numbers)) {
+      std::cout << "  " << f.metric << "\n    model     " << format_time(f.min) << ".." << format_time(f.max) << " (median "
+                << format_time(f.median) << ", 5-95% " << format_time(f.p5) << ".." << format_time(f.p95) << ")\n    observed ";
+      for (const Observation& o : f.observed) std::cout << " " << observed_text(o);
+      std::cout << "\n    inside the window " << ratio(f.in_window, f.observed.size()) << ", inside the band "
+                << ratio(f.in_band, f.observed.size()) << ", Kolmogorov-Smirnov D " << std::fixed;
+      std::cout.precision(2);
+      std::cout << f.ks << "\n";
+      std::cout.unsetf(std::ios::fixed);
+      nlohmann::ordered_json jo = nlohmann::ordered_json::array();
+      for (const Observation& o : f.observed) {
+        if (!o.in_window) {
+          outside = true;
+          std::cout << "    OUTSIDE  trial " << o.trial << ": " << observed_text(o) << ", its window "
+                    << format_time(o.window_min) << ".." << format_time(o.window_max) << "\n";
+        }
+        jo.push_back({{"trial", o.trial}, {"value_ms", o.value}, {"low_ms", o.low}, {"high_ms", o.high},
+                      {"window_min_ms", o.window_min}, {"window_max_ms", o.window_max},
+                      {"band_low_ms", o.band_low}, {"band_high_ms", o.band_high},
+                      {"in_window", o.in_window}, {"in_band", o.in_band}});
+      }
+      jd["measures"].push_back({{"metric", f.metric},
+                                {"model", {{"runs", f.model_runs}, {"min_ms", f.min}, {"p5_ms", f.p5},
+                                           {"median_ms", f.median}, {"p95_ms", f.p95}, {"max_ms", f.max}}},
+                                {"observed", jo}, {"in_window", f.in_window}, {"in_band", f.in_band}, {"ks", f.ks}});
+    }
+    j["drills"].push_back(std::move(jd));
+  }
+  if (!a.json.empty()) cli::write_output(a.json, cli::json_text(j));
+  std::cout << (outside ? "verdict FAIL  an observation lies outside the model's window\n"
+                        : "verdict PASS  every observation lies within the model's window\n");
+  return outside ? 1 : 0;
+}
+
+}  // namespace clawsim

@@ -1,0 +1,19 @@
+// `clawsim fidelity RECORDING.jsonl`: the trials `live measure` recorded, each predicted again by
+// the model from the cluster it met, and how the observations stand against the predictions.
+#pragma once
+
+#include <string>
+
+namespace clawsim {
+
+struct FidelityArgs {
+  std::string recording;
+  std::string plan;  // "" = each trial's recorded plan
+  int seeds = 500;
+  std::string json;
+};
+
+// 0 every observation lies within its trial's window, 1 one does not; bad input throws UsageError.
+int cmd_fidelity(const FidelityArgs& args);
+
+}  // namespace clawsim
