@@ -106,6 +106,7 @@ DrillRecord simulate_drill(const cli::LoadedPlan& plan, const std::string& ref, 
   for (int s = 1; s <= kPredictionRuns; ++s) {
     SimDriver d(effective, static_cast<std::uint64_t>(s), scenario.observe_interval_ms);
     predicted.push_back(run_scenario(scenario, d, plan.identity()));
+    predicted.back().seed = static_cast<std::uint64_t>(s);
   }
   SimDriver d(effective, seed, scenario.observe_interval_ms);
   RunResult observed = run_scenario(scenario, d, plan.identity());

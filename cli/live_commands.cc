@@ -166,6 +166,7 @@ std::vector<RunResult> predict(const Plan& plan, const Scenario& s) {
   for (int seed = 1; seed <= kPredictionRuns; ++seed) {
     SimDriver d(shared, static_cast<std::uint64_t>(seed), s.observe_interval_ms);
     runs.push_back(run_scenario(s, d, plan.name));
+    runs.back().seed = static_cast<std::uint64_t>(seed);
   }
   return runs;
 }
