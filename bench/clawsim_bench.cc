@@ -342,7 +342,7 @@ void BM_SimDriverHour(benchmark::State& state) {
   const std::shared_ptr<const Plan>& plan = plan_arg(state);
   std::uint64_t events = 0;
   for (auto _ : state) {
-    SimDriver driver(plan, kSeed, kSecondMs);
+    SimDriver driver(plan, kSeed);
     driver.advance_to(kHourMs);
     benchmark::DoNotOptimize(driver.take_changes());
     events += driver.cluster().events_processed();
@@ -453,7 +453,7 @@ void BM_ScenarioRun(benchmark::State& state, std::string_view name) {
   bool pass = true;
   const std::uint64_t allocations_before = g_allocations;
   for (auto _ : state) {
-    SimDriver driver(plan, kSeed, scenario.observe_interval_ms);
+    SimDriver driver(plan, kSeed);
     RunResult r = run_scenario(scenario, driver, plan->name);
     pass = pass && r.pass();
     events += driver.cluster().events_processed();
@@ -525,7 +525,7 @@ void BM_ScaleScenario(benchmark::State& state) {
   double heap = 0;
   const double heap_before = heap_mb();
   for (auto _ : state) {
-    SimDriver driver(plan, kSeed, scenario.observe_interval_ms);
+    SimDriver driver(plan, kSeed);
     RunResult r = run_scenario(scenario, driver, plan->name);
     pass = pass && r.pass();
     events += driver.cluster().events_processed();

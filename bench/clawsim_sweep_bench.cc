@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     std::vector<Failure> failures;
     const Clock::time_point start = Clock::now();
     for (std::uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
-      SimDriver driver(plan, seed, scenario.observe_interval_ms);
+      SimDriver driver(plan, seed);
       const RunResult r = run_scenario(scenario, driver, plan->name);
       t.events += driver.cluster().events_processed();
       ++t.runs;

@@ -55,7 +55,7 @@ int cmd_fidelity(const FidelityArgs& a) {
     std::vector<RunResult> runs;
     runs.reserve(static_cast<std::size_t>(a.seeds));
     for (int seed = 1; seed <= a.seeds; ++seed) {
-      SimDriver d(shared, static_cast<std::uint64_t>(seed), scenario.observe_interval_ms);
+      SimDriver d(shared, static_cast<std::uint64_t>(seed));
       runs.push_back(run_scenario(scenario, d, plan.identity()));
       runs.back().seed = static_cast<std::uint64_t>(seed);
     }

@@ -104,11 +104,11 @@ DrillRecord simulate_drill(const cli::LoadedPlan& plan, const std::string& ref, 
   auto effective = std::make_shared<const Plan>(plan_for(*plan.plan, scenario));
   std::vector<RunResult> predicted;
   for (int s = 1; s <= kPredictionRuns; ++s) {
-    SimDriver d(effective, static_cast<std::uint64_t>(s), scenario.observe_interval_ms);
+    SimDriver d(effective, static_cast<std::uint64_t>(s));
     predicted.push_back(run_scenario(scenario, d, plan.identity()));
     predicted.back().seed = static_cast<std::uint64_t>(s);
   }
-  SimDriver d(effective, seed, scenario.observe_interval_ms);
+  SimDriver d(effective, seed);
   RunResult observed = run_scenario(scenario, d, plan.identity());
   observed.seed = seed;
   record.verdict = to_string(observed.outcome());

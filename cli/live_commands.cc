@@ -164,7 +164,7 @@ std::vector<RunResult> predict(const Plan& plan, const Scenario& s) {
   auto shared = std::make_shared<const Plan>(plan_for(plan, s));
   std::vector<RunResult> runs;
   for (int seed = 1; seed <= kPredictionRuns; ++seed) {
-    SimDriver d(shared, static_cast<std::uint64_t>(seed), s.observe_interval_ms);
+    SimDriver d(shared, static_cast<std::uint64_t>(seed));
     runs.push_back(run_scenario(s, d, plan.name));
     runs.back().seed = static_cast<std::uint64_t>(seed);
   }

@@ -152,7 +152,7 @@ RunResult run_once(const Scenario& scenario, const LoadedPlan& plan, std::uint64
   auto effective = scenario.overrides_settings
                        ? std::make_shared<const Plan>(plan_for(*plan.plan, scenario))
                        : plan.plan;
-  SimDriver driver(effective, seed, scenario.observe_interval_ms);
+  SimDriver driver(effective, seed);
   RunResult r = run_scenario(scenario, driver, plan.identity());
   r.seed = seed;
   return r;

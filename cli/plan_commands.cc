@@ -198,7 +198,7 @@ int cmd_check_change(const PlanArgs& a) {
     auto effective = scenario.overrides_settings
                          ? std::make_shared<const Plan>(plan_for(*end, scenario))
                          : end;
-    SimDriver driver(effective, a.seed, scenario.observe_interval_ms);
+    SimDriver driver(effective, a.seed);
     // The changed plan is no file's text: it is no built-in plan, and has no known failures.
     RunResult run = run_scenario(scenario, driver, PlanIdentity(loaded.plan->name, "changed"));
     run.seed = a.seed;

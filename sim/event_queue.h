@@ -23,6 +23,8 @@ enum class EventKind : std::uint8_t {
   kPromoteDone,      // node: a promoted node's manager joins the Raft group
   kRedial,           // node, peer, gen: a manager's Raft transport dials a member it lost
                      // (gen: the connection's chain)
+  kApiFastFail,      // node: a leaderless manager's API stops waiting for a leader
+  kApiSettle,        // node: a manager's API stopped answering one poll period ago
 };
 
 struct Event {

@@ -83,6 +83,8 @@ SimCluster::SimCluster(std::shared_ptr<const Plan> plan, std::uint64_t seed)
   const Plan& p = *plan_;
   queue_.reserve(1024);
   nodes_.resize(p.nodes.size());
+  api_seen_.assign(p.nodes.size(), "");
+  api_settle_ms_.assign(p.nodes.size(), -1);
   tasks_of_node_.resize(p.nodes.size());
   slot_of_node_.assign(p.nodes.size(), -1);
   std::uint64_t managers = 0;
@@ -235,6 +237,8 @@ void SimCluster::dispatch(const Event& e) {
       reconcile();
       break;
     case EventKind::kRedial: on_redial(e); break;
+    case EventKind::kApiFastFail:
+    case EventKind::kApiSettle: api_dirty_ = true; break;
     case EventKind::kPromoteDone: {
       SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
       if (n.role != Role::kManager || n.manager || !n.daemon_up || !n.host_up || !n.in_swarm ||
@@ -255,6 +259,7 @@ void SimCluster::dispatch(const Event& e) {
 }
 
 void SimCluster::after_event() {
+  api_dirty_ = api_dirty_ || raft_changed_ || availability_dirty_;
   if (raft_changed_) {
     raft_changed_ = false;
     update_leadership();
@@ -262,6 +267,41 @@ void SimCluster::after_event() {
   if (availability_dirty_) {
     availability_dirty_ = false;
     recompute_availability();
+  }
+  if (api_dirty_) {
+    api_dirty_ = false;
+    record_api_answers();
+  }
+}
+
+// Each manager's answer to `docker node ls`, recorded when it changes, at the instant it does
+// (a node that was once a manager goes on being followed: its answer says what it became).
+// A call that finds no leader waits for one, asking again every second (swarmkit's LeaderConn):
+// a manager that stops answering is recorded so once it has not answered for that long; the
+// instants of an election, when no member knows a leader for a few milliseconds, are not seen.
+void SimCluster::record_api_answers() {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    std::string& seen = api_seen_[i];
+    if (!nodes_[i].manager && seen.empty()) continue;
+    std::string answer = api_answer(static_cast<int>(i), false);
+    TimeMs& settle = api_settle_ms_[i];
+    if (answer == seen) {
+      settle = -1;
+      continue;
+    }
+    if (seen == "ok" && nodes_[i].daemon_up && nodes_[i].host_up && now_ms_ < settle) continue;
+    if (seen == "ok" && nodes_[i].daemon_up && nodes_[i].host_up && settle < 0) {
+      settle = now_ms_ + tick_ms();
+      Event e{};
+      e.t_ms = settle;
+      e.kind = EventKind::kApiSettle;
+      e.node = static_cast<std::int32_t>(i);
+      push(e);
+      continue;
+    }
+    settle = -1;
+    seen = answer;
+    record(Aspect::kApi, plan_->nodes[i].name, std::move(answer));
   }
 }
 
@@ -348,6 +388,8 @@ std::string SimCluster::describe(const Event& e) const {
     case EventKind::kReconcile: return "a reconcile of the orchestrator";
     case EventKind::kPromoteDone: return p_name(e.node) + " joining the raft after its promotion";
     case EventKind::kRedial: return p_name(e.node) + " dialling " + p_name(e.peer);
+    case EventKind::kApiFastFail: return "the API of " + p_name(e.node) + " giving up on a leader";
+    case EventKind::kApiSettle: return "the API of " + p_name(e.node) + " waiting a poll period for a leader";
   }
   return "an event";
 }
@@ -510,6 +552,11 @@ void SimCluster::update_leadership() {
       if (n.leaderless_since_ms < 0) {
         n.leaderless_since_ms = now_ms_;
         availability_dirty_ = true;  // its API no longer answers: services using it wait
+        Event fast_fail{};
+        fast_fail.t_ms = now_ms_ + plan_->world.api_no_leader_fast_fail_ticks * tick_ms();
+        fast_fail.kind = EventKind::kApiFastFail;
+        fast_fail.node = i;
+        push(fast_fail);
       }
     } else if (n.leaderless_since_ms >= 0) {
       n.leaderless_since_ms = -1;

@@ -140,6 +140,7 @@ class SimCluster {
   void push(Event e) { queue_.push(std::move(e)); }
   void dispatch(const Event& e);
   void after_event();
+  void record_api_answers();
   // Throws InvariantViolation if the state breaks an invariant; `event` is what was processed,
   // else `action` says what happened.
   // A Raft event changes its member's state only: that member alone is checked after it.
@@ -295,6 +296,9 @@ class SimCluster {
   std::uint32_t dispatcher_epoch_ = 0;
   bool raft_changed_ = false;
   bool availability_dirty_ = true;
+  bool api_dirty_ = false;              // a manager's API answer may have changed
+  std::vector<std::string> api_seen_;   // per node: its API's answer as last recorded ("" never)
+  std::vector<TimeMs> api_settle_ms_;   // per node: when an answer that is no longer "ok" counts (-1 none)
   bool reconcile_queued_ = false;
   bool nfs_running_ = true;
   bool nfs_up_ = false;

@@ -1,6 +1,5 @@
-// The simulated swarm behind the ClusterDriver interface. Besides the cluster's own changes
-// it samples, at the scenario's observe interval, what a manager API call would get on each
-// manager, as an operator polling `docker node ls` would see it.
+// The simulated swarm behind the ClusterDriver interface: its changes, each at its instant
+// (among them what `docker node ls` gets on each manager, SimCluster::record_api_answers).
 #pragma once
 
 #include <memory>
@@ -14,7 +13,7 @@ namespace clawsim {
 
 class SimDriver final : public ClusterDriver {
  public:
-  SimDriver(std::shared_ptr<const Plan> plan, std::uint64_t seed, DurationMs observe_interval_ms);
+  SimDriver(std::shared_ptr<const Plan> plan, std::uint64_t seed);
 
   TimeMs now() const override { return cluster_.now(); }
   void advance_to(TimeMs t_ms) override;
@@ -26,13 +25,7 @@ class SimDriver final : public ClusterDriver {
   const SimCluster& cluster() const { return cluster_; }
 
  private:
-  void sample();
-
   SimCluster cluster_;
-  DurationMs observe_interval_ms_;
-  TimeMs next_sample_ms_ = 0;
-  std::vector<std::string> api_seen_;
-  Timeline pending_;
 };
 
 }  // namespace clawsim

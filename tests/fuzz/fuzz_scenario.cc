@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const Action& a : scenario.timeline) (void)a.describe();
   if (scenario.duration_ms > kRunAtMostMs) return 0;
   auto effective = std::make_shared<const Plan>(plan_for(plan, scenario));
-  SimDriver driver(effective, 1, scenario.observe_interval_ms);
+  SimDriver driver(effective, 1);
   RunResult run = run_scenario(scenario, driver, PlanIdentity(plan.name, "0000000000000000", {}));
   fuzz::check_report(report_json(run));
   (void)report_text(run, scenario, true);

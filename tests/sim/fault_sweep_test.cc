@@ -355,7 +355,7 @@ TEST(FaultSweep, EveryRunReplaysAsTheScenarioWrittenForIt) {
       const std::string text = scenario_yaml(replay_scenario(sweep, run, "corrected-firewall.yaml"));
       Result<Scenario> scenario = parse_scenario(text, "replay.yaml", *plan);
       ASSERT_TRUE(scenario.ok()) << scenario.error().to_string() << "\n" << text;
-      SimDriver driver(plan, run.seed, scenario.value().observe_interval_ms);
+      SimDriver driver(plan, run.seed);
       const RunResult r = run_scenario(scenario.value(), driver, PlanIdentity(plan->name));
       for (const auto& [service, down_ms] : run.downtime_ms) {
         const auto metric = r.metrics.find("downtime_ms." + service);

@@ -280,7 +280,7 @@ TEST(InvariantProperty, EveryBuiltInScenarioOnEveryBuiltInPlanOver200Seeds) {
       const Scenario s = parse_scenario(f.text, std::string(f.name), *plan).value();
       for (std::uint64_t seed = 1; seed <= 200; ++seed) {
         try {
-          SimDriver driver(plan, seed, s.observe_interval_ms);
+          SimDriver driver(plan, seed);
           (void)run_scenario(s, driver, PlanIdentity(plan->name));
           ++runs;
         } catch (const InvariantViolation& e) {

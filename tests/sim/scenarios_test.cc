@@ -42,7 +42,7 @@ std::shared_ptr<const Plan> corrected_plan() {
 }
 
 RunResult run(const Scenario& s, const std::shared_ptr<const Plan>& plan, std::uint64_t seed) {
-  SimDriver driver(plan, seed, s.observe_interval_ms);
+  SimDriver driver(plan, seed);
   RunResult r = run_scenario(s, driver, identity(*plan));
   r.seed = seed;
   return r;

@@ -100,7 +100,7 @@ TEST(SimCluster, SilentWorkerIsDownAfterTheHeartbeatGrace) {
 // UNKNOWN; the crashed leader is DOWN only after grace x6 (27-33 s) of the new dispatcher.
 TEST(SimCluster, CrashedLeaderGoesThroughUnknown) {
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
-    SimDriver d(plan(), seed, 1000);
+    SimDriver d(plan(), seed);
     d.advance_to(60'000);
     d.apply(act(ActionKind::kCrashNode, "@leader"));
     d.advance_to(160'000);
