@@ -71,7 +71,11 @@ int cmd_fidelity(const FidelityArgs& a) {
     std::vector<int> numbers;
     std::map<std::string, int> dockers;
     for (const Trial* t : trials) {
+      // What the trial saw, measured again by this clawsim's rules from its recorded timeline.
       observed.push_back(t->observed);
+      const cli::LoadedPlan plan = cli::plan_from_text(t->plan_text, t->plan_file + " (recorded)");
+      const Scenario scenario = cli::scenario_from_text({t->scenario_text, t->scenario_file + " (recorded)"}, *plan.plan);
+      measure_into(observed.back(), scenario, landed_instants(t->observed.timeline));
       predicted.push_back(predict(*t));
       numbers.push_back(t->trial);
       ++dockers[t->docker_version.empty() ? "?" : t->docker_version];

@@ -299,10 +299,14 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       }
     }
   }
+  // A period still open at the end is counted to the end. A real action lands late, so a real
+  // run ends sooner after its fault than the model's: what it did not see of that last stretch
+  // may have been down too (kHigh counts it).
+  const TimeMs end = scenario.duration_ms + (bound == Bound::kHigh && has_fault ? fault - scenario.timeline[0].at_ms : 0);
   if (has_fault) m.emplace("leaderless_ms", 0);
-  if (leaderless_since >= 0) m["leaderless_ms"] += span(leaderless_since, scenario.duration_ms);
+  if (leaderless_since >= 0) m["leaderless_ms"] += span(leaderless_since, end);
   for (const auto& [service, since] : service_down_since) {
-    m["downtime_ms." + service] += span(since, scenario.duration_ms);
+    m["downtime_ms." + service] += span(since, end);
   }
   for (const std::string& service : replicated) {
     m["replica_downtime_ms." + service] = replica_share(timeline, service, 0, scenario.duration_ms).missing_ms;
@@ -327,6 +331,29 @@ std::uint64_t timeline_fingerprint(const Timeline& timeline) {
     mix(c.detail);
   }
   return h;
+}
+
+void measure_into(RunResult& r, const Scenario& scenario, const std::vector<TimeMs>& landed) {
+  r.metrics = measure(scenario, r.timeline, landed);
+  r.bounds.clear();
+  const bool uncertain =
+      std::any_of(r.timeline.begin(), r.timeline.end(), [](const Change& c) { return c.uncertain_ms > 0; });
+  if (!uncertain) return;
+  const auto low = measure(scenario, r.timeline, landed, Bound::kLow);
+  const auto high = measure(scenario, r.timeline, landed, Bound::kHigh);
+  for (const auto& [name, value] : r.metrics) {
+    const auto lo = low.find(name), hi = high.find(name);
+    r.bounds[name] = {lo == low.end() ? value : std::min(value, lo->second),
+                      hi == high.end() ? value : std::max(value, hi->second)};
+  }
+}
+
+std::vector<TimeMs> landed_instants(const Timeline& timeline) {
+  std::vector<TimeMs> out;
+  for (const Change& c : timeline) {
+    if (c.kind == Aspect::kAction && c.subject != "abort") out.push_back(c.t_ms);
+  }
+  return out;
 }
 
 RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const PlanIdentity& plan) {
@@ -359,18 +386,7 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
   driver.advance_to(scenario.duration_ms);
   collect();
   r.verdicts = judge(scenario, r.timeline, plan, observed_after);
-  r.metrics = measure(scenario, r.timeline, acted);
-  const bool uncertain =
-      std::any_of(r.timeline.begin(), r.timeline.end(), [](const Change& c) { return c.uncertain_ms > 0; });
-  if (uncertain) {
-    const auto low = measure(scenario, r.timeline, acted, Bound::kLow);
-    const auto high = measure(scenario, r.timeline, acted, Bound::kHigh);
-    for (const auto& [name, value] : r.metrics) {
-      const auto lo = low.find(name), hi = high.find(name);
-      r.bounds[name] = {lo == low.end() ? value : std::min(value, lo->second),
-                        hi == high.end() ? value : std::max(value, hi->second)};
-    }
-  }
+  measure_into(r, scenario, acted);
   r.fingerprint = timeline_fingerprint(r.timeline);
   return r;
 }

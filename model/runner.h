@@ -86,6 +86,11 @@ std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
 enum class Bound { kPoint, kLow, kHigh };
 std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeline& timeline,
                                           const std::vector<TimeMs>& landed = {}, Bound bound = Bound::kPoint);
+// `r`'s metrics measured from its timeline and, where the timeline's instants are uncertain,
+// their bounds (each metric at Bound::kLow and kHigh).
+void measure_into(RunResult& r, const Scenario& scenario, const std::vector<TimeMs>& landed);
+// When a recorded run's actions landed: the instants of its action changes, in order.
+std::vector<TimeMs> landed_instants(const Timeline& timeline);
 std::uint64_t timeline_fingerprint(const Timeline& timeline);
 
 // "12.345s"
