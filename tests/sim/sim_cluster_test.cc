@@ -3,6 +3,7 @@
 #include "sim/sim_cluster.h"
 
 #include <algorithm>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -386,6 +387,45 @@ TEST(SimCluster, AnIsolatedLeaderStepsDownAnywhereInItsCheckQuorumRound) {
   }
   EXPECT_LT(earliest, 13'000);
   EXPECT_GT(latest, 18'000);
+}
+
+// Each manager's API answer is recorded at the instant it changes. The survivor of a quorum
+// loss says "The swarm does not have a leader" once it has known no leader for 10 ticks: at an
+// instant of its own in each seed, not on a sampling grid.
+TEST(SimCluster, ApiAnswersChangeAtTheirOwnInstants) {
+  std::set<TimeMs> instants;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    SimCluster c(plan(), seed);
+    c.run_until(30'000);
+    c.take_changes();
+    c.apply(act(ActionKind::kStopDaemon, "m2"));
+    c.apply(act(ActionKind::kStopDaemon, "m3"));
+    c.run_until(90'000);
+    for (const Change& ch : c.take_changes()) {
+      if (ch.kind == Aspect::kApi && ch.subject == "m1" && ch.detail.find("does not have a leader") != std::string::npos) {
+        instants.insert(ch.t_ms);
+      }
+    }
+  }
+  ASSERT_EQ(instants.size(), 10U) << "every seed, its own instant";
+  EXPECT_TRUE(std::any_of(instants.begin(), instants.end(), [](TimeMs t) { return t % 1000 != 0; }));
+}
+
+// A leader hands over to another in milliseconds (a demotion): a call in that instant waits for
+// the new leader and is answered. No manager's API is seen failing.
+TEST(SimCluster, AnElectionsMillisecondsAreNoOutageOfTheApi) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    SimCluster c(plan(), seed);
+    c.run_until(30'000);
+    c.take_changes();
+    c.apply(act(ActionKind::kDemote, "@leader"));
+    c.run_until(60'000);
+    for (const Change& ch : c.take_changes()) {
+      if (ch.kind != Aspect::kApi) continue;
+      const bool demoted = ch.detail.find("not a swarm manager") != std::string::npos;
+      EXPECT_TRUE(ch.detail == "ok" || demoted) << "seed " << seed << " " << ch.subject << " at " << ch.t_ms << ": " << ch.detail;
+    }
+  }
 }
 
 TEST(SimCluster, SameSeedSameRunDifferentSeedsDiffer) {
