@@ -121,7 +121,7 @@ void LiveDriver::sample() {
   // The cluster view (through one manager) and every node's own answer, at the same time.
   std::vector<int> all(api_seen_.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
-  std::vector<std::string> answers;
+  std::vector<ApiAnswer> answers;
   std::thread asking([&] { answers = cluster_.api_answers(all); });
   const bool observed = cluster_.observe(s, error, hint);
   asking.join();
@@ -138,9 +138,10 @@ void LiveDriver::sample() {
   // running member; a node whose daemon does not answer breaks the services that need it.
   int managers = 0, running = 0;
   std::map<std::string, NodeView> view;
+  std::map<std::string, int> named_leader;  // how many managers name each leader
   for (int i = 0; i < static_cast<int>(api_seen_.size()); ++i) {
     const std::string& name = cluster_.inventory().nodes[static_cast<std::size_t>(i)].name;
-    const std::string& answer = answers[static_cast<std::size_t>(i)];
+    const std::string& answer = answers[static_cast<std::size_t>(i)].answer;
     const bool down = answer.find("Cannot connect to the Docker daemon") != std::string::npos ||
                       answer.find(name + " (") == 0 || answer.find(name + ":") == 0;
     view[name] = NodeView{answer, !cluster_.powered_off(i), !down, -1};
@@ -150,10 +151,21 @@ void LiveDriver::sample() {
     if (seen == s.nodes.end() || seen->role != "manager") continue;
     ++managers;
     running += down ? 0 : 1;
+    if (answer == "ok" && !answers[static_cast<std::size_t>(i)].leader.empty()) {
+      ++named_leader[answers[static_cast<std::size_t>(i)].leader];
+    }
     if (answer != api_seen_[static_cast<std::size_t>(i)]) {
       api_seen_[static_cast<std::size_t>(i)] = answer;
       changes_.push_back({s.t_ms, Aspect::kApi, name, answer, api_uncertain});
     }
+  }
+  // Two managers may each call another the leader: an old leader cut off from the others goes on
+  // answering as one until CheckQuorum steps it down, while they have elected a new one. As in
+  // the model (the leader of the highest term), the leader is the one most managers name; on a
+  // tie, the one the observation names.
+  for (const auto& [name, votes] : named_leader) {
+    const auto current = named_leader.find(s.leader);
+    if (votes > (current == named_leader.end() ? 0 : current->second)) s.leader = name;
   }
   // As in the model: quorum is a majority of the managers running, whether or not an
   // election is under way (partitions between running managers are not seen this way).

@@ -366,18 +366,35 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
   return false;
 }
 
-std::string LiveCluster::api_answer(int node) {
+ApiAnswer LiveCluster::api_answer(int node) {
   const InventoryNode& n = inventory_.nodes[static_cast<std::size_t>(node)];
-  const CommandResult r = run_in(probe_sessions_, node, n.commands.docker + " node ls -q", kObserveTimeoutMs);
-  if (r.ok()) return "ok";
-  if (r.timed_out) return "hangs (no answer within " + std::to_string(kObserveTimeoutMs / 1000) + " s)";
+  const CommandResult r = run_in(probe_sessions_, node,
+                                 n.commands.docker + " node ls --format '{{.Hostname}} {{.ManagerStatus}}'",
+                                 kObserveTimeoutMs);
+  ApiAnswer out;
+  if (r.ok()) {
+    out.answer = "ok";
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto space = line.find(' ');
+      if (space != std::string::npos && line.compare(space + 1, std::string::npos, "Leader") == 0) {
+        out.leader = line.substr(0, space);
+      }
+    }
+    return out;
+  }
+  if (r.timed_out) {
+    out.answer = "hangs (no answer within " + std::to_string(kObserveTimeoutMs / 1000) + " s)";
+    return out;
+  }
   std::string e = r.describe();
   const auto p = e.find("exit status ");
   if (p == 0) {
     const auto colon = e.find(": ");
     if (colon != std::string::npos) e = e.substr(colon + 2);
   }
-  return e;
+  out.answer = e;
+  return out;
 }
 
 }  // namespace clawsim
@@ -389,8 +406,8 @@ bool LiveCluster::tcp_reachable(int node, const std::string& address, int port) 
   return run_in(probe_sessions_, node, cmd, kObserveTimeoutMs + 1000).ok();
 }
 
-std::vector<std::string> LiveCluster::api_answers(const std::vector<int>& nodes) {
-  std::vector<std::string> out(nodes.size());
+std::vector<ApiAnswer> LiveCluster::api_answers(const std::vector<int>& nodes) {
+  std::vector<ApiAnswer> out(nodes.size());
   std::vector<std::thread> threads;
   threads.reserve(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {

@@ -66,11 +66,12 @@ class LiveCluster final : public RemoteCluster {
   // `error` says what each tried node answered.
   bool observe(ClusterState& state, std::string& error, int hint) override;
   bool observe(ClusterState& state, std::string& error) { return observe(state, error, -1); }
-  // What `docker node ls` gets on this node now: "ok" or the error, one line.
-  std::string api_answer(int node);
+  // What `docker node ls` gets on this node now: "ok" or the error, one line, and the leader
+  // it lists.
+  ApiAnswer api_answer(int node);
   // The same for several nodes at once, one thread per node. Probes use their own
   // connections, so they may run while observe() or run() use the others.
-  std::vector<std::string> api_answers(const std::vector<int>& nodes) override;
+  std::vector<ApiAnswer> api_answers(const std::vector<int>& nodes) override;
   // Each node's ufw as read on it (`ufw status verbose`, `ufw show added`; a node without ufw
   // has none). False with `error` naming the node that could not be read.
   bool observe_firewalls(std::vector<ObservedFirewall>& out, std::string& error);

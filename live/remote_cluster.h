@@ -14,6 +14,13 @@
 
 namespace clawsim {
 
+// A node's own answer to `docker node ls`: "ok" or the error (one line), and when it answered,
+// the manager it lists as Leader ("" for none).
+struct ApiAnswer {
+  std::string answer;
+  std::string leader;
+};
+
 class RemoteCluster {
  public:
   virtual ~RemoteCluster() = default;
@@ -30,9 +37,9 @@ class RemoteCluster {
   virtual bool powered_off(int node) const = 0;
   // A full observation through the first manager (preferring `hint`) that answers.
   virtual bool observe(ClusterState& state, std::string& error, int hint) = 0;
-  // What `docker node ls` gets on each of these nodes now: "ok" or the error. May run while
-  // observe() does (on connections of its own).
-  virtual std::vector<std::string> api_answers(const std::vector<int>& nodes) = 0;
+  // What `docker node ls` gets on each of these nodes now, and the leader it names. May run
+  // while observe() does (on connections of its own).
+  virtual std::vector<ApiAnswer> api_answers(const std::vector<int>& nodes) = 0;
   // Can `node` open a TCP connection to address:port now?
   virtual bool tcp_reachable(int node, const std::string& address, int port) = 0;
   // A line in the audit log: what is being done and why.

@@ -83,11 +83,20 @@ class FakeCluster final : public RemoteCluster {
     }
     return true;
   }
-  std::vector<std::string> api_answers(const std::vector<int>& nodes) override {
+  std::vector<ApiAnswer> api_answers(const std::vector<int>& nodes) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<std::string> out;
-    for (int n : nodes) out.push_back(daemon_up_[static_cast<std::size_t>(n)] ? "ok" : kDaemonDown);
+    std::vector<ApiAnswer> out;
+    for (int n : nodes) {
+      const bool up = daemon_up_[static_cast<std::size_t>(n)];
+      const std::string& named = named_leader_[static_cast<std::size_t>(n)];
+      out.push_back({up ? "ok" : kDaemonDown, !up ? "" : named.empty() ? state_.leader : named});
+    }
     return out;
+  }
+  // From now on `node`'s own docker node ls names this leader, whatever the observation says.
+  void name_leader(int node, std::string leader) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    named_leader_[static_cast<std::size_t>(node)] = std::move(leader);
   }
   bool tcp_reachable(int, const std::string&, int) override { return true; }
   void note(const std::string&) override {}
@@ -106,6 +115,7 @@ class FakeCluster final : public RemoteCluster {
   Inventory inventory_;
   ClusterState state_;
   std::vector<bool> daemon_up_;
+  std::vector<std::string> named_leader_ = std::vector<std::string>(3);
   bool dropped_ = false;
   std::mutex mutex_;
 };
@@ -179,6 +189,24 @@ TEST(LiveDriver, WritesTheUndoBeforeTheFaultAndRecordsEachStep) {
   const Log want{"journal planned 1: stop-daemon b", "run b: systemctl stop docker", "journal done 1: stop-daemon b",
                  "run b: systemctl start docker", "journal undone 1: stop-daemon b"};
   EXPECT_EQ(d.log, want);
+}
+
+// An old leader cut off from the others answers as the leader until CheckQuorum steps it down,
+// while they have elected another: the leader is the one most managers name (the model's is the
+// highest term's), not the one the manager asked first names.
+TEST(LiveDriver, TheLeaderIsTheOneMostManagersName) {
+  Drill d;
+  d.driver.take_changes();
+  d.cluster.name_leader(1, "b");
+  d.driver.advance_to(1000);
+  for (const Change& c : d.driver.take_changes()) EXPECT_NE(c.kind, Aspect::kLeader) << "a and c name a: " << c.detail;
+  d.cluster.name_leader(2, "b");
+  d.driver.advance_to(2000);
+  std::vector<std::string> leaders;
+  for (const Change& c : d.driver.take_changes()) {
+    if (c.kind == Aspect::kLeader) leaders.push_back(c.detail);
+  }
+  EXPECT_EQ(leaders, std::vector<std::string>{"b"}) << "b and c name b; a, asked first, names itself";
 }
 
 TEST(LiveDriver, AFaultWhoseUndoCannotBeWrittenIsNotInjected) {
