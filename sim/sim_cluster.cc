@@ -280,9 +280,15 @@ void SimCluster::after_event() {
 // a manager that stops answering is recorded so once it has not answered for that long; the
 // instants of an election, when no member knows a leader for a few milliseconds, are not seen.
 void SimCluster::record_api_answers() {
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+  for (const int m : member_nodes_) {
+    if (api_seen_[static_cast<std::size_t>(m)].empty() &&
+        std::find(api_watch_.begin(), api_watch_.end(), m) == api_watch_.end()) {
+      api_watch_.push_back(m);
+    }
+  }
+  for (const int node : api_watch_) {
+    const auto i = static_cast<std::size_t>(node);
     std::string& seen = api_seen_[i];
-    if (!nodes_[i].manager && seen.empty()) continue;
     std::string answer = api_answer(static_cast<int>(i), false);
     TimeMs& settle = api_settle_ms_[i];
     if (answer == seen) {

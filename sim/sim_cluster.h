@@ -298,6 +298,7 @@ class SimCluster {
   bool availability_dirty_ = true;
   bool api_dirty_ = false;              // a manager's API answer may have changed
   std::vector<std::string> api_seen_;   // per node: its API's answer as last recorded ("" never)
+  std::vector<int> api_watch_;          // the nodes whose answer is followed: every manager, ever
   std::vector<TimeMs> api_settle_ms_;   // per node: when an answer that is no longer "ok" counts (-1 none)
   bool reconcile_queued_ = false;
   bool nfs_running_ = true;
