@@ -10,6 +10,7 @@ struct FidelityArgs {
   std::string recording;
   std::string plan;  // "" = each trial's recorded plan
   int seeds = 500;
+  int jobs = 0;  // threads for the model's runs (0: every core); the output is the same bytes
   std::string json;
 };
 

@@ -72,7 +72,7 @@ options:
   --plan FILE     a plan (YAML or JSON) instead of the default one (default: $CLAWSIM_PLAN)
   --seed N        the run's seed (default: drawn and printed; validate: 1)
   --runs N        repeat over N seeds and print the distribution of each measured duration
-  --jobs N        scenario --runs, validate: how many runs at once (default: every core);
+  --jobs N        scenario --runs, validate, fidelity: how many runs at once (default: every core);
                   the results are the same bytes whatever N
   --json FILE     write the report as JSON ("-" for standard output)
   -v, --verbose   show every change in the timeline (terms, placements); validate: every pair;
@@ -320,7 +320,7 @@ const std::vector<CommandOptions>& command_options() {
       {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "quiet", "report"}},
       {"live measure", {"inventory", "plan", "journal", "allow", "accept", "log-file", "verbose", "quiet", "trials", "output"}},
       {"live recover", {"inventory", "journal", "log-file", "verbose", "quiet"}},
-      {"fidelity", {"plan", "seeds", "json", "quiet"}},
+      {"fidelity", {"plan", "seeds", "jobs", "json", "quiet"}},
       {"gameday run", {"simulate", "now", "report", "verbose", "quiet"}},
       {"report", {"html", "junit", "markdown"}},
       {"schema", {}},
@@ -448,7 +448,7 @@ clawsim versions, and every measured duration with the interval its observations
 exit: 0 every trial passed, 1 one did not (the others are recorded; a trial that was aborted
 or could not be undone ends the measurement), 2 bad input
 )"},
-      {"fidelity", R"(usage: clawsim fidelity FILE.jsonl [--plan FILE] [--seeds N] [--json FILE]
+      {"fidelity", R"(usage: clawsim fidelity FILE.jsonl [--plan FILE] [--seeds N] [--jobs N] [--json FILE]
 
 Predicts each trial that clawsim live measure recorded again, over N seeds (default 500) from
 the cluster the trial met, and prints per drill and measure: the model's min, median and max
@@ -606,6 +606,7 @@ int run(int argc, char** argv) {
     if (vm.count("plan")) f.plan = vm["plan"].as<std::string>();
     if (vm.count("seeds")) f.seeds = vm["seeds"].as<int>();
     if (vm.count("json")) f.json = vm["json"].as<std::string>();
+    f.jobs = jobs_option(vm);
     return cmd_fidelity(f);
   }
   if (command == "schema" && args.size() == 2) {

@@ -37,7 +37,7 @@ _clawsim() {
     validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --emit-scenario --sarif --static-only --rules --report" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
-    fidelity) options="--plan --seeds --json --quiet" ;;
+    fidelity) options="--plan --seeds --jobs --json --quiet" ;;
     live)
       if ((cword == 2)); then
         COMPREPLY=($(compgen -W "status apply drill measure recover" -- "$cur"))

@@ -60,3 +60,10 @@ foreach(round 1 2)
   run_to(${WORK_DIR}/sweep-${round}.out validate --plan ${SOURCE_DIR}/scenarios/plans/recommended.yaml --depth 2 --seeds 2 -q --json ${WORK_DIR}/sweep-${round}.json)
 endforeach()
 expect_same_bytes(${WORK_DIR}/sweep-1.json ${WORK_DIR}/sweep-2.json "validate --depth 2 --seeds 2 --json")
+
+# fidelity on a recording: the same bytes on one thread and on two.
+foreach(jobs 1 2)
+  run_to(${WORK_DIR}/fidelity-${jobs}.out fidelity ${SOURCE_DIR}/tests/fidelity/leader-demotion.jsonl --seeds 100 --jobs ${jobs} --json ${WORK_DIR}/fidelity-${jobs}.json)
+endforeach()
+expect_same_bytes(${WORK_DIR}/fidelity-1.json ${WORK_DIR}/fidelity-2.json "fidelity --jobs 1 and 2 --json")
+expect_same_bytes(${WORK_DIR}/fidelity-1.out ${WORK_DIR}/fidelity-2.out "fidelity --jobs 1 and 2 (text)")
