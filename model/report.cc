@@ -197,9 +197,36 @@ RunCounts count_runs(const std::vector<RunResult>& runs) {
         for (const std::string& name : r.known_failures()) ++c.known_by_expectation[name];
         break;
     }
+    for (const Verdict& v : r.verdicts) {
+      if (!v.holds) ++c.failed_by_expectation[v.name];
+    }
   }
   return c;
 }
+
+Histogram histogram(const std::vector<DurationMs>& values, int bins) {
+  Histogram h;
+  if (values.empty()) return h;
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  h.min = *lo;
+  h.max = *hi;
+  h.counts.assign(h.min == h.max ? 1 : static_cast<std::size_t>(bins), 0);
+  const double width = static_cast<double>(h.max - h.min) / static_cast<double>(h.counts.size());
+  for (DurationMs v : values) {
+    const std::size_t b = h.min == h.max ? 0
+                                         : std::min(h.counts.size() - 1,
+                                                    static_cast<std::size_t>(static_cast<double>(v - h.min) / width));
+    ++h.counts[b];
+  }
+  return h;
+}
+
+DurationMs Histogram::from(std::size_t bin) const {
+  const double width = static_cast<double>(max - min) / static_cast<double>(counts.size());
+  return min + static_cast<DurationMs>(width * static_cast<double>(bin));
+}
+
+DurationMs Histogram::to(std::size_t bin) const { return bin + 1 == counts.size() ? max : from(bin + 1); }
 
 std::string distributions_text(const std::vector<RunResult>& runs) {
   const RunCounts c = count_runs(runs);
@@ -231,12 +258,40 @@ nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs) {
   j["known_failures"] = c.known;
   j["failed"] = c.failed;
   j["known_failures_by_expectation"] = c.known_by_expectation;
+  // Each expectation's failure rate over the runs: those that did not hold, known or not.
+  j["expectations"] = nlohmann::ordered_json::object();
+  if (!runs.empty()) {
+    for (const Verdict& v : runs.front().verdicts) {
+      const auto n = c.failed_by_expectation.count(v.name) ? c.failed_by_expectation.at(v.name) : 0;
+      j["expectations"][v.name] = {{"failed", n},
+                                   {"failure_rate", static_cast<double>(n) / static_cast<double>(runs.size())}};
+    }
+  }
   j["seeds"] = nlohmann::ordered_json::array();
   for (const RunResult& r : runs) j["seeds"].push_back(r.seed);
   j["metrics"] = nlohmann::ordered_json::object();
   for (const Distribution& d : distributions(runs)) {
+    // Every seed's value, in the order of "seeds" (null where the run did not measure it), and
+    // the histogram of those measured.
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    std::vector<DurationMs> measured;
+    for (const RunResult& r : runs) {
+      const auto it = r.metrics.find(d.metric);
+      if (it == r.metrics.end()) {
+        values.push_back(nullptr);
+      } else {
+        values.push_back(it->second);
+        measured.push_back(it->second);
+      }
+    }
+    const Histogram h = histogram(measured);
+    nlohmann::ordered_json bins = nlohmann::ordered_json::array();
+    for (std::size_t b = 0; b < h.counts.size(); ++b) {
+      bins.push_back({{"from", h.from(b)}, {"to", h.to(b)}, {"runs", h.counts[b]}});
+    }
     j["metrics"][d.metric] = {{"runs", d.samples}, {"min", d.min},  {"median", d.median},
-                              {"p90", d.p90},      {"p99", d.p99},  {"max", d.max}};
+                              {"p90", d.p90},      {"p99", d.p99},  {"max", d.max},
+                              {"values", values},  {"histogram", bins}};
   }
   return j;
 }

@@ -26,6 +26,7 @@ std::string verdict_text(const RunResult& result);
 struct RunCounts {
   std::size_t passed = 0, known = 0, failed = 0;
   std::map<std::string, std::size_t> known_by_expectation;  // XFAIL'd expectation -> runs
+  std::map<std::string, std::size_t> failed_by_expectation;  // did not hold (known or not) -> runs
 };
 RunCounts count_runs(const std::vector<RunResult>& runs);
 
@@ -34,6 +35,15 @@ struct Distribution {
   std::size_t samples = 0;  // runs in which the metric was measured
   DurationMs min = 0, median = 0, p90 = 0, p99 = 0, max = 0;
 };
+// Equal-width bins from the least value to the greatest; one bin when they are equal.
+struct Histogram {
+  DurationMs min = 0, max = 0;
+  std::vector<std::size_t> counts;
+  DurationMs from(std::size_t bin) const;  // where bin b starts
+  DurationMs to(std::size_t bin) const;    // ... and ends (the last ends at max)
+};
+Histogram histogram(const std::vector<DurationMs>& values, int bins = 20);
+
 // Nearest-rank percentiles over the runs in which each metric appears, sorted by metric name.
 std::vector<Distribution> distributions(const std::vector<RunResult>& runs);
 std::string distributions_text(const std::vector<RunResult>& runs);

@@ -185,17 +185,12 @@ constexpr const char* kTimelineLegend =
     "<span style=\"background:#d64545\"></span>down / no leader / quorum lost; dashed: an action</p>\n";
 
 // One measure over the runs: equal-width bins from its min to its max, the median marked.
-std::string histogram_svg(const std::string& metric, std::vector<DurationMs> values, DurationMs median) {
+std::string histogram_svg(const std::string& metric, const std::vector<DurationMs>& values, DurationMs median) {
   constexpr int kW = 560, kH = 120, kLeft = 8, kBottom = 20, kBins = 20;
-  std::sort(values.begin(), values.end());
-  const DurationMs lo = values.front(), hi = values.back();
-  const int bins = hi == lo ? 1 : kBins;
-  const double width = static_cast<double>(hi - lo) / bins;
-  std::vector<std::size_t> count(static_cast<std::size_t>(bins), 0);
-  for (DurationMs v : values) {
-    const int b = hi == lo ? 0 : std::min(bins - 1, static_cast<int>(static_cast<double>(v - lo) / width));
-    ++count[static_cast<std::size_t>(b)];
-  }
+  const Histogram hist = histogram(values, kBins);
+  const DurationMs lo = hist.min, hi = hist.max;
+  const int bins = static_cast<int>(hist.counts.size());
+  const std::vector<std::size_t>& count = hist.counts;
   const std::size_t top = *std::max_element(count.begin(), count.end());
   const double plot = kW - 2 * kLeft, bar = plot / kBins;  // one value: one bar, mid-plot
   auto x = [&](DurationMs v) { return kLeft + (hi == lo ? plot / 2 : plot * static_cast<double>(v - lo) / static_cast<double>(hi - lo)); };
@@ -207,7 +202,7 @@ std::string histogram_svg(const std::string& metric, std::vector<DurationMs> val
     // A bin of one run in a thousand still shows.
     const double h = n == 0 ? 0 : std::max(2.0, (kH - kBottom - 8) * static_cast<double>(n) / static_cast<double>(top));
     const double left = bins == 1 ? kLeft + (plot - bar) / 2 : kLeft + bar * b;
-    const DurationMs from = lo + static_cast<DurationMs>(width * b), to = b + 1 == bins ? hi : lo + static_cast<DurationMs>(width * (b + 1));
+    const DurationMs from = hist.from(static_cast<std::size_t>(b)), to = hist.to(static_cast<std::size_t>(b));
     svg += "<rect class=\"bin\" x=\"" + num(left + 1) + "\" y=\"" + num(kH - kBottom - h) + "\" width=\"" +
            num(std::max(1.0, bar - 2)) + "\" height=\"" + num(h) + "\" fill=\"#7d9cc4\"><title>" + std::to_string(n) +
            " run(s) from " + markup_escaped(format_time(from)) + " to " + markup_escaped(format_time(to)) + "</title></rect>\n";
