@@ -131,7 +131,8 @@ void LiveDriver::sample() {
   }
   s.t_ms = now();
   // What this sample sees changed after the start of the last call that saw it as before: the
-  // nodes' own answers are asked every time; the cluster's view only when a manager answered.
+  // nodes' own answers (and the leader they name) are asked every time; the rest of the
+  // cluster's view only when a manager answered.
   const DurationMs api_uncertain = have_last_ ? s.t_ms - last_began_ : 0;
   const DurationMs state_uncertain = have_last_ ? s.t_ms - last_observed_began_ : 0;
   // Every node's own API answer, in parallel: a manager whose daemon answers at all is a
@@ -173,7 +174,11 @@ void LiveDriver::sample() {
   probe_nfs(s, view);
   apply_dependencies(s, view);
   Timeline c = changes_between(have_last_ ? &last_ : nullptr, s, s.t_ms);
-  for (Change& x : c) x.uncertain_ms = state_uncertain;
+  // The leader and the quorum are read every time, from every manager's own answer as well as
+  // the observation: a sample in which no manager names a leader has seen none.
+  for (Change& x : c) {
+    x.uncertain_ms = x.kind == Aspect::kLeader || x.kind == Aspect::kQuorum ? api_uncertain : state_uncertain;
+  }
   changes_.insert(changes_.end(), c.begin(), c.end());
   last_began_ = began;
   if (observed || !have_last_) last_observed_began_ = began;

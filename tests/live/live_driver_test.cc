@@ -77,7 +77,7 @@ class FakeCluster final : public RemoteCluster {
     state = state_;
     int running = 0;
     for (bool up : daemon_up_) running += up ? 1 : 0;
-    if (running < 2) {
+    if (running < 2 || no_leader_) {
       error = "no manager answers";
       return false;
     }
@@ -89,9 +89,18 @@ class FakeCluster final : public RemoteCluster {
     for (int n : nodes) {
       const bool up = daemon_up_[static_cast<std::size_t>(n)];
       const std::string& named = named_leader_[static_cast<std::size_t>(n)];
+      if (no_leader_) {
+        out.push_back({up ? "hangs (no answer within 2 s)" : kDaemonDown, ""});
+        continue;
+      }
       out.push_back({up ? "ok" : kDaemonDown, !up ? "" : named.empty() ? state_.leader : named});
     }
     return out;
+  }
+  // From now on no manager answers: the swarm has no leader (true) or has one again (false).
+  void set_no_leader(bool none) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    no_leader_ = none;
   }
   // From now on `node`'s own docker node ls names this leader, whatever the observation says.
   void name_leader(int node, std::string leader) {
@@ -116,6 +125,7 @@ class FakeCluster final : public RemoteCluster {
   ClusterState state_;
   std::vector<bool> daemon_up_;
   std::vector<std::string> named_leader_ = std::vector<std::string>(3);
+  bool no_leader_ = false;
   bool dropped_ = false;
   std::mutex mutex_;
 };
@@ -207,6 +217,25 @@ TEST(LiveDriver, TheLeaderIsTheOneMostManagersName) {
     if (c.kind == Aspect::kLeader) leaders.push_back(c.detail);
   }
   EXPECT_EQ(leaders, std::vector<std::string>{"b"}) << "b and c name b; a, asked first, names itself";
+}
+
+// A sample in which no manager answers has seen no leader: the leader's changes are known to
+// the samples around them, however long the rest of the cluster's view has been stale.
+TEST(LiveDriver, TheLeadersChangesAreKnownToTheSamplesAroundThem) {
+  Drill d;
+  d.driver.take_changes();
+  d.cluster.set_no_leader(true);
+  d.driver.advance_to(5'000);
+  d.cluster.set_no_leader(false);
+  d.cluster.name_leader(1, "b");
+  d.cluster.name_leader(2, "b");
+  d.driver.advance_to(6'000);
+  std::vector<std::pair<std::string, DurationMs>> leaders;
+  for (const Change& c : d.driver.take_changes()) {
+    if (c.kind == Aspect::kLeader) leaders.emplace_back(c.detail, c.uncertain_ms);
+  }
+  const std::vector<std::pair<std::string, DurationMs>> want = {{"none", 1'000}, {"b", 1'000}};
+  EXPECT_EQ(leaders, want) << "one sample apart, not back to the last full observation";
 }
 
 TEST(LiveDriver, AFaultWhoseUndoCannotBeWrittenIsNotInjected) {
