@@ -45,7 +45,7 @@ void print_prediction(const ApplyPrediction& p) {
               << "        closes: " << step.why << "\n"
               << "        model: " << (r.refused ? "REFUSED: " : "") << r.answer << "\n"
               << "        then: " << describe(r.quorum) << "\n";
-    if (r.quorum_lost_ms > 0) std::cout << "        quorum lost for " << format_time(r.quorum_lost_ms) << "\n";
+    if (r.quorum_lost_for_ms > 0) std::cout << "        quorum lost for " << format_time(r.quorum_lost_for_ms) << "\n";
     for (const std::string& d : r.down) std::cout << "        down: " << d << "\n";
     for (const Finding& f : r.new_findings) {
       std::cout << "        now " << to_string(f.severity) << " " << f.rule << ": " << f.message << "\n";

@@ -75,8 +75,8 @@ std::string change_text(const ChangeReport& r, const std::string& plan_name) {
     out += "\nstep " + std::to_string(i + 1) + "  line " + std::to_string(s.step.line) + "  " +
            (s.step.on_node.empty() ? "" : s.step.on_node + "$ ") + s.step.text + "\n";
     out += std::string(s.refused ? "        REFUSED: " : "        answer: ") + s.answer + "\n";
-    if (s.quorum_lost_ms > 0) {
-      out += "        quorum lost for " + format_time(s.quorum_lost_ms) + " while it settled\n";
+    if (s.quorum_lost_for_ms > 0) {
+      out += "        quorum lost for " + format_time(s.quorum_lost_for_ms) + " while it settled\n";
     }
     if (s.step.kind != ChangeKind::kRead) out += "        then: " + describe(s.quorum) + "\n";
     for (const std::string& d : s.down) out += "        down: " + d + "\n";
@@ -129,7 +129,7 @@ nlohmann::ordered_json change_json(const ChangeReport& r) {
     j["steps"].push_back({{"line", s.step.line}, {"command", s.step.text},
                           {"kind", to_string(s.step.kind)}, {"on", s.step.on_node},
                           {"answer", s.answer}, {"refused", s.refused},
-                          {"quorum_lost_ms", s.quorum_lost_ms}, {"quorum", quorum_json(s.quorum)},
+                          {"quorum_lost_for_ms", s.quorum_lost_for_ms}, {"quorum", quorum_json(s.quorum)},
                           {"down", s.down}, {"downtime_ms", s.downtime_ms}, {"new_findings", added}, {"cleared_findings", cleared}});
   }
   return j;

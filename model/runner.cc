@@ -253,6 +253,7 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   std::map<std::string, TimeMs> node_failed_at;
   std::set<std::string> replicated;  // services with replica counts of their own
   TimeMs leaderless_since = -1;
+  TimeMs quorum_lost_since = -1;
   std::string leader = "none";
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
@@ -276,8 +277,15 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
         m["leader_elected_ms"] = span(fault, end_of(c));
       }
-    } else if (c.kind == Aspect::kQuorum && c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) {
-      m["quorum_lost_ms"] = span(fault, end_of(c));
+    } else if (c.kind == Aspect::kQuorum) {
+      if (c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) m["quorum_lost_ms"] = span(fault, end_of(c));
+      if (c.detail == "lost" && after_fault && quorum_lost_since < 0) {
+        quorum_lost_since = std::max(start_of(c), fault);
+        m.emplace("quorum_lost_for_ms", 0);
+      } else if (c.detail == "held" && quorum_lost_since >= 0) {
+        m["quorum_lost_for_ms"] += span(quorum_lost_since, end_of(c));
+        quorum_lost_since = -1;
+      }
     } else if (c.kind == Aspect::kHost && c.detail != "up") {
       node_failed_at.emplace(c.subject, start_of(c));
     } else if (c.kind == Aspect::kNode && state_of(c) == "down") {
@@ -305,6 +313,7 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   const TimeMs end = scenario.duration_ms + (bound == Bound::kHigh && has_fault ? fault - scenario.timeline[0].at_ms : 0);
   if (has_fault) m.emplace("leaderless_ms", 0);
   if (leaderless_since >= 0) m["leaderless_ms"] += span(leaderless_since, end);
+  if (quorum_lost_since >= 0) m["quorum_lost_for_ms"] += span(quorum_lost_since, end);
   for (const auto& [service, since] : service_down_since) {
     m["downtime_ms." + service] += span(since, end);
   }

@@ -108,7 +108,7 @@ std::string breach(const Objective& obj, const FaultOutcome& o) {
   switch (obj.kind) {
     case Objective::Kind::kQuorumHeld:
       if (!o.quorum_lost) return "";
-      return "quorum lost for " + format_time(o.quorum_lost_ms) + seed_note(o);
+      return "quorum lost for " + format_time(o.quorum_lost_for_ms) + seed_note(o);
     case Objective::Kind::kMaxDowntime: {
       const auto it = o.downtime_ms.find(obj.service);
       const DurationMs down = it == o.downtime_ms.end() ? 0 : it->second;
@@ -219,7 +219,7 @@ bool worse_outcome(const FaultOutcome& a, const FaultOutcome& b) {
     return sum;
   };
   const DurationMs ra = a.recovery_ms.value_or(-1), rb = b.recovery_ms.value_or(-1);
-  if (a.quorum_lost_ms != b.quorum_lost_ms) return a.quorum_lost_ms > b.quorum_lost_ms;
+  if (a.quorum_lost_for_ms != b.quorum_lost_for_ms) return a.quorum_lost_for_ms > b.quorum_lost_for_ms;
   if (total(a) != total(b)) return total(a) > total(b);
   if ((ra < 0) != (rb < 0)) return ra < 0;
   return ra > rb;

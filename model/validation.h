@@ -42,7 +42,7 @@ struct FaultOutcome {
   std::vector<std::string> involves;   // union of the faults' `involves`
   std::vector<std::string> refused;    // Docker's refusals of an inject ("demote boston: ...")
   bool quorum_lost = false;
-  DurationMs quorum_lost_ms = 0;       // time without a quorum after the inject (worst seed)
+  DurationMs quorum_lost_for_ms = 0;       // time without a quorum after the inject (worst seed)
   std::map<std::string, DurationMs> downtime_ms;  // services up before the fault: time down
   // Per service: the lowest share of its replicas serving from the inject to the end ("1/3").
   std::map<std::string, double> lowest_replicas_pct;

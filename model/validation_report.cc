@@ -74,7 +74,7 @@ std::string fault_name(const FaultOutcome& o) {
 // A name wider than its column gets a line of its own, the numbers under the column.
 std::string outcome_row(const FaultOutcome& o, std::size_t width) {
   const std::string name = fault_name(o);
-  const std::string quorum = o.quorum_lost ? "lost " + format_time(o.quorum_lost_ms) : "held";
+  const std::string quorum = o.quorum_lost ? "lost " + format_time(o.quorum_lost_for_ms) : "held";
   const std::string recovery = o.recovery_ms ? format_time(*o.recovery_ms) : "never";
   const std::string numbers = pad(quorum, 16) + pad(recovery, 11) + pad(std::to_string(o.seed), 6) + outcome_effects(o);
   if (name.size() + 1 > width) return "  " + name + "\n  " + std::string(width, ' ') + numbers + "\n";
@@ -343,7 +343,7 @@ nlohmann::ordered_json validation_json(const ValidationReport& r) {
     for (const auto& [service, ms] : o.downtime_ms) downtime[service] = ms;
     sweep["outcomes"].push_back(
         {{"faults", o.faults}, {"involves", o.involves}, {"refused", o.refused},
-         {"quorum_lost", o.quorum_lost}, {"quorum_lost_ms", o.quorum_lost_ms},
+         {"quorum_lost", o.quorum_lost}, {"quorum_lost_for_ms", o.quorum_lost_for_ms},
          {"downtime_ms", downtime}, {"down_before", o.down_before},
          {"recovery_ms", o.recovery_ms ? nlohmann::ordered_json(*o.recovery_ms) : nullptr},
          {"seed", o.seed}});

@@ -200,7 +200,7 @@ int ChangeReport::refused_steps() const {
 
 bool ChangeReport::quorum_ever_lost() const {
   return std::any_of(steps.begin(), steps.end(), [](const StepReport& s) {
-    return s.quorum_lost_ms > 0 || s.quorum.margin() < 0;
+    return s.quorum_lost_for_ms > 0 || s.quorum.margin() < 0;
   });
 }
 
@@ -294,7 +294,7 @@ ChangeReport replay_change(const std::shared_ptr<const Plan>& plan, const Change
     if (!r.refused || step.kind == ChangeKind::kUfw) apply_to_plan(state, step);
     cluster.run_until(t + settings.settle_ms);
     const Timeline changes = cluster.take_changes();
-    r.quorum_lost_ms = quorum_lost_during(changes, quorum_before, t, t + settings.settle_ms);
+    r.quorum_lost_for_ms = quorum_lost_during(changes, quorum_before, t, t + settings.settle_ms);
     r.downtime_ms = downtime_during(changes, down_before, t, t + settings.settle_ms);
     t += settings.settle_ms;
     r.quorum = margin_of(cluster);

@@ -33,7 +33,7 @@ struct StepReport {
   ChangeStep step;
   std::string answer;  // what the operator sees: Docker's or ufw's words, "ok" when silent
   bool refused = false;
-  DurationMs quorum_lost_ms = 0;       // time without a quorum while the step settled
+  DurationMs quorum_lost_for_ms = 0;       // time without a quorum while the step settled
   QuorumMargin quorum;                 // once settled
   std::vector<std::string> down;       // "openclaw: pending: no suitable node (...)"
   std::map<std::string, DurationMs> downtime_ms;  // services down at some point while it settled

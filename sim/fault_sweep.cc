@@ -113,7 +113,7 @@ void measure(const Timeline& after, Watch w, TimeMs undo_ms, TimeMs end_ms,
       if (!w.quorum && quorum_lost_since < 0) quorum_lost_since = c.t_ms;
       if (w.quorum && quorum_lost_since >= 0) {
         out.quorum_lost = true;
-        out.quorum_lost_ms += c.t_ms - quorum_lost_since;
+        out.quorum_lost_for_ms += c.t_ms - quorum_lost_since;
         quorum_lost_since = -1;
       }
     }
@@ -123,7 +123,7 @@ void measure(const Timeline& after, Watch w, TimeMs undo_ms, TimeMs end_ms,
   for (const auto& [service, since] : down_since) out.downtime_ms[service] += end_ms - since;
   if (quorum_lost_since >= 0) {
     out.quorum_lost = true;
-    out.quorum_lost_ms += end_ms - quorum_lost_since;
+    out.quorum_lost_for_ms += end_ms - quorum_lost_since;
   }
   if (good_since >= 0) out.recovery_ms = good_since - undo_ms;
 }

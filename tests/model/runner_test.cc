@@ -133,7 +133,8 @@ TEST(Runner, Metrics) {
   t.push_back({40'000, Aspect::kNode, "atlanta", "down (heartbeat failure)"});
   const auto m = measure(s, t);
   EXPECT_EQ(m.at("leader_elected_ms"), 12'000);
-  EXPECT_EQ(m.at("quorum_lost_ms"), 0);
+  EXPECT_EQ(m.at("quorum_lost_ms"), 0) << "an instant: lost at the fault";
+  EXPECT_EQ(m.at("quorum_lost_for_ms"), 12'000) << "a duration: lost until the new leader";
   EXPECT_EQ(m.at("leaderless_ms"), 12'000);
   EXPECT_EQ(m.at("node_down_ms.atlanta"), 30'000);
   EXPECT_EQ(m.at("downtime_ms.web"), 20'000);

@@ -87,7 +87,7 @@ TEST(Objectives, QuorumDowntimeAndRecoveryWithExceptions) {
   SweepResult sweep;
   sweep.outcomes.push_back(outcome({"crash boston"}, {"boston"}));
   sweep.outcomes.back().quorum_lost = true;
-  sweep.outcomes.back().quorum_lost_ms = 72'000;
+  sweep.outcomes.back().quorum_lost_for_ms = 72'000;
   sweep.outcomes.push_back(outcome({"crash chicago"}, {"chicago"}));
   sweep.outcomes.back().downtime_ms["openclaw"] = 60'000;
   sweep.outcomes.push_back(outcome({"crash atlanta", "crash denver"}, {"atlanta", "denver"}));

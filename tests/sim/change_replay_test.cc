@@ -55,7 +55,7 @@ TEST(ChangeReplay, PromoteThenDemoteTheOldLeader) {
   EXPECT_EQ(demote.quorum.managers, 2);
   EXPECT_EQ(demote.quorum.margin(), 0);
   EXPECT_NE(demote.quorum.leader, "atlanta");
-  EXPECT_EQ(demote.quorum_lost_ms, 0);  // leadership is handed over first
+  EXPECT_EQ(demote.quorum_lost_for_ms, 0);  // leadership is handed over first
   // The captain is pinned to atlanta by node.id and refuses to run on a worker.
   ASSERT_EQ(r.lost_services().size(), 1U);
   EXPECT_EQ(r.lost_services()[0].rfind("captain-captain:", 0), 0U);

@@ -200,7 +200,7 @@ TEST(FaultSweep, SameSeedsSameOutcomes) {
   ASSERT_EQ(a.outcomes.size(), b.outcomes.size());
   for (std::size_t i = 0; i < a.outcomes.size(); ++i) {
     EXPECT_EQ(a.outcomes[i].downtime_ms, b.outcomes[i].downtime_ms);
-    EXPECT_EQ(a.outcomes[i].quorum_lost_ms, b.outcomes[i].quorum_lost_ms);
+    EXPECT_EQ(a.outcomes[i].quorum_lost_for_ms, b.outcomes[i].quorum_lost_for_ms);
     EXPECT_EQ(a.outcomes[i].recovery_ms, b.outcomes[i].recovery_ms);
     EXPECT_EQ(a.outcomes[i].seed, b.outcomes[i].seed);
   }
