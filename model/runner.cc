@@ -255,9 +255,21 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   TimeMs leaderless_since = -1;
   TimeMs quorum_lost_since = -1;
   std::string leader = "none";
+  // An instant is measured from the fault it follows: the latest action that landed before it.
+  std::vector<TimeMs> faults = landed;
+  if (faults.empty()) {
+    for (const Action& a : scenario.timeline) faults.push_back(a.at_ms);
+  }
+  std::size_t next_fault = 0;
+  TimeMs latest_fault = fault;
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
-    const bool after_fault = has_fault && (c.t_ms > fault || (c.t_ms == fault && c.kind != Aspect::kLeader));
+    const auto passed = [&c](TimeMs f) { return c.t_ms > f || (c.t_ms == f && c.kind != Aspect::kLeader); };
+    const bool after_fault = has_fault && passed(fault);
+    while (next_fault < faults.size() && passed(faults[next_fault])) {
+      latest_fault = faults[next_fault++];
+      if (m.count("leader_elected_ms") == 0) leader_at_fault = leader;
+    }
     if (c.kind == Aspect::kLeader) {
       const std::string name = state_of(c);
       // One leader seen after another: between two terms there was none, for as long as the
@@ -275,10 +287,10 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       if (!after_fault) {
         leader_at_fault = name;
       } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
-        m["leader_elected_ms"] = span(fault, end_of(c));
+        m["leader_elected_ms"] = span(latest_fault, end_of(c));
       }
     } else if (c.kind == Aspect::kQuorum) {
-      if (c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) m["quorum_lost_ms"] = span(fault, end_of(c));
+      if (c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) m["quorum_lost_ms"] = span(latest_fault, end_of(c));
       if (c.detail == "lost" && after_fault && quorum_lost_since < 0) {
         quorum_lost_since = std::max(start_of(c), fault);
         m.emplace("quorum_lost_for_ms", 0);

@@ -263,6 +263,27 @@ TEST(Runner, AnOpenPeriodMayRunOnForAsLongAsTheActionLandedLate) {
   EXPECT_EQ(measure(s, seen, landed, Bound::kHigh).at("downtime_ms.web"), 40'315 - 10'000);
 }
 
+// A scenario that drains a node and later cuts off the leader: the new leader is measured from
+// the cut, the fault it follows, not from the drain.
+TEST(Runner, AnInstantIsMeasuredFromTheFaultItFollows) {
+  Scenario s = with({}, 120'000);
+  Action drain, cut;
+  drain.at_ms = 10'000;
+  drain.kind = ActionKind::kDrain;
+  cut.at_ms = 60'000;
+  cut.kind = ActionKind::kPartition;
+  s.timeline = {drain, cut};
+  const Timeline t = {
+      {0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
+      {0, Aspect::kQuorum, "cluster", "held"},
+      {10'000, Aspect::kAction, "drain chicago", "ok"},
+      {60'000, Aspect::kAction, "partition [@leader]", "ok"},
+      {75'000, Aspect::kLeader, "cluster", "boston (term 2)"},
+  };
+  EXPECT_EQ(measure(s, t).at("leader_elected_ms"), 15'000);
+  EXPECT_EQ(measure(s, t, {10'000, 60'400}).at("leader_elected_ms"), 14'600) << "from when the cut landed";
+}
+
 TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
   const Scenario s = demotion({});
   EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_ms"), 1'500);
