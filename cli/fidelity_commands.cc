@@ -11,7 +11,6 @@
 #include "model/observed_plan.h"
 #include "model/report.h"
 #include "model/runner.h"
-#include "sim/parallel.h"
 #include "sim/sim_driver.h"
 
 namespace clawsim {
@@ -53,13 +52,7 @@ int cmd_fidelity(const FidelityArgs& a) {
     const Scenario scenario = cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan);
     const ObservedPlan observed = plan_as_observed(*plan.plan, t.before, t.firewalls);
     auto shared = std::make_shared<const Plan>(plan_for(observed.plan, scenario));
-    std::vector<RunResult> runs(static_cast<std::size_t>(a.seeds));
-    const PlanIdentity identity = plan.identity();
-    parallel_for(runs.size(), a.jobs, [&](std::size_t i) {
-      SimDriver d(shared, i + 1);
-      runs[i] = run_scenario(scenario, d, identity);
-      runs[i].seed = i + 1;
-    });
+    std::vector<RunResult> runs = run_seeds(shared, scenario, plan.identity(), a.seeds, a.jobs);
     return runs_of.emplace(key, std::move(runs)).first->second;
   };
 

@@ -20,13 +20,12 @@
 #include "notify/webhook.h"
 #include "report/junit.h"
 #include "scenarios/embedded.h"
+#include "sim/parallel.h"
 #include "sim/sim_driver.h"
 
 namespace clawsim {
 
 namespace {
-
-constexpr int kPredictionRuns = 200;
 
 using cli::UsageError;
 
@@ -102,12 +101,7 @@ DrillRecord simulate_drill(const cli::LoadedPlan& plan, const std::string& ref, 
   const Scenario scenario = cli::load_scenario(ref, *plan.plan);
   record.drill = scenario.name;
   auto effective = std::make_shared<const Plan>(plan_for(*plan.plan, scenario));
-  std::vector<RunResult> predicted;
-  for (int s = 1; s <= kPredictionRuns; ++s) {
-    SimDriver d(effective, static_cast<std::uint64_t>(s));
-    predicted.push_back(run_scenario(scenario, d, plan.identity()));
-    predicted.back().seed = static_cast<std::uint64_t>(s);
-  }
+  const std::vector<RunResult> predicted = run_seeds(effective, scenario, plan.identity(), kPredictionRuns, default_jobs());
   SimDriver d(effective, seed);
   RunResult observed = run_scenario(scenario, d, plan.identity());
   observed.seed = seed;

@@ -34,6 +34,7 @@
 #include "model/shell_quote.h"
 #include "scenarios/embedded.h"
 #include "sim/apply_check.h"
+#include "sim/parallel.h"
 #include "sim/sim_driver.h"
 
 namespace clawsim {
@@ -105,8 +106,6 @@ namespace {
 
 using namespace live_cli;
 
-constexpr int kPredictionRuns = 200;
-
 void print_state(const ClusterState& s) {
   std::cout << "leader " << (s.leader.empty() ? "(none)" : s.leader) << "\n\nnodes\n";
   for (const NodeState& n : s.nodes) {
@@ -161,14 +160,7 @@ bool accepted(const LiveArgs& a, const std::string& rule) {
 
 // The model's prediction for the scenario on this plan, over many seeds.
 std::vector<RunResult> predict(const Plan& plan, const Scenario& s) {
-  auto shared = std::make_shared<const Plan>(plan_for(plan, s));
-  std::vector<RunResult> runs;
-  for (int seed = 1; seed <= kPredictionRuns; ++seed) {
-    SimDriver d(shared, static_cast<std::uint64_t>(seed));
-    runs.push_back(run_scenario(s, d, plan.name));
-    runs.back().seed = static_cast<std::uint64_t>(seed);
-  }
-  return runs;
+  return run_seeds(std::make_shared<const Plan>(plan_for(plan, s)), s, plan.name, kPredictionRuns, default_jobs());
 }
 
 bool healthy(const ClusterState& s, std::string& why) {

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "model/cluster_driver.h"
+#include "model/runner.h"
+#include "model/scenario.h"
 #include "sim/sim_cluster.h"
 
 namespace clawsim {
@@ -27,5 +29,14 @@ class SimDriver final : public ClusterDriver {
  private:
   SimCluster cluster_;
 };
+
+// How many runs of the model stand behind a live drill's prediction, and fidelity's default: a
+// window drawn from 200 left a real trial outside by less than a second now and then.
+inline constexpr int kPredictionRuns = 500;
+
+// The scenario on this plan over seeds 1..runs, each run's seed set, on up to `jobs` threads:
+// the same runs whatever `jobs`. `plan` is already the scenario's (plan_for).
+std::vector<RunResult> run_seeds(std::shared_ptr<const Plan> plan, const Scenario& scenario,
+                                 const PlanIdentity& identity, int runs, int jobs);
 
 }  // namespace clawsim
