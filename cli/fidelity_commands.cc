@@ -46,10 +46,14 @@ int cmd_fidelity(const FidelityArgs& a) {
   std::map<std::string, std::vector<RunResult>> runs_of;
   auto predict = [&](const Trial& t) -> const std::vector<RunResult>& {
     const cli::LoadedPlan plan = plan_override ? *plan_override : cli::plan_from_text(t.plan_text, t.plan_file + " (recorded)");
-    const std::string key = plan.text + '\0' + t.scenario_text + '\0' + met_json(t).dump();
+    // The drill as the trial performed it: each action where it landed.
+    const std::vector<TimeMs> landed = landed_instants(t.observed.timeline);
+    std::string key = plan.text + '\0' + t.scenario_text + '\0' + met_json(t).dump();
+    for (TimeMs at : landed) key += ' ' + std::to_string(at);
     const auto hit = runs_of.find(key);
     if (hit != runs_of.end()) return hit->second;
-    const Scenario scenario = cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan);
+    const Scenario scenario =
+        as_performed(cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan), landed);
     const ObservedPlan observed = plan_as_observed(*plan.plan, t.before, t.firewalls);
     auto shared = std::make_shared<const Plan>(plan_for(observed.plan, scenario));
     std::vector<RunResult> runs = run_seeds(shared, scenario, plan.identity(), a.seeds, a.jobs);

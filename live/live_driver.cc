@@ -560,6 +560,7 @@ Answer LiveDriver::run_step(const Step& step) {
 
 Answer LiveDriver::apply(const Action& a) {
   if (aborted()) return Answer::refused("skipped: the drill was aborted");
+  const TimeMs began = now();
   const int node = a.node.empty() ? -1 : resolve(a.node);
   std::string why_not;
   const std::vector<Step> steps = steps_for(a, why_not);
@@ -613,19 +614,21 @@ Answer LiveDriver::apply(const Action& a) {
   // The model's words for the host: down (crashed), daemon-stopped, up.
   const bool stops = a.kind == ActionKind::kStopDaemon || a.kind == ActionKind::kCrashNode;
   const bool starts = a.kind == ActionKind::kStartDaemon || a.kind == ActionKind::kRestartNode;
+  // The action took place while its commands ran: between `began` and now.
+  const DurationMs took = now() - began;
   if (stops && node >= 0) {
-    changes_.push_back({now(), Aspect::kHost, who, a.kind == ActionKind::kCrashNode ? "down" : "daemon-stopped"});
+    changes_.push_back({now(), Aspect::kHost, who, a.kind == ActionKind::kCrashNode ? "down" : "daemon-stopped", took});
     if (result) stopped_.push_back(node);
   }
   if (starts && node >= 0) {
-    changes_.push_back({now(), Aspect::kHost, who, "up"});
+    changes_.push_back({now(), Aspect::kHost, who, "up", took});
     std::erase(stopped_, node);
   }
   std::string subject = a.describe();
   if (node >= 0 && !a.node.empty() && a.node[0] == '@') {
     subject += " (" + cluster_.inventory().nodes[static_cast<std::size_t>(node)].name + ")";
   }
-  changes_.push_back({now(), Aspect::kAction, subject, result.text()});
+  changes_.push_back({now(), Aspect::kAction, subject, result.text(), took});
   // What follows is judged from the first observation made after the action: one made before
   // it may already be out of date.
   if (!aborted()) sample();

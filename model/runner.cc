@@ -372,9 +372,15 @@ void measure_into(RunResult& r, const Scenario& scenario, const std::vector<Time
 std::vector<TimeMs> landed_instants(const Timeline& timeline) {
   std::vector<TimeMs> out;
   for (const Change& c : timeline) {
-    if (c.kind == Aspect::kAction && c.subject != "abort") out.push_back(c.t_ms);
+    if (c.kind == Aspect::kAction && c.subject != "abort") out.push_back(c.t_ms - c.uncertain_ms);
   }
   return out;
+}
+
+Scenario as_performed(Scenario scenario, const std::vector<TimeMs>& landed) {
+  if (landed.size() != scenario.timeline.size()) return scenario;
+  for (std::size_t i = 0; i < landed.size(); ++i) scenario.timeline[i].at_ms = landed[i];
+  return scenario;
 }
 
 RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const PlanIdentity& plan) {
@@ -401,7 +407,8 @@ RunResult run_scenario(const Scenario& scenario, ClusterDriver& driver, const Pl
     collect();
     acted.push_back(observed_after.back());
     for (std::size_t i = from; i < r.timeline.size(); ++i) {
-      if (r.timeline[i].kind == Aspect::kAction) acted.back() = r.timeline[i].t_ms;
+      const Change& c = r.timeline[i];
+      if (c.kind == Aspect::kAction) acted.back() = c.t_ms - c.uncertain_ms;  // when its commands began
     }
   }
   driver.advance_to(scenario.duration_ms);

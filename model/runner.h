@@ -89,8 +89,13 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
 // `r`'s metrics measured from its timeline and, where the timeline's instants are uncertain,
 // their bounds (each metric at Bound::kLow and kHigh).
 void measure_into(RunResult& r, const Scenario& scenario, const std::vector<TimeMs>& landed);
-// When a recorded run's actions landed: the instants of its action changes, in order.
+// When a recorded run's actions took place: the instants its action changes say their commands
+// began (t_ms - uncertain_ms), in order.
 std::vector<TimeMs> landed_instants(const Timeline& timeline);
+// The scenario as a real run performed it: each action at the instant it landed (a command takes
+// time, and a sample in progress delays the next action), so the model's prediction of that run
+// has its faults where the cluster had them. Unchanged unless every action landed.
+Scenario as_performed(Scenario scenario, const std::vector<TimeMs>& landed);
 std::uint64_t timeline_fingerprint(const Timeline& timeline);
 
 // "12.345s"
