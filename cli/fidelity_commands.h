@@ -9,7 +9,7 @@ namespace clawsim {
 struct FidelityArgs {
   std::string recording;
   std::string plan;  // "" = each trial's recorded plan
-  int seeds = 500;  // sim/sim_driver.h's kPredictionRuns, as a live drill's prediction
+  int seeds = 500;  // a live drill's prediction has kPredictionRuns (sim/sim_driver.h)
   int jobs = 0;  // threads for the model's runs (0: every core); the output is the same bytes
   std::string json;
 };

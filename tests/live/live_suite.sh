@@ -180,13 +180,13 @@ for drill in worker-daemon-kill leader-daemon-kill leader-partition trusted-node
 done
 
 # two trials of a drill recorded; fidelity predicts each again from the cluster it met, with the
-# drill's own 500 seeds: the same windows the drill judged them by
+# drill's own 1,000 seeds: the same windows the drill judged them by
 wait_ready || true
 check "live measure: two trials" 0 "$clawsim" live measure "$drills/worker-daemon-kill.yaml" --trials 2 \
   --inventory "$inv" --plan "$plan" --output "$work/measure.jsonl" --journal "$work/measure.journal"
 [ "$(grep -c recording_version "$work/measure.jsonl")" = 2 ] && { echo "ok   two lines"; passed=$((passed + 1)); } ||
   { echo "FAIL two lines"; failed=$((failed + 1)); }
-check "fidelity on the recording" 0 "$clawsim" fidelity "$work/measure.jsonl"
+check "fidelity on the recording" 0 "$clawsim" fidelity "$work/measure.jsonl" --seeds 1000
 expect_output "fidelity reads both trials" "worker-daemon-kill: 2 trials"
 
 # a guard breach aborts and rolls back
