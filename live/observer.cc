@@ -325,9 +325,14 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
   // The node asked last is asked first. If it does not answer, every other node is asked at
   // once: one manager's silence says nothing of the others' (a demoted leader hangs while it
   // hands over; a follower hangs while its connection to a new leader is not back yet).
+  // While no manager answers (no leader), a sample would wait for the first, then for the
+  // others: after an observation that none answered, ask them all at once until one does.
   std::vector<int> first, rest;
-  for (int i = 0; i < static_cast<int>(inventory_.nodes.size()); ++i) (i == hint ? first : rest).push_back(i);
+  for (int i = 0; i < static_cast<int>(inventory_.nodes.size()); ++i) {
+    (i == hint && !none_answered_ ? first : rest).push_back(i);
+  }
   std::string tried;
+  none_answered_ = false;
   for (const std::vector<int>* nodes : {&first, &rest}) {
     std::vector<CommandResult> results(nodes->size());
     std::vector<std::thread> threads;
@@ -363,6 +368,7 @@ bool LiveCluster::observe(ClusterState& state, std::string& error, int hint) {
     }
   }
   error = "no manager answered: " + tried;
+  none_answered_ = true;
   return false;
 }
 

@@ -94,6 +94,7 @@ class LiveCluster final : public RemoteCluster {
   Pool sessions_;
   Pool probe_sessions_;
   std::vector<char> powered_off_;  // per node; written only between observations
+  bool none_answered_ = false;     // no node answered the last observation
 };
 
 }  // namespace clawsim
