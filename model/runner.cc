@@ -61,12 +61,14 @@ int in_force(const std::vector<Step>& steps, TimeMs t) {
   return idx;
 }
 
-Verdict judge_becomes(const Expectation& e, const std::vector<Step>& steps, TimeMs end) {
+// `reference`: "new" is judged against what held just before it (the instant the action the
+// window follows began: a live window opens once the action has landed and been observed, by
+// when a leader handing over may already be seen).
+Verdict judge_becomes(const Expectation& e, const std::vector<Step>& steps, TimeMs end, TimeMs reference) {
   Verdict v;
   const int start = in_force(steps, e.after_ms);
-  // "new" is judged against what held just before the window: an action at `after` changes
-  // the state at that same instant.
-  const int prior = e.after_ms > 0 ? in_force(steps, e.after_ms - 1) : start;
+  // An action at `after` changes the state at that same instant: what held just before.
+  const int prior = reference > 0 ? in_force(steps, reference - 1) : start;
   const std::string before = prior >= 0 ? steps[static_cast<std::size_t>(prior)].state : "";
   for (int i = std::max(start, 0); i < static_cast<int>(steps.size()); ++i) {
     const Step& s = steps[static_cast<std::size_t>(i)];
@@ -120,7 +122,7 @@ DurationMs up_time(const std::vector<Step>& steps, TimeMs from, TimeMs to) {
   return up;
 }
 
-Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs duration) {
+Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs duration, TimeMs reference) {
   const TimeMs until = e.until_ms.value_or(duration);
   Verdict v;
   if (e.check == "placement") {
@@ -137,7 +139,7 @@ Verdict judge_one(const Expectation& e, const Timeline& timeline, DurationMs dur
     const std::vector<Step> steps = signal(e, timeline);
     switch (e.mode) {
       case ExpectMode::kBecomes:
-        v = judge_becomes(e, steps, e.within_ms ? e.after_ms + *e.within_ms : duration);
+        v = judge_becomes(e, steps, e.within_ms ? e.after_ms + *e.within_ms : duration, reference);
         break;
       case ExpectMode::kStays: v = judge_stays(e, steps, until); break;
       case ExpectMode::kAvailableAtLeast: {
@@ -232,8 +234,15 @@ Expectation anchored(const Expectation& e, const Scenario& scenario, const std::
 std::vector<Verdict> judge(const Scenario& scenario, const Timeline& timeline,
                            const PlanIdentity& plan, const std::vector<TimeMs>& landed) {
   std::vector<Verdict> out;
+  const std::vector<TimeMs> began = landed_instants(timeline);
   for (const Expectation& e : scenario.expectations) {
-    out.push_back(judge_one(anchored(e, scenario, landed), timeline, scenario.duration_ms));
+    // `after` moved by how late the action it follows began (not by how late it was observed).
+    TimeMs reference = e.after_ms;
+    for (std::size_t i = 0; i < scenario.timeline.size() && i < began.size(); ++i) {
+      const TimeMs at = scenario.timeline[i].at_ms;
+      if (at <= e.after_ms) reference = e.after_ms + std::max<DurationMs>(0, began[i] - at);
+    }
+    out.push_back(judge_one(anchored(e, scenario, landed), timeline, scenario.duration_ms, reference));
     out.back().known_failure = plan.named_by(e.xfail_plans);
   }
   return out;

@@ -284,6 +284,26 @@ TEST(Runner, AnInstantIsMeasuredFromTheFaultItFollows) {
   EXPECT_EQ(measure(s, t, {10'000, 60'400}).at("leader_elected_ms"), 14'600) << "from when the cut landed";
 }
 
+// The leader demoted on the testbed: the demote command ran from 10.000 to 10.350 s, the leader
+// handed over in milliseconds, and the first observation after the command (ended 10.744 s,
+// the driver done at 10.751 s)
+// saw the new one. The window opens then; "new" is still judged against the leader before the
+// command began.
+TEST(Runner, ANewLeaderIsNewAgainstTheLeaderBeforeTheActionBegan) {
+  Expectation leads = expect("leader", ExpectMode::kBecomes, "new", 10'000);
+  leads.within_ms = 5'000;
+  Scenario s = demotion({leads});
+  s.timeline[0].node = "@leader";
+  const Timeline seen = {
+      {513, Aspect::kLeader, "cluster", "chicago"},
+      {10'350, Aspect::kAction, "demote @leader (chicago)", "Manager chicago demoted in the swarm.", 350},
+      {10'744, Aspect::kLeader, "cluster", "atlanta", 394},
+  };
+  const std::vector<Verdict> v = judge(s, seen, PlanIdentity("t"), {10'751});
+  ASSERT_EQ(v.size(), 1U);
+  EXPECT_TRUE(v[0].holds) << v[0].detail;
+}
+
 TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
   const Scenario s = demotion({});
   EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_ms"), 1'500);
