@@ -73,42 +73,47 @@ TEST_F(History, ARunThatNeverEndedKeepsWhatItCommitted) {
   EXPECT_EQ(runs[0].drills.size(), 1U);
 }
 
-// The example history shipped beside the example game day was written by schema version 1:
-// opening it adds the measures' observed interval, and keeps every measure it held.
+// A history written by schema version 1 (its tables as that version created them, and one run):
+// opening it adds the measures' observed interval and keeps every measure it held.
 TEST_F(History, AVersionOneHistoryIsMigratedAndKeepsItsMeasures) {
-  std::filesystem::copy_file(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/gamedays/monthly-failover.history.db", path_);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  int version = -1;
-  sqlite3_exec(db, "PRAGMA user_version", [](void* v, int, char** row, char**) {
-    *static_cast<int*>(v) = std::stoi(row[0]);
-    return 0;
-  }, &version, nullptr);
+  const char* version_one = R"(
+    CREATE TABLE runs (id INTEGER PRIMARY KEY, gameday TEXT NOT NULL, started_at TEXT NOT NULL,
+      ended_at TEXT, mode TEXT NOT NULL, clawsim_version TEXT NOT NULL, plan_digest TEXT NOT NULL,
+      docker_version TEXT NOT NULL, outcome TEXT NOT NULL);
+    CREATE INDEX runs_by_gameday ON runs (gameday, id);
+    CREATE TABLE drills (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs (id),
+      position INTEGER NOT NULL, drill TEXT NOT NULL, verdict TEXT NOT NULL, detail TEXT NOT NULL);
+    CREATE TABLE measures (drill_id INTEGER NOT NULL REFERENCES drills (id), metric TEXT NOT NULL,
+      observed_ms INTEGER NOT NULL, predicted_min_ms INTEGER, predicted_median_ms INTEGER,
+      predicted_max_ms INTEGER, inside INTEGER NOT NULL);
+    INSERT INTO runs VALUES (1, 'g', 't0', 't1', 'live', '0.1.0', 'abcd', '20.10.24', 'pass');
+    INSERT INTO drills VALUES (1, 1, 0, 'leader-crash', 'pass', '');
+    INSERT INTO measures VALUES (1, 'leader_elected_ms', 12345, 8000, 12000, 27000, 1);
+    INSERT INTO measures VALUES (1, 'downtime_ms.web', 0, NULL, NULL, NULL, 1);
+    PRAGMA user_version = 1;)";
+  ASSERT_EQ(sqlite3_exec(db, version_one, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
-  ASSERT_EQ(version, 1) << "the fixture is a version-1 history";
   std::string error;
   auto store = HistoryStore::open(path_, error);
   ASSERT_TRUE(store) << error;
   EXPECT_EQ(store->schema_version(), 2);
-  std::vector<RunRecord> runs = store->runs("monthly-failover", error);
-  ASSERT_FALSE(runs.empty()) << error;
-  std::size_t measures = 0;
-  for (const RunRecord& r : runs) {
-    for (const DrillRecord& d : r.drills) {
-      for (const MeasureRecord& m : d.measures) {
-        ++measures;
-        EXPECT_FALSE(m.observed_low_ms) << "measured before intervals were recorded: none is made up";
-      }
-    }
-  }
-  EXPECT_EQ(measures, 80U);
-  RunRecord run{0, "monthly-failover", "t1", "", "live", "0.1.0", "abcd", "20.10.24", "", {}};
+  std::vector<RunRecord> runs = store->runs("g", error);
+  ASSERT_EQ(runs.size(), 1U) << error;
+  ASSERT_EQ(runs[0].drills.at(0).measures.size(), 2U);
+  const MeasureRecord& old = runs[0].drills[0].measures[1];
+  EXPECT_EQ(old.metric, "leader_elected_ms");
+  EXPECT_EQ(old.observed_ms, 12'345);
+  EXPECT_EQ(old.predicted_max_ms, 27'000);
+  EXPECT_FALSE(old.observed_low_ms) << "measured before intervals were recorded: none is made up";
+  RunRecord run{0, "g", "t2", "", "live", "0.1.0", "abcd", "20.10.24", "", {}};
   ASSERT_TRUE(store->begin_run(run, error)) << error;
   DrillRecord d = drill("leader-demotion", 3'282);
   d.measures[0].observed_low_ms = 0;
   d.measures[0].observed_high_ms = 3'282;
   ASSERT_TRUE(store->add_drill(run.id, 0, d, error)) << error;
-  runs = store->runs("monthly-failover", error);
+  runs = store->runs("g", error);
   const MeasureRecord& m = runs.back().drills[0].measures[1];
   ASSERT_EQ(m.metric, "leader_elected_ms");
   EXPECT_EQ(m.observed_low_ms, 0);
