@@ -1,6 +1,7 @@
 #include "cli/fidelity_commands.h"
 
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,17 +47,24 @@ int cmd_fidelity(const FidelityArgs& a) {
   std::map<std::string, std::vector<RunResult>> runs_of;
   auto predict = [&](const Trial& t) -> const std::vector<RunResult>& {
     const cli::LoadedPlan plan = plan_override ? *plan_override : cli::plan_from_text(t.plan_text, t.plan_file + " (recorded)");
-    // The drill as the trial performed it: each action where it landed.
-    const std::vector<TimeMs> landed = landed_instants(t.observed.timeline);
+    // The drill as scheduled, and as the trial performed it: each action where its commands
+    // began, and again where they ended (it took effect in between).
+    const std::vector<TimeMs> began = landed_instants(t.observed.timeline);
+    const std::vector<TimeMs> ended = action_ends(t.observed.timeline);
     std::string key = plan.text + '\0' + t.scenario_text + '\0' + met_json(t).dump();
-    for (TimeMs at : landed) key += ' ' + std::to_string(at);
+    for (TimeMs at : began) key += ' ' + std::to_string(at);
+    for (TimeMs at : ended) key += ' ' + std::to_string(at);
     const auto hit = runs_of.find(key);
     if (hit != runs_of.end()) return hit->second;
-    const Scenario scenario =
-        as_performed(cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan), landed);
+    const Scenario scenario = cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan);
     const ObservedPlan observed = plan_as_observed(*plan.plan, t.before, t.firewalls);
     auto shared = std::make_shared<const Plan>(plan_for(observed.plan, scenario));
+    // As a live drill judges it: the runs as scheduled, and as performed both ways.
     std::vector<RunResult> runs = run_seeds(shared, scenario, plan.identity(), a.seeds, a.jobs);
+    for (const std::vector<TimeMs>* at : {&began, &ended}) {
+      std::vector<RunResult> more = run_seeds(shared, as_performed(scenario, *at), plan.identity(), a.seeds, a.jobs);
+      runs.insert(runs.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    }
     return runs_of.emplace(key, std::move(runs)).first->second;
   };
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -213,7 +214,7 @@ std::string observed_text(const MeasureRecord& m) {
 // that saw it: a measure is within when the values this allows meet the model's window.
 std::string compare_metrics(const std::vector<MeasureRecord>& measures, std::size_t runs, bool& outside) {
   std::string out = "prediction (" + std::to_string(runs) +
-                    " simulated runs, each action where it landed) vs observed (in brackets: the least and greatest value the "
+                    " simulated runs: as scheduled, and each action where its commands began and where they ended) vs observed (in brackets: the least and greatest value the "
                     "observations allow, each change lying between two calls)\n";
   for (const MeasureRecord& m : measures) {
     if (!m.predicted_min_ms) {
@@ -372,9 +373,14 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record, Trial*
   // 5. report
   std::cout << report_text(observed, scenario, false);
   bool outside = false;
-  // Beside the model's prediction of the drill as it was performed: each action where it landed.
-  const std::vector<RunResult> as_run =
-      predict(as_observed.plan, as_performed(scenario, landed_instants(observed.timeline)));
+  // Beside the model's runs of the drill as scheduled (the preflight's) and as it was performed:
+  // each action took effect while its commands ran, so the model also runs it with the actions
+  // where their commands began and where they ended. The window covers all three.
+  std::vector<RunResult> as_run = predicted;
+  for (const std::vector<TimeMs>& at : {landed_instants(observed.timeline), action_ends(observed.timeline)}) {
+    std::vector<RunResult> runs = predict(as_observed.plan, as_performed(scenario, at));
+    as_run.insert(as_run.end(), std::make_move_iterator(runs.begin()), std::make_move_iterator(runs.end()));
+  }
   record.measures = compare_with_prediction(observed, distributions(as_run));
   std::cout << "\n" << compare_metrics(record.measures, as_run.size(), outside);
   if (driver.aborted()) std::cout << "\nABORTED: " << driver.abort_reason() << "\n";

@@ -386,6 +386,14 @@ std::vector<TimeMs> landed_instants(const Timeline& timeline) {
   return out;
 }
 
+std::vector<TimeMs> action_ends(const Timeline& timeline) {
+  std::vector<TimeMs> out;
+  for (const Change& c : timeline) {
+    if (c.kind == Aspect::kAction && c.subject != "abort") out.push_back(c.t_ms);
+  }
+  return out;
+}
+
 Scenario as_performed(Scenario scenario, const std::vector<TimeMs>& landed) {
   if (landed.size() != scenario.timeline.size()) return scenario;
   for (std::size_t i = 0; i < landed.size(); ++i) scenario.timeline[i].at_ms = landed[i];

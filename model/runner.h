@@ -92,7 +92,10 @@ void measure_into(RunResult& r, const Scenario& scenario, const std::vector<Time
 // When a recorded run's actions took place: the instants its action changes say their commands
 // began (t_ms - uncertain_ms), in order.
 std::vector<TimeMs> landed_instants(const Timeline& timeline);
-// The scenario as a real run performed it: each action at the instant it landed (a command takes
+// ... and when their commands ended (t_ms). An action took effect somewhere in between: a
+// daemon stop at once, a daemon start or a power-on near the end.
+std::vector<TimeMs> action_ends(const Timeline& timeline);
+// The scenario as a real run performed it: each action at the given instant (a command takes
 // time, and a sample in progress delays the next action), so the model's prediction of that run
 // has its faults where the cluster had them. Unchanged unless every action landed.
 Scenario as_performed(Scenario scenario, const std::vector<TimeMs>& landed);
