@@ -18,12 +18,7 @@ namespace clawsim {
 
 namespace {
 
-// "12.345s (11.100s..12.345s)", the interval only where it is one.
-std::string observed_text(const Observation& o) {
-  std::string out = format_time(o.value);
-  if (o.low != o.high) out += " (" + format_time(o.low) + ".." + format_time(o.high) + ")";
-  return out;
-}
+std::string observed_text(const Observation& o) { return format_measured(o.value, o.low, o.high); }
 
 std::string ratio(int n, std::size_t of) { return std::to_string(n) + "/" + std::to_string(of); }
 
@@ -49,11 +44,9 @@ int cmd_fidelity(const FidelityArgs& a) {
     const cli::LoadedPlan plan = plan_override ? *plan_override : cli::plan_from_text(t.plan_text, t.plan_file + " (recorded)");
     // The drill as scheduled, and as the trial performed it: each action where its commands
     // began, and again where they ended (it took effect in between).
-    const std::vector<TimeMs> began = landed_instants(t.observed.timeline);
-    const std::vector<TimeMs> ended = action_ends(t.observed.timeline);
     std::string key = plan.text + '\0' + t.scenario_text + '\0' + met_json(t).dump();
-    for (TimeMs at : began) key += ' ' + std::to_string(at);
-    for (TimeMs at : ended) key += ' ' + std::to_string(at);
+    for (TimeMs at : landed_instants(t.observed.timeline)) key += ' ' + std::to_string(at);
+    for (TimeMs at : action_ends(t.observed.timeline)) key += ' ' + std::to_string(at);
     const auto hit = runs_of.find(key);
     if (hit != runs_of.end()) return hit->second;
     const Scenario scenario = cli::scenario_from_text({t.scenario_text, t.scenario_file + " (recorded)"}, *plan.plan);
@@ -61,10 +54,8 @@ int cmd_fidelity(const FidelityArgs& a) {
     auto shared = std::make_shared<const Plan>(plan_for(observed.plan, scenario));
     // As a live drill judges it: the runs as scheduled, and as performed both ways.
     std::vector<RunResult> runs = run_seeds(shared, scenario, plan.identity(), a.seeds, a.jobs);
-    for (const std::vector<TimeMs>* at : {&began, &ended}) {
-      std::vector<RunResult> more = run_seeds(shared, as_performed(scenario, *at), plan.identity(), a.seeds, a.jobs);
-      runs.insert(runs.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-    }
+    std::vector<RunResult> performed = run_seeds_as_performed(shared, scenario, t.observed.timeline, plan.identity(), a.seeds, a.jobs);
+    runs.insert(runs.end(), std::make_move_iterator(performed.begin()), std::make_move_iterator(performed.end()));
     return runs_of.emplace(key, std::move(runs)).first->second;
   };
 

@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -199,14 +198,9 @@ bool print_owed(const LiveCluster& cluster, const std::string& journal_path, con
   return true;
 }
 
-// What was observed, as a value and, on a real cluster, the interval the observations allow:
-// "12.345s (11.100s..12.345s)".
+// What was observed, with the interval the observations allow on a real cluster.
 std::string observed_text(const MeasureRecord& m) {
-  std::string out = format_time(m.observed_ms);
-  if (m.observed_low_ms && m.observed_high_ms && *m.observed_low_ms != *m.observed_high_ms) {
-    out += " (" + format_time(*m.observed_low_ms) + ".." + format_time(*m.observed_high_ms) + ")";
-  }
-  return out;
+  return format_measured(m.observed_ms, m.observed_low_ms.value_or(m.observed_ms), m.observed_high_ms.value_or(m.observed_ms));
 }
 
 // The observed durations beside the model's range. Each observed change is known to lie
@@ -376,11 +370,10 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record, Trial*
   // Beside the model's runs of the drill as scheduled (the preflight's) and as it was performed:
   // each action took effect while its commands ran, so the model also runs it with the actions
   // where their commands began and where they ended. The window covers all three.
-  std::vector<RunResult> as_run = predicted;
-  for (const std::vector<TimeMs>& at : {landed_instants(observed.timeline), action_ends(observed.timeline)}) {
-    std::vector<RunResult> runs = predict(as_observed.plan, as_performed(scenario, at));
-    as_run.insert(as_run.end(), std::make_move_iterator(runs.begin()), std::make_move_iterator(runs.end()));
-  }
+  std::vector<RunResult> as_run = run_seeds_as_performed(std::make_shared<const Plan>(plan_for(as_observed.plan, scenario)),
+                                                         scenario, observed.timeline, as_observed.plan.name,
+                                                         kPredictionRuns, default_jobs());
+  as_run.insert(as_run.begin(), predicted.begin(), predicted.end());
   record.measures = compare_with_prediction(observed, distributions(as_run));
   std::cout << "\n" << compare_metrics(record.measures, as_run.size(), outside);
   if (driver.aborted()) std::cout << "\nABORTED: " << driver.abort_reason() << "\n";

@@ -215,6 +215,12 @@ std::string format_time(TimeMs t_ms) {
   return sign + std::to_string(a / 1000) + "." + ms + "s";
 }
 
+std::string format_measured(DurationMs value, DurationMs low, DurationMs high) {
+  std::string out = format_time(value);
+  if (low != high) out += " (" + format_time(low) + ".." + format_time(high) + ")";
+  return out;
+}
+
 namespace {
 
 // The expectation with its window moved by how late its action landed.

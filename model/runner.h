@@ -103,5 +103,8 @@ std::uint64_t timeline_fingerprint(const Timeline& timeline);
 
 // "12.345s"
 std::string format_time(TimeMs t_ms);
+// A measured value and the interval its observations allow: "12.345s (11.100s..12.345s)", or
+// the value alone where the interval is that value.
+std::string format_measured(DurationMs value, DurationMs low, DurationMs high);
 
 }  // namespace clawsim

@@ -3,6 +3,7 @@
 #include "sim/parallel.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace clawsim {
 
@@ -22,6 +23,15 @@ std::vector<RunResult> run_seeds(std::shared_ptr<const Plan> plan, const Scenari
     out[i] = run_scenario(scenario, d, identity);
     out[i].seed = i + 1;
   });
+  return out;
+}
+
+std::vector<RunResult> run_seeds_as_performed(std::shared_ptr<const Plan> plan, const Scenario& scenario,
+                                              const Timeline& performed, const PlanIdentity& identity, int runs,
+                                              int jobs) {
+  std::vector<RunResult> out = run_seeds(plan, as_performed(scenario, landed_instants(performed)), identity, runs, jobs);
+  std::vector<RunResult> ended = run_seeds(plan, as_performed(scenario, action_ends(performed)), identity, runs, jobs);
+  out.insert(out.end(), std::make_move_iterator(ended.begin()), std::make_move_iterator(ended.end()));
   return out;
 }
 

@@ -39,5 +39,12 @@ inline constexpr int kPredictionRuns = 1000;
 // the same runs whatever `jobs`. `plan` is already the scenario's (plan_for).
 std::vector<RunResult> run_seeds(std::shared_ptr<const Plan> plan, const Scenario& scenario,
                                  const PlanIdentity& identity, int runs, int jobs);
+// The scenario as a real run performed it (`performed`: that run's timeline): each action took
+// effect while its commands ran, so run_seeds twice, with the actions where their commands
+// began and where they ended. A live drill and fidelity judge against these beside the runs
+// as scheduled.
+std::vector<RunResult> run_seeds_as_performed(std::shared_ptr<const Plan> plan, const Scenario& scenario,
+                                              const Timeline& performed, const PlanIdentity& identity, int runs,
+                                              int jobs);
 
 }  // namespace clawsim
