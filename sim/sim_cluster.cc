@@ -264,13 +264,14 @@ void SimCluster::after_event() {
     raft_changed_ = false;
     update_leadership();
   }
-  if (availability_dirty_) {
-    availability_dirty_ = false;
-    recompute_availability();
-  }
+  // The API's answers first: a service that needs the quorum reads them.
   if (api_dirty_) {
     api_dirty_ = false;
     record_api_answers();
+  }
+  if (availability_dirty_) {
+    availability_dirty_ = false;
+    recompute_availability();
   }
 }
 
@@ -307,8 +308,14 @@ void SimCluster::record_api_answers() {
     }
     settle = -1;
     seen = answer;
+    availability_dirty_ = true;
     record(Aspect::kApi, plan_->nodes[i].name, std::move(answer));
   }
+}
+
+bool SimCluster::some_api_answers() const {
+  return std::any_of(api_watch_.begin(), api_watch_.end(),
+                     [&](int m) { return api_seen_[static_cast<std::size_t>(m)] == "ok"; });
 }
 
 MemberView SimCluster::member_view(int node) const {

@@ -112,6 +112,10 @@ class SimCluster {
   // node ls`) is served from the leader's store, even by a leader that lost its quorum but has
   // not stepped down yet; a write must commit through Raft.
   std::string api_answer(int node, bool write) const;
+  // The answer `docker node ls` on `node` gets as a poll sees it: api_answer once it has held
+  // for a poll period (record_api_answers); "" for a node that never was a manager.
+  const std::string& api_seen(int node) const { return api_seen_[static_cast<std::size_t>(node)]; }
+  bool some_api_answers() const;
 
   // Runtime operations an operator types (sim_membership.cc). Each returns Docker's output where
   // it prints a sentence (swarm leave/join), "ok" where it prints only an id or a name

@@ -34,12 +34,17 @@ std::string blocker(const SimCluster& c, const ServiceSpec& service, int node,
              node_name(plan, node);
     }
     if (need == Dependency::kQuorum) {
-      if (!c.control_plane_up()) return c.has_quorum() ? "the swarm has no leader yet" : "the swarm has no quorum";
-      // it uses the API of its own node, as the live observer judges it: a manager that does
-      // not know the leader yet (just restarted, not redialled) makes it wait
-      std::string api;
-      if (n.manager && (api = c.api_answer(node, false)) != "ok") {
-        return "the API on " + node_name(plan, node) + " answers: " + api;
+      // It uses the API of its own node, judged as the live observer judges it: by the answers
+      // a poll gets (a leadership transfer's few milliseconds without a leader are not seen),
+      // and a manager that does not know the leader yet (just restarted) makes it wait. On a
+      // worker, it needs a manager whose API answers.
+      const bool answers = n.manager ? c.api_seen(node) == "ok" : c.some_api_answers();
+      if (!answers) {
+        if (!c.control_plane_up()) {
+          return c.has_quorum() ? "the swarm has no leader yet" : "the swarm has no quorum";
+        }
+        return n.manager ? "the API on " + node_name(plan, node) + " answers: " + c.api_seen(node)
+                         : "no manager's API answers yet";
       }
     }
   }
