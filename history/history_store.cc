@@ -37,6 +37,11 @@ constexpr const char* kMigrations[] = {
     // 2: a live measure's interval, the least and greatest value its observations allow.
     R"(ALTER TABLE measures ADD COLUMN observed_low_ms INTEGER;
        ALTER TABLE measures ADD COLUMN observed_high_ms INTEGER;)",
+    // 3: instants are named apart from durations (leader_elected_ms is leader_elected_after_ms).
+    R"(UPDATE measures SET metric = 'leader_elected_after_ms' WHERE metric = 'leader_elected_ms';
+       UPDATE measures SET metric = 'quorum_lost_after_ms' WHERE metric = 'quorum_lost_ms';
+       UPDATE measures SET metric = 'node_down_after_ms.' || substr(metric, 14)
+         WHERE substr(metric, 1, 13) = 'node_down_ms.';)",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == HistoryStore::kSchemaVersion);

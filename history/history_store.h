@@ -19,7 +19,7 @@ namespace clawsim {
 
 class HistoryStore {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating and migrating) the file; nullptr with `error` when it cannot.
   static std::unique_ptr<HistoryStore> open(const std::string& path, std::string& error);

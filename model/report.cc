@@ -53,10 +53,19 @@ Result<RunResult> run_from_json(const nlohmann::ordered_json& j, const std::stri
   if (!j.contains("schema_version") || !j["schema_version"].is_number_integer()) {
     return bad("schema_version", "missing: not a clawsim report");
   }
-  if (j["schema_version"].get<int>() != kReportSchemaVersion) {
-    return bad("schema_version", "version " + std::to_string(j["schema_version"].get<int>()) +
-                                     "; this clawsim reads version " + std::to_string(kReportSchemaVersion));
+  const int version = j["schema_version"].get<int>();
+  if (version != kReportSchemaVersion && version != 2) {
+    return bad("schema_version", "version " + std::to_string(version) + "; this clawsim reads versions 2 and " +
+                                     std::to_string(kReportSchemaVersion));
   }
+  // Version 2 named instants like durations: leader_elected_ms is leader_elected_after_ms.
+  auto metric_name = [version](const std::string& name) {
+    if (version != 2) return name;
+    if (name == "leader_elected_ms") return std::string("leader_elected_after_ms");
+    if (name == "quorum_lost_ms") return std::string("quorum_lost_after_ms");
+    if (name.starts_with("node_down_ms.")) return "node_down_after_ms." + name.substr(13);
+    return name;
+  };
   if (j.contains("runs")) return bad("runs", "a --runs summary has no single run to render");
   RunResult r;
   try {
@@ -81,10 +90,10 @@ Result<RunResult> run_from_json(const nlohmann::ordered_json& j, const std::stri
       r.timeline.push_back(Change{c.at("t_ms").get<TimeMs>(), *kind, c.at("subject").get<std::string>(),
                                   c.at("detail").get<std::string>(), c.value("uncertain_ms", DurationMs{0})});
     }
-    for (const auto& [name, value] : j.at("metrics").items()) r.metrics[name] = value.get<DurationMs>();
+    for (const auto& [name, value] : j.at("metrics").items()) r.metrics[metric_name(name)] = value.get<DurationMs>();
     if (j.contains("metric_bounds")) {
       for (const auto& [name, b] : j.at("metric_bounds").items()) {
-        r.bounds[name] = {b.at("low_ms").get<DurationMs>(), b.at("high_ms").get<DurationMs>()};
+        r.bounds[metric_name(name)] = {b.at("low_ms").get<DurationMs>(), b.at("high_ms").get<DurationMs>()};
       }
     }
     r.fingerprint = std::stoull(j.at("fingerprint").get<std::string>(), nullptr, 16);

@@ -15,7 +15,7 @@ namespace clawsim {
 
 // 2: `verdict` is pass, known_failure or fail (a run whose only failures are known ones was
 // "pass" in 1); the summary of many runs counts known_failures and failed apart.
-inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kReportSchemaVersion = 3;
 
 nlohmann::ordered_json report_json(const RunResult& result);
 std::string report_text(const RunResult& result, const Scenario& scenario, bool verbose);

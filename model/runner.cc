@@ -9,6 +9,17 @@ namespace clawsim {
 
 namespace {
 
+// A fault's scheduled time as a metric's suffix names it: "60s", "12.5s".
+std::string fault_label(TimeMs at_ms) {
+  std::string out = std::to_string(at_ms / 1000);
+  if (const TimeMs ms = at_ms % 1000; ms != 0) {
+    std::string frac = std::to_string(1000 + ms).substr(1);
+    frac.erase(frac.find_last_not_of('0') + 1);
+    out += "." + frac;
+  }
+  return out + "s";
+}
+
 // One observable signal: its state over time, as (time, state, full detail) steps.
 struct Step {
   TimeMs t_ms;
@@ -265,25 +276,33 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
   const TimeMs fault = !has_fault ? 0 : landed.empty() ? scenario.timeline[0].at_ms : landed[0];
   std::string leader_at_fault = "none";
   std::map<std::string, TimeMs> service_down_since;
-  std::map<std::string, TimeMs> node_failed_at;
+  std::map<std::string, std::pair<TimeMs, std::string>> node_failed_at;  // when, after which fault
   std::set<std::string> replicated;  // services with replica counts of their own
   TimeMs leaderless_since = -1;
   TimeMs quorum_lost_since = -1;
   std::string leader = "none";
   // An instant is measured from the fault it follows: the latest action that landed before it.
+  // Actions scheduled at the same instant are one fault. The first fault's instants have the
+  // plain name; a later one's carry its scheduled time: leader_elected_after_ms@60s.
   std::vector<TimeMs> faults = landed;
   if (faults.empty()) {
     for (const Action& a : scenario.timeline) faults.push_back(a.at_ms);
   }
+  faults.resize(std::min(faults.size(), scenario.timeline.size()));
   std::size_t next_fault = 0;
   TimeMs latest_fault = fault;
+  std::string fault_suffix;
+  std::set<std::string> elected_after;  // the faults after which a new leader was seen
   for (const Change& c : timeline) {
     // Changes stamped at the fault's instant but recorded before it still describe the past.
     const auto passed = [&c](TimeMs f) { return c.t_ms > f || (c.t_ms == f && c.kind != Aspect::kLeader); };
     const bool after_fault = has_fault && passed(fault);
     while (next_fault < faults.size() && passed(faults[next_fault])) {
+      const TimeMs at = scenario.timeline[next_fault].at_ms;
+      const std::string suffix = at == scenario.timeline[0].at_ms ? "" : "@" + fault_label(at);
+      if (suffix != fault_suffix || next_fault == 0) leader_at_fault = leader;
+      fault_suffix = suffix;
       latest_fault = faults[next_fault++];
-      if (m.count("leader_elected_ms") == 0) leader_at_fault = leader;
     }
     if (c.kind == Aspect::kLeader) {
       const std::string name = state_of(c);
@@ -301,11 +320,12 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
       }
       if (!after_fault) {
         leader_at_fault = name;
-      } else if (name != "none" && name != leader_at_fault && !m.count("leader_elected_ms")) {
-        m["leader_elected_ms"] = span(latest_fault, end_of(c));
+      } else if (name != "none" && name != leader_at_fault && elected_after.insert(fault_suffix).second) {
+        m["leader_elected_after_ms" + fault_suffix] = span(latest_fault, end_of(c));
       }
     } else if (c.kind == Aspect::kQuorum) {
-      if (c.detail == "lost" && after_fault && !m.count("quorum_lost_ms")) m["quorum_lost_ms"] = span(latest_fault, end_of(c));
+      const std::string key = "quorum_lost_after_ms" + fault_suffix;
+      if (c.detail == "lost" && after_fault && !m.count(key)) m[key] = span(latest_fault, end_of(c));
       if (c.detail == "lost" && after_fault && quorum_lost_since < 0) {
         quorum_lost_since = std::max(start_of(c), fault);
         m.emplace("quorum_lost_for_ms", 0);
@@ -314,11 +334,14 @@ std::map<std::string, DurationMs> measure(const Scenario& scenario, const Timeli
         quorum_lost_since = -1;
       }
     } else if (c.kind == Aspect::kHost && c.detail != "up") {
-      node_failed_at.emplace(c.subject, start_of(c));
+      node_failed_at.emplace(c.subject, std::pair{start_of(c), fault_suffix});
+    } else if (c.kind == Aspect::kHost) {
+      node_failed_at.erase(c.subject);
     } else if (c.kind == Aspect::kNode && state_of(c) == "down") {
       const auto it = node_failed_at.find(c.subject);
-      const std::string key = "node_down_ms." + c.subject;
-      if (it != node_failed_at.end() && !m.count(key)) m[key] = span(it->second, end_of(c));
+      if (it != node_failed_at.end()) {
+        m.emplace("node_down_after_ms." + c.subject + it->second.second, span(it->second.first, end_of(c)));
+      }
     } else if (c.kind == Aspect::kReplicas) {
       replicated.insert(c.subject);
     } else if (c.kind == Aspect::kService) {

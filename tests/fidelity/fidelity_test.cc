@@ -61,10 +61,10 @@ TEST(Fidelity, EachTrialAgainstItsOwnWindow) {
 
 TEST(Fidelity, AnIntervalThatMeetsTheWindowIsInside) {
   std::vector<RunResult> model;
-  for (DurationMs v = 8'000; v <= 27'000; v += 1'000) model.push_back(run_with({{"leader_elected_ms", v}}));
+  for (DurationMs v = 8'000; v <= 27'000; v += 1'000) model.push_back(run_with({{"leader_elected_after_ms", v}}));
   const std::vector<RunResult> observed = {
-      run_with({{"leader_elected_ms", 29'000}}, {{"leader_elected_ms", {26'000, 29'000}}}),
-      run_with({{"leader_elected_ms", 29'000}}),
+      run_with({{"leader_elected_after_ms", 29'000}}, {{"leader_elected_after_ms", {26'000, 29'000}}}),
+      run_with({{"leader_elected_after_ms", 29'000}}),
   };
   const auto f = compare_trials(observed, {model, model}, {1, 2});
   EXPECT_TRUE(f[0].observed[0].in_window) << "the change may have come at 26 s";

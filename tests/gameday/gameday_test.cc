@@ -112,7 +112,7 @@ TEST(GameDay, SystemdUnits) {
 
 RunRecord run_with(DurationMs leader_ms, bool inside = true, DurationMs predicted_min = 8'000,
                    DurationMs predicted_max = 27'000) {
-  MeasureRecord m{"leader_elected_ms", leader_ms, predicted_min, 12'000, predicted_max, inside};
+  MeasureRecord m{"leader_elected_after_ms", leader_ms, predicted_min, 12'000, predicted_max, inside};
   return RunRecord{0, "g", "", "", "live", "", "", "", "pass", {DrillRecord{"leader-crash", "pass", "", {m}}}};
 }
 

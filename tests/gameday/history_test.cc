@@ -24,7 +24,7 @@ class History : public ::testing::Test {
 };
 
 DrillRecord drill(const std::string& name, DurationMs ms) {
-  return DrillRecord{name, "pass", "ok", {MeasureRecord{"leader_elected_ms", ms, 8'000, 12'000, 27'000, true},
+  return DrillRecord{name, "pass", "ok", {MeasureRecord{"leader_elected_after_ms", ms, 8'000, 12'000, 27'000, true},
                                           MeasureRecord{"downtime_ms.web", 0, std::nullopt, std::nullopt,
                                                         std::nullopt, true}}};
 }
@@ -50,7 +50,7 @@ TEST_F(History, RunsDrillsAndMeasuresSurviveReopening) {
   ASSERT_EQ(runs[0].drills.size(), 1U);
   ASSERT_EQ(runs[0].drills[0].measures.size(), 2U);
   const MeasureRecord& m = runs[0].drills[0].measures[1];
-  EXPECT_EQ(m.metric, "leader_elected_ms");
+  EXPECT_EQ(m.metric, "leader_elected_after_ms");
   EXPECT_EQ(m.observed_ms, 12'345);
   EXPECT_EQ(m.predicted_median_ms, 12'000);
   EXPECT_FALSE(runs[0].drills[0].measures[0].predicted_min_ms) << "no prediction is NULL, not 0";
@@ -92,18 +92,21 @@ TEST_F(History, AVersionOneHistoryIsMigratedAndKeepsItsMeasures) {
     INSERT INTO drills VALUES (1, 1, 0, 'leader-crash', 'pass', '');
     INSERT INTO measures VALUES (1, 'leader_elected_ms', 12345, 8000, 12000, 27000, 1);
     INSERT INTO measures VALUES (1, 'downtime_ms.web', 0, NULL, NULL, NULL, 1);
+    INSERT INTO measures VALUES (1, 'node_down_ms.atlanta', 40000, 35000, 42000, 60000, 1);
     PRAGMA user_version = 1;)";
   ASSERT_EQ(sqlite3_exec(db, version_one, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
   std::string error;
   auto store = HistoryStore::open(path_, error);
   ASSERT_TRUE(store) << error;
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), 3);
   std::vector<RunRecord> runs = store->runs("g", error);
   ASSERT_EQ(runs.size(), 1U) << error;
-  ASSERT_EQ(runs[0].drills.at(0).measures.size(), 2U);
+  ASSERT_EQ(runs[0].drills.at(0).measures.size(), 3U);
   const MeasureRecord& old = runs[0].drills[0].measures[1];
-  EXPECT_EQ(old.metric, "leader_elected_ms");
+  EXPECT_EQ(old.metric, "leader_elected_after_ms") << "version 3 names instants apart from durations";
+  EXPECT_EQ(runs[0].drills[0].measures[2].metric, "node_down_after_ms.atlanta");
+  EXPECT_EQ(runs[0].drills[0].measures[0].metric, "downtime_ms.web");
   EXPECT_EQ(old.observed_ms, 12'345);
   EXPECT_EQ(old.predicted_max_ms, 27'000);
   EXPECT_FALSE(old.observed_low_ms) << "measured before intervals were recorded: none is made up";
@@ -115,7 +118,7 @@ TEST_F(History, AVersionOneHistoryIsMigratedAndKeepsItsMeasures) {
   ASSERT_TRUE(store->add_drill(run.id, 0, d, error)) << error;
   runs = store->runs("g", error);
   const MeasureRecord& m = runs.back().drills[0].measures[1];
-  ASSERT_EQ(m.metric, "leader_elected_ms");
+  ASSERT_EQ(m.metric, "leader_elected_after_ms");
   EXPECT_EQ(m.observed_low_ms, 0);
   EXPECT_EQ(m.observed_high_ms, 3'282);
 }

@@ -15,13 +15,13 @@ RunResult run(std::uint64_t seed, std::map<std::string, DurationMs> metrics, boo
 }
 
 TEST(RunsJson, EverySeedsValueAHistogramAndEachExpectationsFailureRate) {
-  const std::vector<RunResult> runs = {run(7, {{"leader_elected_ms", 10'000}}, true),
+  const std::vector<RunResult> runs = {run(7, {{"leader_elected_after_ms", 10'000}}, true),
                                        run(8, {}, false),
-                                       run(9, {{"leader_elected_ms", 30'000}}, true),
-                                       run(10, {{"leader_elected_ms", 11'000}}, false)};
+                                       run(9, {{"leader_elected_after_ms", 30'000}}, true),
+                                       run(10, {{"leader_elected_after_ms", 11'000}}, false)};
   const nlohmann::ordered_json j = distributions_json(runs);
   EXPECT_EQ(j["seeds"], nlohmann::json::parse("[7, 8, 9, 10]"));
-  const auto& m = j["metrics"]["leader_elected_ms"];
+  const auto& m = j["metrics"]["leader_elected_after_ms"];
   EXPECT_EQ(m["values"], nlohmann::json::parse("[10000, null, 30000, 11000]")) << "in the order of the seeds";
   ASSERT_EQ(m["histogram"].size(), 20U);
   EXPECT_EQ(m["histogram"][0], nlohmann::ordered_json::parse(R"({"from": 10000, "to": 11000, "runs": 1})"));

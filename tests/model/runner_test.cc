@@ -132,11 +132,11 @@ TEST(Runner, Metrics) {
   t.insert(t.begin() + 4, Change{10'000, Aspect::kHost, "atlanta", "down"});
   t.push_back({40'000, Aspect::kNode, "atlanta", "down (heartbeat failure)"});
   const auto m = measure(s, t);
-  EXPECT_EQ(m.at("leader_elected_ms"), 12'000);
-  EXPECT_EQ(m.at("quorum_lost_ms"), 0) << "an instant: lost at the fault";
+  EXPECT_EQ(m.at("leader_elected_after_ms"), 12'000);
+  EXPECT_EQ(m.at("quorum_lost_after_ms"), 0) << "an instant: lost at the fault";
   EXPECT_EQ(m.at("quorum_lost_for_ms"), 12'000) << "a duration: lost until the new leader";
   EXPECT_EQ(m.at("leaderless_ms"), 12'000);
-  EXPECT_EQ(m.at("node_down_ms.atlanta"), 30'000);
+  EXPECT_EQ(m.at("node_down_after_ms.atlanta"), 30'000);
   EXPECT_EQ(m.at("downtime_ms.web"), 20'000);
 }
 
@@ -223,9 +223,9 @@ TEST(Runner, UncertainInstantsBoundEachMetric) {
   EXPECT_EQ(low.at("leaderless_ms"), (17'000 - 12'000) + (58'000 - 50'000) + 0);
   // Longest: from the first instant allowed (not before the fault) to the end of the call.
   EXPECT_EQ(high.at("leaderless_ms"), (20'000 - 10'500) + (60'000 - 49'000) + (71'000 - 69'000));
-  EXPECT_EQ(point.at("leader_elected_ms"), 10'000);
-  EXPECT_EQ(low.at("leader_elected_ms"), 7'000);
-  EXPECT_EQ(high.at("leader_elected_ms"), 10'000);
+  EXPECT_EQ(point.at("leader_elected_after_ms"), 10'000);
+  EXPECT_EQ(low.at("leader_elected_after_ms"), 7'000);
+  EXPECT_EQ(high.at("leader_elected_after_ms"), 10'000);
   EXPECT_EQ(low.at("downtime_ms.web"), 5'000);
   EXPECT_EQ(high.at("downtime_ms.web"), 9'500);
 }
@@ -280,8 +280,34 @@ TEST(Runner, AnInstantIsMeasuredFromTheFaultItFollows) {
       {60'000, Aspect::kAction, "partition [@leader]", "ok"},
       {75'000, Aspect::kLeader, "cluster", "boston (term 2)"},
   };
-  EXPECT_EQ(measure(s, t).at("leader_elected_ms"), 15'000);
-  EXPECT_EQ(measure(s, t, {10'000, 60'400}).at("leader_elected_ms"), 14'600) << "from when the cut landed";
+  const auto m = measure(s, t);
+  EXPECT_EQ(m.at("leader_elected_after_ms@60s"), 15'000) << "named for the fault it follows";
+  EXPECT_FALSE(m.contains("leader_elected_after_ms")) << "no new leader followed the drain";
+  EXPECT_EQ(measure(s, t, {10'000, 60'400}).at("leader_elected_after_ms@60s"), 14'600) << "from when the cut landed";
+}
+
+// Two faults, each followed by a new leader: a metric each. Actions at one instant are one fault.
+TEST(Runner, EachFaultHasItsOwnInstants) {
+  Scenario s = with({}, 120'000);
+  Action stop_a, stop_b, cut;
+  stop_a.at_ms = stop_b.at_ms = 10'000;
+  stop_a.kind = stop_b.kind = ActionKind::kStopDaemon;
+  cut.at_ms = 60'500;
+  cut.kind = ActionKind::kPartition;
+  s.timeline = {stop_a, stop_b, cut};
+  const Timeline t = {
+      {0, Aspect::kLeader, "cluster", "atlanta (term 1)"},
+      {10'000, Aspect::kHost, "atlanta", "daemon-stopped"},
+      {10'000, Aspect::kHost, "denver", "daemon-stopped"},
+      {22'000, Aspect::kLeader, "cluster", "boston (term 2)"},
+      {26'000, Aspect::kNode, "denver", "down"},
+      {70'500, Aspect::kLeader, "cluster", "chicago (term 3)"},
+  };
+  const auto m = measure(s, t);
+  EXPECT_EQ(m.at("leader_elected_after_ms"), 12'000);
+  EXPECT_EQ(m.at("leader_elected_after_ms@60.5s"), 10'000) << "new against the leader at the cut, boston";
+  EXPECT_EQ(m.at("node_down_after_ms.denver"), 16'000);
+  EXPECT_EQ(m.size(), 4U) << "and leaderless_ms, 0";
 }
 
 // The leader demoted on the testbed: the demote command ran from 10.000 to 10.350 s, the leader
@@ -306,8 +332,8 @@ TEST(Runner, ANewLeaderIsNewAgainstTheLeaderBeforeTheActionBegan) {
 
 TEST(Runner, DurationsCountFromWhenTheActionTookPlace) {
   const Scenario s = demotion({});
-  EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_ms"), 1'500);
-  EXPECT_EQ(measure(s, kLateDemotion, {10'300}).at("leader_elected_ms"), 1'200);
+  EXPECT_EQ(measure(s, kLateDemotion).at("leader_elected_after_ms"), 1'500);
+  EXPECT_EQ(measure(s, kLateDemotion, {10'300}).at("leader_elected_after_ms"), 1'200);
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ TEST(Report, JsonHasTheVersionedFields) {
   }
   EXPECT_EQ(j["schema_version"], kReportSchemaVersion);
   EXPECT_EQ(j["verdict"], "pass");
-  EXPECT_TRUE(j["metrics"].contains("quorum_lost_ms"));
+  EXPECT_TRUE(j["metrics"].contains("quorum_lost_after_ms"));
   EXPECT_TRUE(j["metrics"].contains("downtime_ms.openclaw"));
 }
 
