@@ -289,7 +289,8 @@ int drill(const LiveArgs& a, const std::string& ref, DrillRecord& record, Trial*
   for (const std::string& n : as_observed.notes) std::cout << "  " << n << "\n";
   const std::vector<RunResult> predicted = predict(as_observed.plan, scenario);
   int quorum_losses = 0;
-  for (const RunResult& r : predicted) quorum_losses += r.metrics.count("quorum_lost_after_ms") ? 1 : 0;
+  // quorum_lost_for_ms is measured in a run that lost the quorum after a fault, whichever fault
+  for (const RunResult& r : predicted) quorum_losses += r.metrics.count("quorum_lost_for_ms") ? 1 : 0;
   if (quorum_losses > 0 && !allowed(a, "quorum-loss")) {
     throw Failure{1, "preflight: the model predicts quorum loss in " + std::to_string(quorum_losses) +
                          " of " + std::to_string(predicted.size()) +
