@@ -12,6 +12,7 @@ struct FidelityArgs {
   int seeds = 500;  // a live drill's prediction has kPredictionRuns (sim/sim_driver.h)
   int jobs = 0;  // threads for the model's runs (0: every core); the output is the same bytes
   std::string json;
+  bool fit = false;  // also try one plan parameter at a time for the observations outside
 };
 
 // 0 every observation lies within its trial's window, 1 one does not; bad input throws UsageError.

@@ -320,7 +320,7 @@ const std::vector<CommandOptions>& command_options() {
       {"live drill", {"inventory", "plan", "journal", "allow", "accept", "json", "dry-run", "log-file", "verbose", "quiet", "report"}},
       {"live measure", {"inventory", "plan", "journal", "allow", "accept", "log-file", "verbose", "quiet", "trials", "output"}},
       {"live recover", {"inventory", "journal", "log-file", "verbose", "quiet"}},
-      {"fidelity", {"plan", "seeds", "jobs", "json", "quiet"}},
+      {"fidelity", {"plan", "seeds", "jobs", "json", "quiet", "fit"}},
       {"gameday run", {"simulate", "now", "report", "verbose", "quiet"}},
       {"report", {"html", "junit", "markdown"}},
       {"schema", {}},
@@ -448,7 +448,7 @@ clawsim versions, and every measured duration with the interval its observations
 exit: 0 every trial passed, 1 one did not (the others are recorded; a trial that was aborted
 or could not be undone ends the measurement), 2 bad input
 )"},
-      {"fidelity", R"(usage: clawsim fidelity FILE.jsonl [--plan FILE] [--seeds N] [--jobs N] [--json FILE]
+      {"fidelity", R"(usage: clawsim fidelity FILE.jsonl [--plan FILE] [--seeds N] [--jobs N] [--json FILE] [--fit]
 
 Predicts each trial that clawsim live measure recorded again, over N seeds (default 500) from
 the cluster the trial met, and prints per drill and measure: the model's min, median and max
@@ -456,6 +456,14 @@ and its 5th-95th percentile band (over every trial's runs), the observed values,
 inside their trial's window and band, and the two-sample Kolmogorov-Smirnov D between the
 observed values and the model's. --plan FILE predicts with that plan instead of the recorded
 one (a changed raft or world setting, say).
+
+--fit, when observations lie outside: predicts again with one plan parameter changed at a time
+(raft election and heartbeat ticks and transport backoff, dispatcher heartbeat period and grace
+multipliers, world link latency, container start, agent reconnect, promote join, API fast
+fail), each over a few values, and proposes the one that brings the most observations inside
+(between equals, the most inside the 5-95% bands, then the closest distributions by
+Kolmogorov-Smirnov D) as the plan's override; it lists what stays outside,
+which no single parameter explains. The verdict and the exit status are the plan's as given.
 
   clawsim fidelity tests/fidelity/leader-partition.jsonl
 
@@ -519,7 +527,7 @@ int run(int argc, char** argv) {
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")("top", po::value<int>(), "")(
       "only", po::value<std::string>(), "")("emit-scenario", po::value<std::string>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
-      "then-scenario", po::value<std::string>(), "")("simulate", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
+      "then-scenario", po::value<std::string>(), "")("simulate", "")("fit", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
       "junit", po::value<std::string>(), "")("markdown", po::value<std::string>(), "")("log-file", po::value<std::string>(), "")(
       "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
       "drill", po::value<std::string>(), "")("trials", po::value<int>(), "")(
@@ -606,6 +614,7 @@ int run(int argc, char** argv) {
     if (vm.count("plan")) f.plan = vm["plan"].as<std::string>();
     if (vm.count("seeds")) f.seeds = vm["seeds"].as<int>();
     if (vm.count("json")) f.json = vm["json"].as<std::string>();
+    f.fit = vm.count("fit") > 0;
     f.jobs = jobs_option(vm);
     return cmd_fidelity(f);
   }

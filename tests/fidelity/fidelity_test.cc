@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "fidelity/compare.h"
+#include "fidelity/fit.h"
 #include "fidelity/recording.h"
 
 namespace clawsim {
@@ -119,6 +120,51 @@ TEST(Fidelity, BadLinesNameTheirLineAndField) {
   EXPECT_EQ(error("{\"recording_version\": 9}"), "r.jsonl:1: recording_version: version 9; this clawsim reads version 1");
   const std::string partial = R"({"recording_version": 1, "trial": 1, "started_at": "t"})";
   EXPECT_NE(error(partial).find("r.jsonl:1: clawsim_version: "), std::string::npos) << error(partial);
+}
+
+
+// --fit's score: fewer observations outside the windows first, then outside the bands, then
+// the closer distributions.
+TEST(Fidelity, FitPrefersFewerOutsideThenInsideTheBandThenCloser) {
+  auto measures = [](std::vector<std::pair<bool, bool>> inside, double ks) {
+    MeasureFidelity f;
+    f.metric = "leader_elected_after_ms";
+    for (auto [window, band] : inside) f.observed.push_back(Observation{1, 0, 0, 0, 0, 0, 0, 0, window, band});
+    f.ks = ks;
+    return std::vector<std::vector<MeasureFidelity>>{{f}};
+  };
+  const FitScore one_out = fit_score(measures({{false, false}, {true, true}}, 0.1));
+  const FitScore all_in = fit_score(measures({{true, false}, {true, false}}, 0.9));
+  const FitScore in_band = fit_score(measures({{true, true}, {true, false}}, 0.9));
+  const FitScore closer = fit_score(measures({{true, true}, {true, false}}, 0.2));
+  EXPECT_EQ(one_out.outside, 1);
+  EXPECT_EQ(all_in.out_of_band, 2);
+  EXPECT_TRUE(fit_better(all_in, one_out));
+  EXPECT_TRUE(fit_better(in_band, all_in));
+  EXPECT_TRUE(fit_better(closer, in_band));
+  EXPECT_FALSE(fit_better(closer, closer));
+  EXPECT_EQ(outside_observations({"leader-partition"}, measures({{false, false}}, 0)),
+            std::vector<std::string>{"leader-partition leader_elected_after_ms trial 1 (0.000s)"});
+}
+
+// Each parameter --fit tries is read and written where a plan says it, in the plan's words.
+TEST(Fidelity, FitKnobsSetWhatTheyName) {
+  Plan plan;
+  for (const Knob& k : fit_knobs()) {
+    ASSERT_FALSE(k.values.empty()) << k.name();
+    Plan changed = plan;
+    const DurationMs v = k.values.back() == k.get(plan) ? k.values.front() : k.values.back();
+    k.set(changed, v);
+    EXPECT_EQ(k.get(changed), v) << k.name();
+    EXPECT_NE(k.get(plan), v) << k.name();
+  }
+  const Knob& election = fit_knobs().front();
+  EXPECT_EQ(election.name(), "raft.election_tick");
+  EXPECT_EQ(election.text(10), "10");
+  EXPECT_EQ(fit_knobs()[3].text(7'000), "7s");
+  EXPECT_EQ(fit_knobs()[7].text(250), "250ms");
+  plan.raft.election_tick = 1;
+  EXPECT_FALSE(fit_plan_valid(plan)) << "heartbeat_tick must stay below election_tick";
 }
 
 }  // namespace
