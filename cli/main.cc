@@ -14,6 +14,7 @@
 
 #include "cli/cli_io.h"
 #include "cli/fidelity_commands.h"
+#include "shard/shard.h"
 #include "cli/gameday_commands.h"
 #include "cli/live_commands.h"
 #include "live/live_driver.h"
@@ -193,6 +194,21 @@ int cmd_scenarios(const po::variables_map& vm) {
   return kExitPass;
 }
 
+// --runs' text: each metric's distribution, then the seeds whose run failed.
+void print_runs(const std::vector<RunResult>& results) {
+  std::cout << distributions_text(results);
+  std::string failing;
+  for (const RunResult& r : results) {
+    if (r.outcome() == Outcome::kFail) failing += " " + std::to_string(r.seed);
+  }
+  if (!failing.empty()) std::cout << "\nfailing seeds:" << failing << "\n";
+}
+
+int runs_exit_code(const std::vector<RunResult>& results) {
+  const RunCounts counts = count_runs(results);
+  return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
+}
+
 int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   const LoadedPlan plan = load_plan(vm);
   const Scenario scenario = load_scenario(ref, *plan.plan);
@@ -225,7 +241,19 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     }
     return exit_code(r.outcome());
   }
-  std::vector<RunResult> results(static_cast<std::size_t>(runs));
+  // --shard K/N: this process runs one contiguous slice of the seeds; clawsim merge joins them.
+  std::optional<Shard> shard;
+  if (vm.count("shard")) {
+    Result<Shard> parsed = parse_shard(vm["shard"].as<std::string>());
+    if (!parsed) throw UsageError{parsed.error().field + " " + parsed.error().message};
+    shard = parsed.value();
+    if (shard->count > runs) throw UsageError{"--shard: more slices than --runs"};
+    if (!vm.count("json")) throw UsageError{"--shard writes its slice for clawsim merge: give --json FILE"};
+    if (vm.count("report")) throw UsageError{"--shard: the report is drawn from every slice; clawsim merge writes the JSON"};
+  }
+  const auto [first, last] = shard ? shard_range(*shard, static_cast<std::size_t>(runs))
+                                   : std::pair<std::size_t, std::size_t>{0, static_cast<std::size_t>(runs)};
+  std::vector<RunResult> results(last - first);
   {
     cli::Progress progress("runs", results.size(), vm.count("quiet") == 0);
     parallel_for(
@@ -233,26 +261,27 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
         [&](std::size_t i) {
           // The distribution needs each run's verdicts and measures, not its timeline: kept,
           // a timeline is most of a run's bytes. A run the report shows is run again.
-          results[i] = run_once(scenario, plan, seed + static_cast<std::uint64_t>(i));
+          results[i] = run_once(scenario, plan, seed + static_cast<std::uint64_t>(first + i));
           Timeline().swap(results[i].timeline);
         },
         [&](std::size_t done) { progress.update(done); });
   }
-  std::cout << "scenario " << scenario.name << ", seeds " << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1)
-            << "\n" << distributions_text(results);
-  std::string failing;
-  for (const RunResult& r : results) {
-    if (r.outcome() == Outcome::kFail) failing += " " + std::to_string(r.seed);
+  const RunsIdentity id{scenario.name, plan.plan->name, plan.digest};
+  if (shard) {
+    std::cout << "scenario " << scenario.name << ", slice " << shard->index << "/" << shard->count << " of seeds "
+              << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1) << "\n";
+    print_runs(results);
+    write_output(vm["json"].as<std::string>(),
+                 cli::json_text(shard_json(results, id, *shard, static_cast<std::size_t>(runs), seed)));
+    return runs_exit_code(results);
   }
-  if (!failing.empty()) std::cout << "\nfailing seeds:" << failing << "\n";
-  nlohmann::ordered_json runs_json = distributions_json(results);
-  runs_json["scenario"] = scenario.name;
-  runs_json["plan"] = {{"name", plan.plan->name}, {"digest", plan.digest}};
-  if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(runs_json));
+  std::cout << "scenario " << scenario.name << ", seeds " << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1) << "\n";
+  print_runs(results);
+  if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(runs_json(results, id)));
   if (vm.count("report")) {
     const std::string dir = vm["report"].as<std::string>();
     cli::make_directory(dir);
-    write_output(dir + "/report.json", cli::json_text(runs_json));
+    write_output(dir + "/report.json", cli::json_text(runs_json(results, id)));
     write_output(dir + "/junit.xml", junit_xml({junit_suite(results)}));
     // The page draws one run's timeline (the first that failed, else the first): run it again.
     const auto shown = std::find_if(results.begin(), results.end(),
@@ -264,8 +293,25 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     html.command = "clawsim scenario " + ref + (plan_option(vm).empty() ? "" : " --plan " + plan_option(vm));
     write_output(dir + "/report.html", html_runs_report(html));
   }
-  const RunCounts counts = count_runs(results);
-  return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
+  return runs_exit_code(results);
+}
+
+// clawsim merge: the slices of one --runs, written as that --runs would have written them.
+int cmd_merge(const std::vector<std::string>& files, const po::variables_map& vm) {
+  std::vector<NamedJson> slices;
+  for (const std::string& f : files) {
+    auto j = nlohmann::ordered_json::parse(cli::read_file(f), nullptr, false);
+    if (j.is_discarded()) throw UsageError{f + ": not JSON"};
+    slices.push_back({f, std::move(j)});
+  }
+  Result<MergedRuns> merged = merge_shards(slices);
+  if (!merged) throw UsageError{merged.error().to_string()};
+  const std::vector<RunResult>& results = merged.value().runs;
+  std::cout << "scenario " << merged.value().id.scenario << ", seeds " << results.front().seed << ".."
+            << results.back().seed << " (" << files.size() << " slices)\n";
+  print_runs(results);
+  if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(runs_json(results, merged.value().id)));
+  return runs_exit_code(results);
 }
 
 AuditLevel log_level(const po::variables_map& vm) {
@@ -311,7 +357,8 @@ const std::vector<CommandOptions>& command_options() {
   static const std::vector<CommandOptions> table = {
       {"scenarios", {"inventory"}},
       {"plan", {}},
-      {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report"}},
+      {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report", "shard"}},
+      {"merge", {"json"}},
       {"validate", {"plan", "seed", "jobs", "json", "verbose", "quiet", "depth", "seeds", "top", "only", "emit-scenario", "sarif", "static-only",
                     "rules", "report"}},
       {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
@@ -527,7 +574,7 @@ int run(int argc, char** argv) {
       "depth", po::value<int>(), "")("seeds", po::value<int>(), "")("top", po::value<int>(), "")(
       "only", po::value<std::string>(), "")("emit-scenario", po::value<std::string>(), "")(
       "sarif", po::value<std::string>(), "")("static-only", "")("rules", "")(
-      "then-scenario", po::value<std::string>(), "")("simulate", "")("fit", "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
+      "then-scenario", po::value<std::string>(), "")("simulate", "")("fit", "")("shard", po::value<std::string>(), "")("now", "")("dry-run", "")("html", po::value<std::string>(), "")(
       "junit", po::value<std::string>(), "")("markdown", po::value<std::string>(), "")("log-file", po::value<std::string>(), "")(
       "report", po::value<std::string>(), "")("output", po::value<std::string>(), "")(
       "drill", po::value<std::string>(), "")("trials", po::value<int>(), "")(
@@ -580,6 +627,10 @@ int run(int argc, char** argv) {
     return kExitPass;
   }
   if (command == "scenario" && args.size() == 2) return cmd_scenario(args[1], vm);
+  if (command == "merge") {
+    if (args.size() < 2) throw UsageError{"merge needs the slices: clawsim merge SLICE.json... [--json FILE]"};
+    return cmd_merge(std::vector<std::string>(args.begin() + 1, args.end()), vm);
+  }
   if (command == "validate" && args.size() == 1) return cmd_validate(plan_args(vm));
   if (command == "check-change" && args.size() != 2) {
     throw UsageError{"check-change needs one change file: clawsim check-change FILE [--plan PLAN]"};
