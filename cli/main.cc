@@ -63,6 +63,7 @@ commands:
   live measure NAME|FILE    run a drill --trials N times, each trial a line of --output FILE.jsonl
   live recover              undo what an interrupted drill left (--journal FILE)
   fidelity FILE.jsonl       the trials live measure recorded, beside the model's prediction of each
+  merge SLICE.json...       join the slices of scenario --runs --shard K/N into one --runs JSON
   schema NAME               print the JSON Schema of a plan, scenario, inventory, gameday, report or change
   report FILE.json          render a saved run report again (--html|--junit|--markdown OUT; "-": stdout)
   gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
@@ -86,6 +87,7 @@ options:
   --only WHAT     validate: show one fault kind's rows, or those breaking one objective
   --emit-scenario DIR  validate: write, for each row shown, the scenario that replays its
                   worst seed (clawsim scenario DIR/FILE --plan PLAN --seed S)
+  --shard K/N     scenario --runs: run slice K of N of the seeds (write it with --json)
   --seeds N       validate: seeds per fault, from --seed on (default 5); fidelity: the model's
                   runs of each recorded trial (default 500)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
@@ -419,18 +421,30 @@ void check_options(const po::variables_map& vm, const std::string& command) {
 std::string_view command_help(std::string_view topic) {
   static const std::vector<std::pair<std::string_view, std::string_view>> kHelp = {
       {"scenario", R"(usage: clawsim scenario NAME|FILE.yaml [--plan FILE] [--seed N] [--runs N] [--json FILE] [--verbose]
-                        [--report DIR]
+                        [--report DIR] [--jobs N] [--shard K/N]
 
 Runs a scenario in the model and judges its expectations. NAME is a built-in scenario
 (clawsim scenarios lists them); FILE a scenario of your own. With --runs N, over N seeds:
 the distribution of each measured duration, and the seeds that failed. --report DIR writes
 report.json, junit.xml and report.html (one run: its timeline; --runs: a histogram per
-measure, the failing seeds and one run's timeline).
+measure, the failing seeds and one run's timeline). --shard K/N runs slice K of N of the
+--runs seeds and writes it with --json; clawsim merge joins the slices.
 
   clawsim scenario leader-crash --seed 7
   clawsim scenario leader-crash --runs 1000 --plan my-plan.yaml --report out/
+  clawsim scenario leader-crash --runs 1000000 --seed 1 --shard 3/8 --json slice-3.json
 
 exit: 0 every expectation holds, 1 one fails, 2 bad input, 3 only the plan's known failures
+)"},
+      {"merge", R"(usage: clawsim merge SLICE.json... [--json FILE]
+
+Joins the slices of one scenario --runs (each written with --shard K/N --json), given in any
+order, into the text and the JSON that one process running every seed would have written.
+Every slice must be there, once, from the same scenario, plan, --runs and --seed.
+
+  clawsim merge slice-*.json --json runs.json
+
+exit: as scenario --runs: 0 every run passed, 1 one failed, 2 bad input, 3 only known failures
 )"},
       {"plan", R"(usage: clawsim plan NAME
 

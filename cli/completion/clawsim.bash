@@ -3,7 +3,7 @@
 _clawsim() {
   local cur prev words cword
   _init_completion || return
-  local commands="scenarios plan scenario validate check-change live fidelity schema report gameday"
+  local commands="scenarios plan scenario validate check-change live fidelity merge schema report gameday"
   if ((cword == 1)); then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -25,7 +25,7 @@ _clawsim() {
       COMPREPLY=($(compgen -W "crash daemon-stop demote drain partition nfs-outage domain-outage" -- "$cur"))
       return
       ;;
-    --seed | --runs | --jobs | --depth | --seeds | --top | --drill | --allow | --accept | --then-scenario | --trials)
+    --seed | --runs | --jobs | --depth | --seeds | --top | --drill | --allow | --accept | --then-scenario | --trials | --shard)
       return
       ;;
   esac
@@ -33,11 +33,12 @@ _clawsim() {
   local options
   case $command in
     scenarios) options="--inventory" ;;
-    scenario) options="--plan --seed --runs --jobs --json --verbose --quiet --report" ;;
+    scenario) options="--plan --seed --runs --jobs --json --verbose --quiet --report --shard" ;;
     validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --emit-scenario --sarif --static-only --rules --report" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
-    fidelity) options="--plan --seeds --jobs --json --quiet" ;;
+    fidelity) options="--plan --seeds --jobs --json --quiet --fit" ;;
+    merge) options="--json" ;;
     live)
       if ((cword == 2)); then
         COMPREPLY=($(compgen -W "status apply drill measure recover" -- "$cur"))

@@ -338,7 +338,7 @@ expect_in("${out}" "usage: clawsim check-change CHANGE")
 
 # An option a command does not use is an error, not a silent no-op.
 run_cli(2 out scenario quorum-loss --sarif ${WORK_DIR}/s.sarif)
-expect_in("${out}" "scenario does not use --sarif (it takes --plan, --seed, --runs, --jobs, --json, --verbose, --quiet, --report)")
+expect_in("${out}" "scenario does not use --sarif (it takes --plan, --seed, --runs, --jobs, --json, --verbose, --quiet, --report, --shard)")
 if(EXISTS ${WORK_DIR}/s.sarif)
   message(FATAL_ERROR "scenario --sarif wrote a file")
 endif()
