@@ -197,16 +197,16 @@ int cmd_scenarios(const po::variables_map& vm) {
 }
 
 // --runs' text: each metric's distribution, then the seeds whose run failed.
-void print_runs(const std::vector<RunResult>& results) {
+void print_runs(const RunsTable& results) {
   std::cout << distributions_text(results);
   std::string failing;
-  for (const RunResult& r : results) {
-    if (r.outcome() == Outcome::kFail) failing += " " + std::to_string(r.seed);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results.outcome(i) == Outcome::kFail) failing += " " + std::to_string(results.seeds()[i]);
   }
   if (!failing.empty()) std::cout << "\nfailing seeds:" << failing << "\n";
 }
 
-int runs_exit_code(const std::vector<RunResult>& results) {
+int runs_exit_code(const RunsTable& results) {
   const RunCounts counts = count_runs(results);
   return exit_code(counts.failed ? Outcome::kFail : counts.known ? Outcome::kKnownFailure : Outcome::kPass);
 }
@@ -255,18 +255,25 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   }
   const auto [first, last] = shard ? shard_range(*shard, static_cast<std::size_t>(runs))
                                    : std::pair<std::size_t, std::size_t>{0, static_cast<std::size_t>(runs)};
-  std::vector<RunResult> results(last - first);
+  // What a run keeps for the distribution is its verdicts and measures (RunsTable: a few bytes
+  // a run): runs are made a chunk at a time, on every core, and added to it in seed order. A
+  // run the report shows is run again.
+  RunsTable results;
   {
-    cli::Progress progress("runs", results.size(), vm.count("quiet") == 0);
-    parallel_for(
-        results.size(), jobs_option(vm),
-        [&](std::size_t i) {
-          // The distribution needs each run's verdicts and measures, not its timeline: kept,
-          // a timeline is most of a run's bytes. A run the report shows is run again.
-          results[i] = run_once(scenario, plan, seed + static_cast<std::uint64_t>(first + i));
-          Timeline().swap(results[i].timeline);
-        },
-        [&](std::size_t done) { progress.update(done); });
+    constexpr std::size_t kChunk = 4096;
+    cli::Progress progress("runs", last - first, vm.count("quiet") == 0);
+    std::vector<RunResult> chunk;
+    for (std::size_t from = first; from < last; from += kChunk) {
+      chunk.assign(std::min(kChunk, last - from), RunResult{});
+      parallel_for(
+          chunk.size(), jobs_option(vm),
+          [&](std::size_t i) {
+            chunk[i] = run_once(scenario, plan, seed + static_cast<std::uint64_t>(from + i));
+            Timeline().swap(chunk[i].timeline);
+          },
+          [&](std::size_t done) { progress.update(from - first + done); });
+      for (const RunResult& r : chunk) results.add(r);
+    }
   }
   const RunsIdentity id{scenario.name, plan.plan->name, plan.digest};
   if (shard) {
@@ -286,12 +293,10 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
     write_output(dir + "/report.json", cli::json_text(runs_json(results, id)));
     write_output(dir + "/junit.xml", junit_xml({junit_suite(results)}));
     // The page draws one run's timeline (the first that failed, else the first): run it again.
-    const auto shown = std::find_if(results.begin(), results.end(),
-                                    [](const RunResult& r) { return r.outcome() == Outcome::kFail; });
-    RunResult& drawn = shown == results.end() ? results.front() : *shown;
-    drawn = run_once(scenario, plan, drawn.seed);
+    const RunResult drawn = run_once(scenario, plan, first_drawn_seed(results));
     RunsReportInput html;
     html.runs = &results;
+    html.drawn = &drawn;
     html.command = "clawsim scenario " + ref + (plan_option(vm).empty() ? "" : " --plan " + plan_option(vm));
     write_output(dir + "/report.html", html_runs_report(html));
   }
@@ -308,9 +313,9 @@ int cmd_merge(const std::vector<std::string>& files, const po::variables_map& vm
   }
   Result<MergedRuns> merged = merge_shards(slices);
   if (!merged) throw UsageError{merged.error().to_string()};
-  const std::vector<RunResult>& results = merged.value().runs;
-  std::cout << "scenario " << merged.value().id.scenario << ", seeds " << results.front().seed << ".."
-            << results.back().seed << " (" << files.size() << " slices)\n";
+  const RunsTable& results = merged.value().runs;
+  std::cout << "scenario " << merged.value().id.scenario << ", seeds " << results.seeds().front() << ".."
+            << results.seeds().back() << " (" << files.size() << " slices)\n";
   print_runs(results);
   if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(runs_json(results, merged.value().id)));
   return runs_exit_code(results);

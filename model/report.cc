@@ -175,14 +175,14 @@ std::string report_text(const RunResult& r, const Scenario& scenario, bool verbo
   return out;
 }
 
-std::vector<Distribution> distributions(const std::vector<RunResult>& runs) {
-  std::map<std::string, std::vector<DurationMs>> values;
-  for (const RunResult& r : runs) {
-    for (const auto& [name, value] : r.metrics) values[name].push_back(value);
-  }
+std::vector<Distribution> distributions(const RunsTable& runs) {
   std::vector<Distribution> out;
-  for (auto& [name, sorted] : values) {
-    std::vector<DurationMs>& v = sorted;  // a lambda may not capture a structured binding (clang 14)
+  for (const auto& [name, column] : runs.metrics()) {
+    std::vector<DurationMs> v;
+    for (DurationMs x : column) {
+      if (x != RunsTable::kNotMeasured) v.push_back(x);
+    }
+    if (v.empty()) continue;
     std::sort(v.begin(), v.end());
     auto rank = [&v](int pct) {
       const std::size_t n = v.size();
@@ -195,23 +195,28 @@ std::vector<Distribution> distributions(const std::vector<RunResult>& runs) {
   return out;
 }
 
-RunCounts count_runs(const std::vector<RunResult>& runs) {
+std::vector<Distribution> distributions(const std::vector<RunResult>& runs) { return distributions(RunsTable(runs)); }
+
+RunCounts count_runs(const RunsTable& runs) {
   RunCounts c;
-  for (const RunResult& r : runs) {
-    switch (r.outcome()) {
+  const std::vector<RunsTable::Expectation>& expectations = runs.expectations();
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const Outcome outcome = runs.outcome(i);
+    switch (outcome) {
       case Outcome::kPass: ++c.passed; break;
       case Outcome::kFail: ++c.failed; break;
-      case Outcome::kKnownFailure:
-        ++c.known;
-        for (const std::string& name : r.known_failures()) ++c.known_by_expectation[name];
-        break;
+      case Outcome::kKnownFailure: ++c.known; break;
     }
-    for (const Verdict& v : r.verdicts) {
-      if (!v.holds) ++c.failed_by_expectation[v.name];
+    for (std::size_t e = 0; e < expectations.size(); ++e) {
+      if (runs.holds(i, e)) continue;
+      ++c.failed_by_expectation[expectations[e].name];
+      if (outcome == Outcome::kKnownFailure && runs.known_failure(i, e)) ++c.known_by_expectation[expectations[e].name];
     }
   }
   return c;
 }
+
+RunCounts count_runs(const std::vector<RunResult>& runs) { return count_runs(RunsTable(runs)); }
 
 Histogram histogram(const std::vector<DurationMs>& values, int bins) {
   Histogram h;
@@ -237,7 +242,9 @@ DurationMs Histogram::from(std::size_t bin) const {
 
 DurationMs Histogram::to(std::size_t bin) const { return bin + 1 == counts.size() ? max : from(bin + 1); }
 
-std::string distributions_text(const std::vector<RunResult>& runs) {
+std::string distributions_text(const std::vector<RunResult>& runs) { return distributions_text(RunsTable(runs)); }
+
+std::string distributions_text(const RunsTable& runs) {
   const RunCounts c = count_runs(runs);
   std::string out = std::to_string(runs.size()) + " runs: " + std::to_string(c.passed) + " passed, " +
                     std::to_string(c.known) + " known failures, " + std::to_string(c.failed) + " failed\n";
@@ -258,7 +265,9 @@ std::string distributions_text(const std::vector<RunResult>& runs) {
   return out;
 }
 
-nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs) {
+nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs) { return distributions_json(RunsTable(runs)); }
+
+nlohmann::ordered_json distributions_json(const RunsTable& runs) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
   j["runs"] = runs.size();
@@ -270,27 +279,25 @@ nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs) {
   // Each expectation's failure rate over the runs: those that did not hold, known or not.
   j["expectations"] = nlohmann::ordered_json::object();
   if (!runs.empty()) {
-    for (const Verdict& v : runs.front().verdicts) {
-      const auto n = c.failed_by_expectation.count(v.name) ? c.failed_by_expectation.at(v.name) : 0;
-      j["expectations"][v.name] = {{"failed", n},
+    for (const RunsTable::Expectation& e : runs.expectations()) {
+      const auto n = c.failed_by_expectation.count(e.name) ? c.failed_by_expectation.at(e.name) : 0;
+      j["expectations"][e.name] = {{"failed", n},
                                    {"failure_rate", static_cast<double>(n) / static_cast<double>(runs.size())}};
     }
   }
-  j["seeds"] = nlohmann::ordered_json::array();
-  for (const RunResult& r : runs) j["seeds"].push_back(r.seed);
+  j["seeds"] = runs.seeds();
   j["metrics"] = nlohmann::ordered_json::object();
   for (const Distribution& d : distributions(runs)) {
     // Every seed's value, in the order of "seeds" (null where the run did not measure it), and
     // the histogram of those measured.
     nlohmann::ordered_json values = nlohmann::ordered_json::array();
     std::vector<DurationMs> measured;
-    for (const RunResult& r : runs) {
-      const auto it = r.metrics.find(d.metric);
-      if (it == r.metrics.end()) {
+    for (const DurationMs v : runs.metrics().at(d.metric)) {
+      if (v == RunsTable::kNotMeasured) {
         values.push_back(nullptr);
       } else {
-        values.push_back(it->second);
-        measured.push_back(it->second);
+        values.push_back(v);
+        measured.push_back(v);
       }
     }
     const Histogram h = histogram(measured);

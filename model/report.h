@@ -9,6 +9,7 @@
 
 #include "model/error.h"
 #include "model/runner.h"
+#include "model/runs_table.h"
 #include "model/scenario.h"
 
 namespace clawsim {
@@ -28,6 +29,7 @@ struct RunCounts {
   std::map<std::string, std::size_t> known_by_expectation;  // XFAIL'd expectation -> runs
   std::map<std::string, std::size_t> failed_by_expectation;  // did not hold (known or not) -> runs
 };
+RunCounts count_runs(const RunsTable& runs);
 RunCounts count_runs(const std::vector<RunResult>& runs);
 
 struct Distribution {
@@ -45,8 +47,12 @@ struct Histogram {
 Histogram histogram(const std::vector<DurationMs>& values, int bins = 20);
 
 // Nearest-rank percentiles over the runs in which each metric appears, sorted by metric name.
+// Each has the same result from a RunsTable as from the runs it was filled with.
+std::vector<Distribution> distributions(const RunsTable& runs);
 std::vector<Distribution> distributions(const std::vector<RunResult>& runs);
+std::string distributions_text(const RunsTable& runs);
 std::string distributions_text(const std::vector<RunResult>& runs);
+nlohmann::ordered_json distributions_json(const RunsTable& runs);
 nlohmann::ordered_json distributions_json(const std::vector<RunResult>& runs);
 
 std::string hex64(std::uint64_t value);

@@ -262,18 +262,24 @@ std::string html_report(const HtmlReportInput& in) {
   return out;
 }
 
+std::uint64_t first_drawn_seed(const RunsTable& runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs.outcome(i) == Outcome::kFail) return runs.seeds()[i];
+  }
+  return runs.seeds().front();
+}
+
 std::string html_runs_report(const RunsReportInput& in) {
-  const std::vector<RunResult>& runs = *in.runs;
-  const RunResult& first = runs.front();
+  const RunsTable& runs = *in.runs;
   const RunCounts counts = count_runs(runs);
   const std::string outcome = counts.failed ? "fail" : counts.known ? "known_failure" : "pass";
   const std::string verdict = counts.failed ? "FAIL" : counts.known ? "KNOWN FAILURE" : "PASS";
-  std::string out = page_head(first.scenario + " over " + std::to_string(runs.size()) + " runs");
-  out += "<h1>" + markup_escaped(first.scenario) + " <span class=\"badge " + outcome + "\">" + verdict + "</span></h1>\n<p>" +
-         markup_escaped(first.description) + "</p>\n<p class=\"meta\">" + std::to_string(runs.size()) +
-         " simulated runs on plan <b>" + markup_escaped(first.plan_name) + "</b> (digest <code>" +
-         markup_escaped(first.plan_digest) + "</code>), seeds " + std::to_string(first.seed) + ".." +
-         std::to_string(runs.back().seed) + ": <b>" + std::to_string(counts.passed) + " passed, " +
+  std::string out = page_head(runs.scenario() + " over " + std::to_string(runs.size()) + " runs");
+  out += "<h1>" + markup_escaped(runs.scenario()) + " <span class=\"badge " + outcome + "\">" + verdict + "</span></h1>\n<p>" +
+         markup_escaped(runs.description()) + "</p>\n<p class=\"meta\">" + std::to_string(runs.size()) +
+         " simulated runs on plan <b>" + markup_escaped(runs.plan_name()) + "</b> (digest <code>" +
+         markup_escaped(runs.plan_digest()) + "</code>), seeds " + std::to_string(runs.seeds().front()) + ".." +
+         std::to_string(runs.seeds().back()) + ": <b>" + std::to_string(counts.passed) + " passed, " +
          std::to_string(counts.known) + " known failures, " + std::to_string(counts.failed) + " failed</b></p>\n";
   for (const auto& [name, n] : counts.known_by_expectation) {
     out += "<p class=\"meta\">known failure of this plan in " + std::to_string(n) + " run(s): " + markup_escaped(name) + "</p>\n";
@@ -281,34 +287,35 @@ std::string html_runs_report(const RunsReportInput& in) {
   out += "<h2>Measured durations</h2>\n<table><tr><th>metric</th><th>runs</th><th>min</th><th>median</th><th>p90</th><th>p99</th><th>max</th><th>histogram (dashed: the median)</th></tr>\n";
   for (const Distribution& d : distributions(runs)) {
     std::vector<DurationMs> values;
-    for (const RunResult& r : runs) {
-      const auto v = r.metrics.find(d.metric);
-      if (v != r.metrics.end()) values.push_back(v->second);
+    for (const DurationMs v : runs.metrics().at(d.metric)) {
+      if (v != RunsTable::kNotMeasured) values.push_back(v);
     }
     out += "<tr><td>" + markup_escaped(d.metric) + "</td><td>" + std::to_string(d.samples) + "</td>";
     for (DurationMs v : {d.min, d.median, d.p90, d.p99, d.max}) out += "<td>" + markup_escaped(format_time(v)) + "</td>";
     out += "<td>" + histogram_svg(d.metric, std::move(values), d.median) + "</td></tr>\n";
   }
   out += "</table>\n";
-  const RunResult* shown = &first;
   std::string failing;
-  for (const RunResult& r : runs) {
-    if (r.outcome() != Outcome::kFail) continue;
-    if (failing.empty()) shown = &r;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs.outcome(i) != Outcome::kFail) continue;
     std::string failed;
-    for (const Verdict& v : r.verdicts) failed += !v.holds && !v.known_failure ? (failed.empty() ? "" : "; ") + v.name : "";
-    failing += "<tr><td>" + std::to_string(r.seed) + "</td><td>" + markup_escaped(failed) + "</td><td><code>" +
-               markup_escaped(in.command + " --seed " + std::to_string(r.seed)) + "</code></td></tr>\n";
+    for (std::size_t e = 0; e < runs.expectations().size(); ++e) {
+      if (!runs.holds(i, e) && !runs.known_failure(i, e)) failed += (failed.empty() ? "" : "; ") + runs.expectations()[e].name;
+    }
+    const std::string seed = std::to_string(runs.seeds()[i]);
+    failing += "<tr><td>" + seed + "</td><td>" + markup_escaped(failed) + "</td><td><code>" +
+               markup_escaped(in.command + " --seed " + seed) + "</code></td></tr>\n";
   }
   if (!failing.empty()) {
     out += "<h2>Failing seeds</h2>\n<table><tr><th>seed</th><th>failed</th><th>replay</th></tr>\n" + failing + "</table>\n";
   }
-  out += "<h2>One run: seed " + std::to_string(shown->seed) + (shown->outcome() == Outcome::kFail ? ", the first that failed" : "") +
-         "</h2>\n<p class=\"meta\">replay: <code>" + markup_escaped(in.command + " --seed " + std::to_string(shown->seed)) + "</code></p>\n";
+  const RunResult& shown = *in.drawn;
+  out += "<h2>One run: seed " + std::to_string(shown.seed) + (shown.outcome() == Outcome::kFail ? ", the first that failed" : "") +
+         "</h2>\n<p class=\"meta\">replay: <code>" + markup_escaped(in.command + " --seed " + std::to_string(shown.seed)) + "</code></p>\n";
   out += kTimelineLegend;
-  out += timeline_svg(*shown);
+  out += timeline_svg(shown);
   out += "<table><tr><th>verdict</th><th>expectation</th><th>seen</th></tr>\n";
-  for (const Verdict& v : shown->verdicts) {
+  for (const Verdict& v : shown.verdicts) {
     out += "<tr><td class=\"" + std::string(verdict_label(v)) + "\">" + verdict_label(v) + "</td><td>" + markup_escaped(v.name) +
            "</td><td>" + markup_escaped(v.detail) + "</td></tr>\n";
   }

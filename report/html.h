@@ -26,9 +26,14 @@ std::string html_report(const HtmlReportInput& in);
 // histogram per measure over the runs (the median marked), the seeds that failed each with the
 // command that replays it, and the timeline of one run: the first that failed, else the first.
 struct RunsReportInput {
-  const std::vector<RunResult>* runs = nullptr;  // at least one
+  const RunsTable* runs = nullptr;  // at least one
+  // The run drawn, run again with its timeline: the first that failed, else the first
+  // (first_drawn_seed gives its seed).
+  const RunResult* drawn = nullptr;
   std::string command;  // replays a run once " --seed N" is appended
 };
+// The seed html_runs_report draws: the first that failed, else the first.
+std::uint64_t first_drawn_seed(const RunsTable& runs);
 
 std::string html_runs_report(const RunsReportInput& in);
 

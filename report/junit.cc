@@ -68,29 +68,27 @@ JUnitSuite junit_suite(const RunResult& run) {
   return s;
 }
 
-JUnitSuite junit_suite(const std::vector<RunResult>& runs) {
-  const RunResult& first = runs.front();
-  JUnitSuite s{"scenario " + first.scenario + " (plan " + first.plan_name + ", seeds " + std::to_string(first.seed) +
-                   ".." + std::to_string(runs.back().seed) + ")",
+JUnitSuite junit_suite(const RunsTable& runs) {
+  JUnitSuite s{"scenario " + runs.scenario() + " (plan " + runs.plan_name() + ", seeds " +
+                   std::to_string(runs.seeds().front()) + ".." + std::to_string(runs.seeds().back()) + ")",
                {}};
-  for (std::size_t i = 0; i < first.verdicts.size(); ++i) {
+  for (std::size_t e = 0; e < runs.expectations().size(); ++e) {
     std::size_t failed = 0, known = 0;
     std::string seeds;
-    for (const RunResult& r : runs) {
-      if (i >= r.verdicts.size() || r.verdicts[i].holds) continue;
-      if (r.verdicts[i].known_failure) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (runs.holds(i, e)) continue;
+      if (runs.known_failure(i, e)) {
         ++known;
       } else if (++failed <= 20) {
-        seeds += " " + std::to_string(r.seed);
+        seeds += " " + std::to_string(runs.seeds()[i]);
       }
     }
     const std::string of = " of " + std::to_string(runs.size()) + " runs";
-    JUnitCase c{first.scenario, first.verdicts[i].name, 0, std::nullopt, std::nullopt,
+    const RunsTable::Expectation& x = runs.expectations()[e];
+    JUnitCase c{runs.scenario(), x.name, 0, std::nullopt, std::nullopt,
                 "held in " + std::to_string(runs.size() - failed - known) + of};
     if (failed) c.failure = "failed in " + std::to_string(failed) + of + " (seeds" + seeds + (failed > 20 ? " ..." : "") + ")";
-    if (!failed && known) {
-      c.skipped = "known failure of this plan in " + std::to_string(known) + of + ": " + first.verdicts[i].why;
-    }
+    if (!failed && known) c.skipped = "known failure of this plan in " + std::to_string(known) + of + ": " + x.why;
     s.cases.push_back(std::move(c));
   }
   return s;

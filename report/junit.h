@@ -9,6 +9,7 @@
 
 #include "gameday/records.h"
 #include "model/runner.h"
+#include "model/runs_table.h"
 #include "model/validation.h"
 
 namespace clawsim {
@@ -32,7 +33,7 @@ std::string junit_xml(const std::vector<JUnitSuite>& suites);
 JUnitSuite junit_suite(const RunResult& run);
 // `scenario --runs`: a case per expectation over all the runs; it fails when any run failed it
 // (the seeds named), and is skipped when it failed only as the plan is known to.
-JUnitSuite junit_suite(const std::vector<RunResult>& runs);
+JUnitSuite junit_suite(const RunsTable& runs);
 // Validate's objectives: a case per objective.
 JUnitSuite junit_suite(const std::string& plan_name, const std::vector<ObjectiveVerdict>& objectives);
 // A game day: a case per drill.

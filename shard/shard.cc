@@ -32,21 +32,26 @@ std::pair<std::size_t, std::size_t> shard_range(const Shard& s, std::size_t tota
   return {total * k / n, total * (k + 1) / n};
 }
 
-nlohmann::ordered_json runs_json(const std::vector<RunResult>& runs, const RunsIdentity& id) {
+nlohmann::ordered_json runs_json(const RunsTable& runs, const RunsIdentity& id) {
   nlohmann::ordered_json j = distributions_json(runs);
   j["scenario"] = id.scenario;
   j["plan"] = {{"name", id.plan_name}, {"digest", id.plan_digest}};
   return j;
 }
 
-nlohmann::ordered_json shard_json(const std::vector<RunResult>& runs, const RunsIdentity& id, const Shard& s,
+nlohmann::ordered_json shard_json(const RunsTable& runs, const RunsIdentity& id, const Shard& s,
                                   std::size_t total, std::uint64_t first_seed) {
   nlohmann::ordered_json j = runs_json(runs, id);
   j["shard"] = {{"index", s.index}, {"count", s.count}, {"runs", total}, {"first_seed", first_seed}};
   nlohmann::ordered_json statuses = nlohmann::ordered_json::array();
-  for (const RunResult& r : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
     nlohmann::ordered_json one = nlohmann::ordered_json::array();
-    for (const Verdict& v : r.verdicts) one.push_back(verdict_label(v));
+    for (std::size_t e = 0; e < runs.expectations().size(); ++e) {
+      Verdict v;
+      v.holds = runs.holds(i, e);
+      v.known_failure = runs.known_failure(i, e);
+      one.push_back(verdict_label(v));
+    }
     statuses.push_back(std::move(one));
   }
   j["statuses"] = std::move(statuses);
@@ -184,7 +189,7 @@ Result<MergedRuns> merge_shards(const std::vector<NamedJson>& shards) {
       return InputError{slice.shard->file, 0, "seeds", "not the seeds of slice " + std::to_string(slice.index) + " of " +
                                                            std::to_string(slice.count)};
     }
-    out.runs.insert(out.runs.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
+    for (const RunResult& r : got) out.runs.add(r);
   }
   return out;
 }

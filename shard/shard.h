@@ -16,6 +16,7 @@
 
 #include "model/error.h"
 #include "model/runner.h"
+#include "model/runs_table.h"
 
 namespace clawsim {
 
@@ -34,11 +35,11 @@ std::pair<std::size_t, std::size_t> shard_range(const Shard& s, std::size_t tota
 struct RunsIdentity {
   std::string scenario, plan_name, plan_digest;
 };
-nlohmann::ordered_json runs_json(const std::vector<RunResult>& runs, const RunsIdentity& id);
+nlohmann::ordered_json runs_json(const RunsTable& runs, const RunsIdentity& id);
 
 // A slice's JSON: runs_json of its runs, with `shard` {index, count, runs (of the whole),
 // first_seed (of the whole)} and `statuses`, each run's expectations' PASS/FAIL/XFAIL/XPASS.
-nlohmann::ordered_json shard_json(const std::vector<RunResult>& runs, const RunsIdentity& id, const Shard& s,
+nlohmann::ordered_json shard_json(const RunsTable& runs, const RunsIdentity& id, const Shard& s,
                                   std::size_t total, std::uint64_t first_seed);
 
 struct NamedJson {
@@ -47,7 +48,7 @@ struct NamedJson {
 };
 struct MergedRuns {
   RunsIdentity id;
-  std::vector<RunResult> runs;  // every slice's, in seed order: verdicts and metrics, no timeline
+  RunsTable runs;  // every slice's, in seed order
 };
 // Every slice of one --runs, each once, in any order; errors name the file and the field.
 Result<MergedRuns> merge_shards(const std::vector<NamedJson>& shards);
