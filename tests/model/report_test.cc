@@ -31,6 +31,27 @@ TEST(RunsJson, EverySeedsValueAHistogramAndEachExpectationsFailureRate) {
   EXPECT_DOUBLE_EQ(j["expectations"]["a leader within 30 s"]["failure_rate"].get<double>(), 0.5);
 }
 
+// The table --runs keeps: a metric first measured in a later run was not measured before it,
+// one measured earlier and not later is not measured after; statuses and outcomes as the runs'.
+TEST(RunsTable, KeepsEachRunsStatusesAndMeasuresInColumns) {
+  RunResult known = run(3, {{"quorum_lost_for_ms", 5'000}}, false);
+  known.verdicts[0].known_failure = true;
+  RunsTable t({run(1, {}, true), run(2, {{"leader_elected_after_ms", 9'000}}, false), known});
+  ASSERT_EQ(t.size(), 3U);
+  EXPECT_EQ(t.metrics().at("leader_elected_after_ms"),
+            (std::vector<DurationMs>{RunsTable::kNotMeasured, 9'000, RunsTable::kNotMeasured}));
+  EXPECT_EQ(t.metrics().at("quorum_lost_for_ms"),
+            (std::vector<DurationMs>{RunsTable::kNotMeasured, RunsTable::kNotMeasured, 5'000}));
+  EXPECT_EQ(t.outcome(0), Outcome::kPass);
+  EXPECT_EQ(t.outcome(1), Outcome::kFail);
+  EXPECT_EQ(t.outcome(2), Outcome::kKnownFailure);
+  EXPECT_TRUE(t.known_failure(2, 0));
+  const RunCounts c = count_runs(t);
+  EXPECT_EQ(c.passed + c.failed + c.known, 3U);
+  EXPECT_EQ(c.known_by_expectation.at("a leader within 30 s"), 1U);
+  EXPECT_EQ(c.failed_by_expectation.at("a leader within 30 s"), 2U);
+}
+
 TEST(RunsJson, OneValueIsOneBin) {
   const Histogram h = histogram({5'000, 5'000});
   ASSERT_EQ(h.counts.size(), 1U);
