@@ -30,11 +30,26 @@ Fault node_fault(const std::string& kind, const std::string& verb, ActionKind in
   return f;
 }
 
+Fault partition_fault(const Plan& plan, std::vector<std::string> a, std::vector<std::string> b) {
+  Fault f;
+  f.kind = "partition";
+  Action split;
+  split.kind = ActionKind::kPartition;
+  split.groups = {a, b};
+  f.id = split.describe();
+  f.inject = {split};
+  f.undo = {action(ActionKind::kHeal, "")};
+  for (const NodeSpec& node : plan.nodes) f.subjects.push_back(node.name);
+  if (a.size() <= b.size()) f.involves.insert(f.involves.end(), a.begin(), a.end());
+  if (b.size() <= a.size()) f.involves.insert(f.involves.end(), b.begin(), b.end());
+  std::sort(f.involves.begin(), f.involves.end());
+  return f;
+}
+
 // Every split of the nodes into two non-empty groups, the first node always in group one.
-std::vector<Fault> partitions(const Plan& plan) {
+std::vector<Fault> every_partition(const Plan& plan) {
   std::vector<Fault> out;
   const std::size_t n = plan.nodes.size();
-  if (n < 2 || !partitions_skipped(plan).empty()) return out;
   for (std::uint32_t mask = 1; mask < (1U << (n - 1)); ++mask) {
     std::vector<std::string> a, b;
     for (std::size_t i = 0; i < n; ++i) {
@@ -42,21 +57,59 @@ std::vector<Fault> partitions(const Plan& plan) {
       const bool far = i > 0 && ((mask >> (i - 1)) & 1U);
       (far ? b : a).push_back(plan.nodes[i].name);
     }
-    Fault f;
-    f.kind = "partition";
-    Action split;
-    split.kind = ActionKind::kPartition;
-    split.groups = {a, b};
-    f.id = split.describe();
-    f.inject = {split};
-    f.undo = {action(ActionKind::kHeal, "")};
-    for (const NodeSpec& node : plan.nodes) f.subjects.push_back(node.name);
-    if (a.size() <= b.size()) f.involves.insert(f.involves.end(), a.begin(), a.end());
-    if (b.size() <= a.size()) f.involves.insert(f.involves.end(), b.begin(), b.end());
-    std::sort(f.involves.begin(), f.involves.end());
-    out.push_back(std::move(f));
+    out.push_back(partition_fault(plan, std::move(a), std::move(b)));
   }
   return out;
+}
+
+// Past kSweepEveryNodeUpTo nodes, the splits that matter (partitions_swept says which).
+std::vector<Fault> partitions_that_matter(const Plan& plan) {
+  std::vector<std::string> managers;  // the leader first, then in the plan's order
+  for (const NodeSpec& n : plan.nodes) {
+    if (n.role == Role::kManager) managers.push_back(n.name);
+  }
+  std::stable_partition(managers.begin(), managers.end(), [&](const std::string& m) { return m == plan.leader; });
+  std::vector<Fault> out;
+  std::set<std::string> ids;
+  auto add = [&](const std::vector<std::string>& cut_off) {
+    std::vector<std::string> rest;
+    for (const NodeSpec& n : plan.nodes) {
+      if (std::find(cut_off.begin(), cut_off.end(), n.name) == cut_off.end()) rest.push_back(n.name);
+    }
+    if (cut_off.empty() || rest.empty()) return;
+    Fault f = partition_fault(plan, rest, cut_off);
+    // named by the side cut off: the other side is every other node, too many to list
+    std::string cut;
+    for (const std::string& n : cut_off) cut += (cut.empty() ? "" : " ") + n;
+    f.id = "partition [" + cut + "] from the other " + std::to_string(rest.size()) + " nodes";
+    if (ids.insert(f.id).second) out.push_back(std::move(f));
+  };
+  // Each manager cut off from every other node.
+  for (const std::string& m : managers) add({m});
+  // The managers split: the leader and the k managers after it on one side, the others (and
+  // every worker) on the other, for each k; the workers go with the larger side of managers,
+  // the leader's on a tie.
+  for (std::size_t k = 1; k < managers.size(); ++k) {
+    std::vector<std::string> leaders_side(managers.begin(), managers.begin() + static_cast<std::ptrdiff_t>(k));
+    if (2 * k >= managers.size()) {
+      std::vector<std::string> other(managers.begin() + static_cast<std::ptrdiff_t>(k), managers.end());
+      add(other);  // the workers stay with the leader's side
+    } else {
+      add(leaders_side);
+    }
+  }
+  // Each failure domain cut off.
+  std::map<std::string, std::vector<std::string>> domains;
+  for (const NodeSpec& n : plan.nodes) {
+    if (!n.failure_domain.empty()) domains[n.failure_domain].push_back(n.name);
+  }
+  for (const auto& [domain, nodes] : domains) add(nodes);
+  return out;
+}
+
+std::vector<Fault> partitions(const Plan& plan) {
+  if (plan.nodes.size() < 2) return {};
+  return partitions_skipped(plan).empty() ? every_partition(plan) : partitions_that_matter(plan);
 }
 
 // Every failure domain of two or more nodes lost at once: its nodes crash together.
@@ -135,8 +188,10 @@ std::string partitions_skipped(const Plan& plan) {
   if (n <= kSweepEveryNodeUpTo) return "";
   const std::string splits = n - 1 < 64 ? std::to_string((std::uint64_t{1} << (n - 1)) - 1)
                                          : "2^" + std::to_string(n - 1) + " - 1";
-  return "partitions not swept: " + std::to_string(n) + " nodes make " + splits + " two-way splits (at most " +
-         std::to_string(kSweepEveryNodeUpTo) + " nodes are split)";
+  return "partitions: " + std::to_string(n) + " nodes make " + splits + " two-way splits (every one is swept up to " +
+         std::to_string(kSweepEveryNodeUpTo) + " nodes); swept instead: each manager cut off from every other node, " +
+         "the managers split (the leader and the next k on one side, for each k; the workers with the larger side) " +
+         "and each failure domain cut off";
 }
 
 namespace {

@@ -72,12 +72,13 @@ struct SweepResult {
   std::vector<std::string> notes;  // what was not swept, and why
 };
 
-// Faults of these kinds the plan is too large to sweep ("" when none): every two-way split of
-// more than a dozen nodes would be thousands of runs.
+// Which partitions a sweep leaves out, and which it sweeps instead ("" when it sweeps every
+// two-way split): past a dozen nodes, every split would be thousands of runs, so the sweep
+// cuts off each manager, splits the managers, and cuts off each failure domain.
 std::string partitions_skipped(const Plan& plan);
 
-// Past this many nodes, a sweep neither splits the nodes every way nor faults alike workers one
-// by one.
+// Past this many nodes, a sweep neither splits the nodes every way (only the splits that matter:
+// partitions_skipped) nor faults alike workers one by one.
 inline constexpr std::size_t kSweepEveryNodeUpTo = 12;
 
 // Workers alike in everything the model tells nodes apart by (availability, labels, platform,

@@ -264,8 +264,14 @@ expect_in("${out}" "PASS  web stays up")
 # Past twelve nodes, alike workers are swept as one, and the report says so.
 run_cli(0 out validate --plan ${WORK_DIR}/nodes-300.yaml --seeds 1 --only crash)
 expect_in("${out}" "alike workers: the crash, daemon stop and drain of n8 stand for 292 more (n9 .. n300)")
-expect_in("${out}" "summary: 31 fault sets (8 crash, 8 daemon-stop, 7 demote, 8 drain)")
-expect_in("${out}" "partitions not swept: 300 nodes make 2^299 - 1 two-way splits")
+expect_in("${out}" "summary: 42 fault sets (8 crash, 8 daemon-stop, 7 demote, 8 drain, 11 partition)")
+expect_in("${out}" "partitions: 300 nodes make 2^299 - 1 two-way splits (every one is swept up to 12 nodes); swept instead: each manager cut off")
+# ... and the partitions that matter: each of the 7 managers cut off, the managers split
+# (n1 leads: [n1 n2] and [n1 n2 n3] cut off, [n5 n6 n7] and [n6 n7] from the others).
+run_cli(0 out validate --plan ${WORK_DIR}/nodes-300.yaml --seeds 1 --only partition)
+expect_in("${out}" "  partition [n7] from the other 299 nodes ")
+expect_in("${out}" "  partition [n1 n2 n3] from the other 297 nodes ")
+expect_in("${out}" "  partition [n5 n6 n7] from the other 297 nodes ")
 # The Raft group keeps a limit, and says so: 65 managers are refused.
 set(big_nodes "")
 foreach(i RANGE 1 65)
