@@ -99,16 +99,39 @@ void SimCluster::on_agent_heartbeat(const Event& e) {
 void SimCluster::on_node_deadline(const Event& e) {
   SimNode& n = nodes_[static_cast<std::size_t>(e.node)];
   if (e.gen != n.deadline_gen || leader_ < 0 || n.status == NodeStatus::kDown || n.removed) return;
-  if (!leader_can_commit()) {  // the status write cannot commit; try again a tick later
-    Event retry = e;
-    retry.t_ms = now_ms_ + tick_ms();
-    push(retry);
+  const bool was_unknown = n.status == NodeStatus::kUnknown;
+  if (!leader_can_commit()) {
+    // The write goes into the leader's log and waits there for a majority (settle_pending_downs).
+    RaftMember& r = nodes_[static_cast<std::size_t>(leader_)].raft;
+    if (r.role() != RaftRole::kLeader) return;
+    const std::uint64_t index = r.propose();
+    flush_outbox(leader_);
+    raft_changed_ = true;
+    pending_downs_.push_back(PendingDown{e.node, leader_, index, r.term(), was_unknown});
     return;
   }
-  const bool was_unknown = n.status == NodeStatus::kUnknown;
   set_status(e.node, NodeStatus::kDown,
              was_unknown ? "heartbeat failure for node in \"unknown\" state" : "heartbeat failure");
   request_reconcile(now_ms_);
+}
+
+// A pending Down commits once its proposer leads with a commit index past it (the same term
+// regaining its quorum, or a later term's empty entry), and is lost once another member leads
+// in a later term: that leader's log replaces the proposer's.
+void SimCluster::settle_pending_downs() {
+  if (pending_downs_.empty() || leader_ < 0) return;
+  std::erase_if(pending_downs_, [&](const PendingDown& p) {
+    const RaftMember& r = nodes_[static_cast<std::size_t>(leader_)].raft;
+    if (leader_ != p.proposer) return r.term() > p.term;
+    if (r.commit() < p.index) return false;
+    SimNode& n = nodes_[static_cast<std::size_t>(p.node)];
+    if (n.status != NodeStatus::kDown && !n.removed) {
+      set_status(p.node, NodeStatus::kDown,
+                 p.was_unknown ? "heartbeat failure for node in \"unknown\" state" : "heartbeat failure");
+      request_reconcile(now_ms_);
+    }
+    return true;
+  });
 }
 
 void SimCluster::set_status(int node, NodeStatus status, const std::string& why) {

@@ -264,6 +264,7 @@ void SimCluster::after_event() {
     raft_changed_ = false;
     update_leadership();
   }
+  settle_pending_downs();  // a commit index moves without a change of role, term or leader
   // The API's answers first: a service that needs the quorum reads them.
   if (api_dirty_) {
     api_dirty_ = false;

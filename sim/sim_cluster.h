@@ -211,6 +211,16 @@ class SimCluster {
   void on_node_deadline(const Event& e);
   bool agent_connected(int node) const;
   void set_status(int node, NodeStatus status, const std::string& why);
+  // A node's Down the dispatcher wrote while its leader could not commit (its quorum lost): the
+  // write is an entry in that leader's log, uncommitted. It commits if that member leads again
+  // (its longer log wins the election), and is lost if another does.
+  struct PendingDown {
+    int node = -1;
+    int proposer = -1;
+    std::uint64_t index = 0, term = 0;
+    bool was_unknown = false;
+  };
+  void settle_pending_downs();
   DurationMs choose_period();
   void agent_sync(int node);
 
@@ -302,6 +312,7 @@ class SimCluster {
   bool availability_dirty_ = true;
   bool api_dirty_ = false;              // a manager's API answer may have changed
   std::vector<std::string> api_seen_;   // per node: its API's answer as last recorded ("" never)
+  std::vector<PendingDown> pending_downs_;
   std::vector<int> api_watch_;          // the nodes whose answer is followed: every manager, ever
   std::vector<TimeMs> api_settle_ms_;   // per node: when an answer that is no longer "ok" counts (-1 none)
   bool reconcile_queued_ = false;
