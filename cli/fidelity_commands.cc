@@ -19,7 +19,9 @@ namespace clawsim {
 
 namespace {
 
-std::string observed_text(const Observation& o) { return format_measured(o.value, o.low, o.high); }
+std::string observed_text(const Observation& o) {
+  return o.measured ? format_measured(o.value, o.low, o.high) : "none (every run of the model measured it)";
+}
 
 std::string ratio(int n, std::size_t of) { return std::to_string(n) + "/" + std::to_string(of); }
 
@@ -188,7 +190,7 @@ int cmd_fidelity(const FidelityArgs& a) {
           std::cout << "    OUTSIDE  trial " << o.trial << ": " << observed_text(o) << ", its window "
                     << format_time(o.window_min) << ".." << format_time(o.window_max) << "\n";
         }
-        jo.push_back({{"trial", o.trial}, {"value_ms", o.value}, {"low_ms", o.low}, {"high_ms", o.high},
+        jo.push_back({{"trial", o.trial}, {"measured", o.measured}, {"value_ms", o.value}, {"low_ms", o.low}, {"high_ms", o.high},
                       {"window_min_ms", o.window_min}, {"window_max_ms", o.window_max},
                       {"band_low_ms", o.band_low}, {"band_high_ms", o.band_high},
                       {"in_window", o.in_window}, {"in_band", o.in_band}});

@@ -63,6 +63,28 @@ std::vector<MeasureFidelity> compare_trials(const std::vector<RunResult>& observ
       pooled[metric].insert(pooled[metric].end(), model.begin(), model.end());
       values[metric].push_back(value);
     }
+    // What every one of the model's runs measured and the trial did not.
+    std::map<std::string, std::size_t> runs_measuring;
+    for (const RunResult& r : predicted[i]) {
+      for (const auto& [metric, value] : r.metrics) ++runs_measuring[metric];
+    }
+    for (const auto& [metric, n] : runs_measuring) {
+      if (n < predicted[i].size() || observed[i].metrics.count(metric)) continue;
+      std::vector<DurationMs> model;
+      for (const RunResult& r : predicted[i]) model.push_back(r.metrics.at(metric));
+      std::sort(model.begin(), model.end());
+      Observation o;
+      o.trial = trial_numbers[i];
+      o.measured = false;
+      o.window_min = model.front();
+      o.window_max = model.back();
+      o.band_low = percentile(model, 5);
+      o.band_high = percentile(model, 95);
+      MeasureFidelity& f = by_metric[metric];
+      f.metric = metric;
+      f.observed.push_back(o);
+      pooled[metric].insert(pooled[metric].end(), model.begin(), model.end());
+    }
   }
   std::vector<MeasureFidelity> out;
   for (auto& [metric, f] : by_metric) {

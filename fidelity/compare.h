@@ -15,6 +15,9 @@ namespace clawsim {
 
 struct Observation {
   int trial = 0;
+  // false: the trial did not measure it (no new leader seen, say) while every one of the
+  // model's runs of the trial did; such an observation lies outside.
+  bool measured = true;
   DurationMs value = 0, low = 0, high = 0;  // low..high: what its observations allow
   DurationMs window_min = 0, window_max = 0;  // the model's, over this trial's runs
   DurationMs band_low = 0, band_high = 0;     // ... 5th and 95th percentiles
@@ -36,7 +39,8 @@ DurationMs percentile(const std::vector<DurationMs>& sorted, double p);
 double ks_statistic(std::vector<DurationMs> a, std::vector<DurationMs> b);
 
 // `observed[i]` is trial i's run on the cluster, `predicted[i]` the model's runs of that trial.
-// Measures in name order; a metric the model never measured for a trial counts as outside.
+// Measures in name order; a metric the model never measured for a trial counts as outside, and
+// so does one every run of the model measured and the trial did not.
 std::vector<MeasureFidelity> compare_trials(const std::vector<RunResult>& observed,
                                             const std::vector<std::vector<RunResult>>& predicted,
                                             const std::vector<int>& trial_numbers);

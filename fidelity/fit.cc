@@ -83,7 +83,7 @@ std::vector<std::string> outside_observations(const std::vector<std::string>& dr
       for (const Observation& o : f.observed) {
         if (!o.in_window) {
           out.push_back(drill_names[d] + " " + f.metric + " trial " + std::to_string(o.trial) + " (" +
-                        format_measured(o.value, o.low, o.high) + ")");
+                        (o.measured ? format_measured(o.value, o.low, o.high) : "not measured") + ")");
         }
       }
     }

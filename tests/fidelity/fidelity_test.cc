@@ -72,6 +72,27 @@ TEST(Fidelity, AnIntervalThatMeetsTheWindowIsInside) {
   EXPECT_FALSE(f[0].observed[1].in_window) << "an exact 29 s lies after the window";
 }
 
+// A leader demoted whose hand-over failed: no new leader was seen, while every run of the model
+// elected one. The trial's absence is an observation outside; a metric only some runs measure
+// (a rare election) may be absent.
+TEST(Fidelity, WhatEveryRunMeasuredAndTheTrialDidNotLiesOutside) {
+  std::vector<RunResult> always, sometimes;
+  for (DurationMs v = 1; v <= 10; ++v) always.push_back(run_with({{"leader_elected_after_ms", v}, {"leaderless_ms", 0}}));
+  sometimes = always;
+  sometimes[3].metrics.erase("leader_elected_after_ms");
+  const std::vector<RunResult> observed = {run_with({{"leaderless_ms", 0}}), run_with({{"leaderless_ms", 0}})};
+  const auto f = compare_trials(observed, {always, sometimes}, {8, 9});
+  ASSERT_EQ(f.size(), 2U);
+  ASSERT_EQ(f[0].metric, "leader_elected_after_ms");
+  ASSERT_EQ(f[0].observed.size(), 1U) << "trial 9's runs did not all measure it";
+  EXPECT_EQ(f[0].observed[0].trial, 8);
+  EXPECT_FALSE(f[0].observed[0].measured);
+  EXPECT_FALSE(f[0].observed[0].in_window);
+  EXPECT_EQ(f[0].observed[0].window_max, 10);
+  EXPECT_EQ(f[0].in_window, 0);
+  EXPECT_EQ(f[1].in_window, 2);
+}
+
 TEST(Fidelity, ATrialSurvivesItsLine) {
   Trial t;
   t.trial = 7;
@@ -129,7 +150,13 @@ TEST(Fidelity, FitPrefersFewerOutsideThenInsideTheBandThenCloser) {
   auto measures = [](std::vector<std::pair<bool, bool>> inside, double ks) {
     MeasureFidelity f;
     f.metric = "leader_elected_after_ms";
-    for (auto [window, band] : inside) f.observed.push_back(Observation{1, 0, 0, 0, 0, 0, 0, 0, window, band});
+    for (auto [window, band] : inside) {
+      Observation o;
+      o.trial = 1;
+      o.in_window = window;
+      o.in_band = band;
+      f.observed.push_back(o);
+    }
     f.ks = ks;
     return std::vector<std::vector<MeasureFidelity>>{{f}};
   };
