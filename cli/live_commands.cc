@@ -431,6 +431,9 @@ int cmd_drill(const LiveArgs& a) {
   }
 }
 
+// How long a manager promoted again by a trial's undo is given before the next trial.
+constexpr unsigned kPromotedSettleS = 90;
+
 // Waits, up to 3 minutes, until the cluster has a leader and every node is Ready.
 bool wait_healthy(const LiveArgs& a, std::string& why) {
   LiveCluster cluster(load_inventory(a));
@@ -488,6 +491,17 @@ int cmd_measure(const LiveArgs& a) {
       throw Failure{1, "trial " + std::to_string(number) + " was " +
                            (trial.restored ? "aborted" : "not undone to the cluster of before") +
                            ": no more trials (" + record.detail + ")"};
+    }
+    // A demotion's undo promotes the manager again: a Raft member that has just joined cannot
+    // lead until it has applied its own addition (on the testbed, a hand-over to a manager
+    // promoted 12 s earlier failed, "not promotable", and it could not campaign 37 s after
+    // joining; 55 s after, it did). The next trial waits for it.
+    const bool promoted = std::any_of(trial.observed.timeline.begin(), trial.observed.timeline.end(), [](const Change& c) {
+      return c.kind == Aspect::kAction && c.subject.starts_with("demote ");
+    });
+    if (promoted && k + 1 < a.trials) {
+      std::cout << "waiting " << kPromotedSettleS << " s: the manager promoted again must be able to lead\n" << std::flush;
+      sleep(kPromotedSettleS);
     }
   }
   std::cout << a.trials << " trials recorded in " << a.out << "; " << failed << " failed\n";
