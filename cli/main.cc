@@ -14,10 +14,10 @@
 
 #include "cli/cli_io.h"
 #include "cli/fidelity_commands.h"
-#include "shard/shard.h"
 #include "cli/gameday_commands.h"
 #include "cli/live_commands.h"
 #include "live/live_driver.h"
+#include "shard/shard.h"
 #include "cli/plan_commands.h"
 #include "cli/progress.h"
 #include "model/plan_yaml.h"
@@ -196,6 +196,13 @@ int cmd_scenarios(const po::variables_map& vm) {
   return kExitPass;
 }
 
+// The JSON document in `path`; a file that is not JSON is bad input.
+nlohmann::ordered_json read_json(const std::string& path) {
+  auto j = nlohmann::ordered_json::parse(cli::read_file(path), nullptr, false);
+  if (j.is_discarded()) throw UsageError{path + ": not JSON"};
+  return j;
+}
+
 // --runs' text: each metric's distribution, then the seeds whose run failed.
 void print_runs(const RunsTable& results) {
   std::cout << distributions_text(results);
@@ -286,11 +293,12 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   }
   std::cout << "scenario " << scenario.name << ", seeds " << seed << ".." << seed + static_cast<std::uint64_t>(runs - 1) << "\n";
   print_runs(results);
-  if (vm.count("json")) write_output(vm["json"].as<std::string>(), cli::json_text(runs_json(results, id)));
+  const std::string json = vm.count("json") || vm.count("report") ? cli::json_text(runs_json(results, id)) : "";
+  if (vm.count("json")) write_output(vm["json"].as<std::string>(), json);
   if (vm.count("report")) {
     const std::string dir = vm["report"].as<std::string>();
     cli::make_directory(dir);
-    write_output(dir + "/report.json", cli::json_text(runs_json(results, id)));
+    write_output(dir + "/report.json", json);
     write_output(dir + "/junit.xml", junit_xml({junit_suite(results)}));
     // The page draws one run's timeline (the first that failed, else the first): run it again.
     const RunResult drawn = run_once(scenario, plan, first_drawn_seed(results));
@@ -306,11 +314,7 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
 // clawsim merge: the slices of one --runs, written as that --runs would have written them.
 int cmd_merge(const std::vector<std::string>& files, const po::variables_map& vm) {
   std::vector<NamedJson> slices;
-  for (const std::string& f : files) {
-    auto j = nlohmann::ordered_json::parse(cli::read_file(f), nullptr, false);
-    if (j.is_discarded()) throw UsageError{f + ": not JSON"};
-    slices.push_back({f, std::move(j)});
-  }
+  for (const std::string& f : files) slices.push_back({f, read_json(f)});
   Result<MergedRuns> merged = merge_shards(slices);
   if (!merged) throw UsageError{merged.error().to_string()};
   const RunsTable& results = merged.value().runs;
@@ -703,8 +707,7 @@ int run(int argc, char** argv) {
   }
   if (command == "report" && args.size() == 2) {
     const std::string file = args[1];
-    const auto j = nlohmann::ordered_json::parse(cli::read_file(file), nullptr, false);
-    if (j.is_discarded()) throw UsageError{file + ": not JSON"};
+    const nlohmann::ordered_json j = read_json(file);
     const Result<RunResult> run = run_from_json(j, file);
     if (!run) throw UsageError{run.error().to_string()};
     const std::vector<Distribution> prediction =

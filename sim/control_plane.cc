@@ -110,7 +110,11 @@ void SimCluster::on_node_deadline(const Event& e) {
     pending_downs_.push_back(PendingDown{e.node, leader_, index, r.term(), was_unknown});
     return;
   }
-  set_status(e.node, NodeStatus::kDown,
+  mark_down(e.node, was_unknown);
+}
+
+void SimCluster::mark_down(int node, bool was_unknown) {
+  set_status(node, NodeStatus::kDown,
              was_unknown ? "heartbeat failure for node in \"unknown\" state" : "heartbeat failure");
   request_reconcile(now_ms_);
 }
@@ -125,11 +129,7 @@ void SimCluster::settle_pending_downs() {
     if (leader_ != p.proposer) return r.term() > p.term;
     if (r.commit() < p.index) return false;
     SimNode& n = nodes_[static_cast<std::size_t>(p.node)];
-    if (n.status != NodeStatus::kDown && !n.removed) {
-      set_status(p.node, NodeStatus::kDown,
-                 p.was_unknown ? "heartbeat failure for node in \"unknown\" state" : "heartbeat failure");
-      request_reconcile(now_ms_);
-    }
+    if (n.status != NodeStatus::kDown && !n.removed) mark_down(p.node, p.was_unknown);
     return true;
   });
 }

@@ -211,6 +211,8 @@ class SimCluster {
   void on_node_deadline(const Event& e);
   bool agent_connected(int node) const;
   void set_status(int node, NodeStatus status, const std::string& why);
+  // The dispatcher's Down after a missed heartbeat deadline, committed.
+  void mark_down(int node, bool was_unknown);
   // A node's Down the dispatcher wrote while its leader could not commit (its quorum lost): the
   // write is an entry in that leader's log, uncommitted. It commits if that member leads again
   // (its longer log wins the election), and is lost if another does.
