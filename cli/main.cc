@@ -18,6 +18,7 @@
 #include "cli/live_commands.h"
 #include "live/live_driver.h"
 #include "shard/shard.h"
+#include "shard/sweep_shard.h"
 #include "cli/plan_commands.h"
 #include "cli/progress.h"
 #include "model/plan_yaml.h"
@@ -63,7 +64,7 @@ commands:
   live measure NAME|FILE    run a drill --trials N times, each trial a line of --output FILE.jsonl
   live recover              undo what an interrupted drill left (--journal FILE)
   fidelity FILE.jsonl       the trials live measure recorded, beside the model's prediction of each
-  merge SLICE.json...       join the slices of scenario --runs --shard K/N into one --runs JSON
+  merge SLICE.json...       join the slices of scenario --runs or validate (--shard K/N) into one report
   schema NAME               print the JSON Schema of a plan, scenario, inventory, gameday, report or change
   report FILE.json          render a saved run report again (--html|--junit|--markdown OUT; "-": stdout)
   gameday run FILE          run a game day's drills (live, or --simulate), record them in its history
@@ -87,7 +88,8 @@ options:
   --only WHAT     validate: show one fault kind's rows, or those breaking one objective
   --emit-scenario DIR  validate: write, for each row shown, the scenario that replays its
                   worst seed (clawsim scenario DIR/FILE --plan PLAN --seed S)
-  --shard K/N     scenario --runs: run slice K of N of the seeds (write it with --json)
+  --shard K/N     scenario --runs: run slice K of N of the seeds; validate: sweep slice K of N
+                  of the fault sets (write it with --json; clawsim merge joins the slices)
   --seeds N       validate: seeds per fault, from --seed on (default 5); fidelity: the model's
                   runs of each recorded trial (default 500)
   --sarif FILE    validate: write the findings as SARIF 2.1.0 for code scanning
@@ -311,10 +313,20 @@ int cmd_scenario(const std::string& ref, const po::variables_map& vm) {
   return runs_exit_code(results);
 }
 
-// clawsim merge: the slices of one --runs, written as that --runs would have written them.
+PlanArgs plan_args(const po::variables_map& vm);
+
+// clawsim merge: the slices of one --runs, written as that --runs would have written them; or
+// the slices of one validate, judged and written as that validate would have.
 int cmd_merge(const std::vector<std::string>& files, const po::variables_map& vm) {
   std::vector<NamedJson> slices;
   for (const std::string& f : files) slices.push_back({f, read_json(f)});
+  if (is_sweep_shard(slices.front().json)) return cmd_merge_validate(slices, plan_args(vm));
+  for (const char* option : {"plan", "sarif", "report", "top", "only", "verbose", "emit-scenario"}) {
+    if (vm.count(option)) {
+      throw UsageError{"merge --" + std::string(option) + " is for the slices of validate; " + files.front() +
+                       " is a slice of scenario --runs"};
+    }
+  }
   Result<MergedRuns> merged = merge_shards(slices);
   if (!merged) throw UsageError{merged.error().to_string()};
   const RunsTable& results = merged.value().runs;
@@ -342,6 +354,7 @@ PlanArgs plan_args(const po::variables_map& vm) {
   }
   if (vm.count("only")) a.only = vm["only"].as<std::string>();
   if (vm.count("emit-scenario")) a.emit_scenario = vm["emit-scenario"].as<std::string>();
+  if (vm.count("shard")) a.shard = vm["shard"].as<std::string>();
   if (vm.count("seed")) a.seed = vm["seed"].as<std::uint64_t>();
   if (vm.count("report")) a.report = vm["report"].as<std::string>();
   if (vm.count("then-scenario")) a.then_scenario = vm["then-scenario"].as<std::string>();
@@ -369,9 +382,9 @@ const std::vector<CommandOptions>& command_options() {
       {"scenarios", {"inventory"}},
       {"plan", {}},
       {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report", "shard"}},
-      {"merge", {"json"}},
+      {"merge", {"json", "plan", "sarif", "report", "top", "only", "verbose", "emit-scenario"}},
       {"validate", {"plan", "seed", "jobs", "json", "verbose", "quiet", "depth", "seeds", "top", "only", "emit-scenario", "sarif", "static-only",
-                    "rules", "report"}},
+                    "rules", "report", "shard"}},
       {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
       {"live status", {"inventory", "plan"}},
       {"live apply", {"inventory", "plan", "execute", "accept", "journal", "log-file", "verbose", "quiet"}},
@@ -446,14 +459,24 @@ measure, the failing seeds and one run's timeline). --shard K/N runs slice K of 
 exit: 0 every expectation holds, 1 one fails, 2 bad input, 3 only the plan's known failures
 )"},
       {"merge", R"(usage: clawsim merge SLICE.json... [--json FILE]
+       clawsim merge SLICE.json... [--plan FILE] [--json FILE] [--sarif FILE] [--report DIR]
+                     [--top N] [--only WHAT] [--verbose] [--emit-scenario DIR]
 
 Joins the slices of one scenario --runs (each written with --shard K/N --json), given in any
 order, into the text and the JSON that one process running every seed would have written.
 Every slice must be there, once, from the same scenario, plan, --runs and --seed.
 
-  clawsim merge slice-*.json --json runs.json
+The slices of one validate (validate --shard K/N --json) are joined into the sweep one
+process would have run; the objectives are judged on it and everything validate writes is
+written from it, byte for byte. --plan names the plan the slices swept (its digest must match;
+default: the embedded plan); the views and outputs are validate's. A slice does not keep the
+runs' timelines: --emit-scenario runs each row shown again on its seed.
 
-exit: as scenario --runs: 0 every run passed, 1 one failed, 2 bad input, 3 only known failures
+  clawsim merge slice-*.json --json runs.json
+  clawsim merge sweep-*.json --plan my-plan.yaml --json validate.json --top 10
+
+exit: as scenario --runs: 0 every run passed, 1 one failed, 2 bad input, 3 only known failures;
+      validate's slices: as validate, 0 pass, 1 fail, 2 bad input
 )"},
       {"plan", R"(usage: clawsim plan NAME
 
@@ -468,7 +491,7 @@ Lists the built-in scenarios, one line each.
 )"},
       {"validate", R"(usage: clawsim validate [--plan FILE] [--depth 1|2] [--seeds N] [--seed N] [--jobs N]
                         [--top N] [--only OBJECTIVE|KIND] [--emit-scenario DIR] [--json FILE]
-                        [--sarif FILE] [--report DIR] [--verbose] | --static-only | --rules
+                        [--sarif FILE] [--report DIR] [--verbose] [--shard K/N] | --static-only | --rules
 
 Checks a plan: the static rules, then every single fault (--depth 2: every pair) in the model,
 judged against the plan's objectives. The sweep's text starts with a summary (fault sets by
@@ -478,10 +501,14 @@ kind (crash, daemon-stop, demote, drain, partition, nfs-outage, domain-outage) o
 sets that break one objective. The JSON and SARIF always hold every fault set.
 --emit-scenario DIR writes, for each row shown, a scenario that replays the row's worst seed:
 `clawsim scenario DIR/FILE --plan PLAN --seed S` is that run, timeline and all.
+--shard K/N sweeps slice K of N of the fault sets (singles, then pairs) and writes it with
+--json, exiting 0 once written: clawsim merge joins the slices, judges the objectives and
+writes the report (give --top, --only, --sarif, --report and --emit-scenario to it).
 
   clawsim validate --plan my-plan.yaml --sarif validate.sarif
   clawsim validate --depth 2 --top 10 --only 'the quorum survives any single fault'
   clawsim validate --top 3 --emit-scenario worst/
+  clawsim validate --plan big.yaml --shard 2/8 --json sweep-2.json
 
 exit: 0 no errors and every objective holds, 1 otherwise, 2 bad input
 )"},

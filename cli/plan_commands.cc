@@ -1,6 +1,8 @@
 #include "cli/plan_commands.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <tuple>
 #include <iostream>
 #include <optional>
 
@@ -19,13 +21,14 @@
 #include "scenarios/embedded.h"
 #include "sim/change_replay.h"
 #include "sim/fault_sweep.h"
+#include "shard/sweep_shard.h"
 #include "sim/sim_driver.h"
 
 namespace clawsim {
 
 namespace {
 
-SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
+SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan, const std::optional<Shard>& shard) {
   if (a.depth < 1 || a.depth > 2) throw cli::UsageError{"--depth must be 1 or 2"};
   if (a.seeds < 1 || a.seeds > 1000) throw cli::UsageError{"--seeds must be between 1 and 1000"};
   SweepSettings s;
@@ -34,6 +37,13 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan) {
   for (const Objective& o : plan.objectives) s.depth = std::max(s.depth, o.depth);
   s.seeds.clear();
   for (int i = 0; i < a.seeds; ++i) s.seeds.push_back(a.seed + static_cast<std::uint64_t>(i));
+  if (shard) {
+    const std::size_t total = sweep_size(plan, s).fault_sets;
+    if (static_cast<std::size_t>(shard->count) > total) {
+      throw cli::UsageError{"--shard " + a.shard + ": more slices than the sweep's " + std::to_string(total) + " fault sets"};
+    }
+    std::tie(s.first_set, s.last_set) = shard_range(*shard, total);
+  }
   // Refused before anything runs, rather than minutes into it.
   if (const std::string why = sweep_too_large(plan, s); !why.empty()) throw cli::UsageError{why};
   return s;
@@ -213,43 +223,35 @@ int cmd_check_change(const PlanArgs& a) {
   return pass ? cli::kExitPass : cli::kExitFail;
 }
 
-int cmd_validate(const PlanArgs& a) {
-  if (a.list_rules) {
-    std::cout << lint_rules_text();
-    return cli::kExitPass;
+namespace {
+
+// The replay of a row needs the run's applied actions; a merged slice does not carry them, so
+// the row's fault set is run again on its seed (the same run: the sweep is deterministic).
+FaultOutcome with_timeline(const FaultOutcome& run, const std::shared_ptr<const Plan>& plan, const SweepResult& sweep) {
+  if (!run.applied.empty()) return run;
+  const std::vector<Fault> faults = single_faults(*plan);
+  std::vector<const Fault*> set;
+  for (const std::string& id : run.faults) {
+    const auto f = std::find_if(faults.begin(), faults.end(), [&](const Fault& x) { return x.id == id; });
+    if (f == faults.end()) throw cli::UsageError{"the plan has no fault '" + id + "': not the plan the slices swept"};
+    set.push_back(&*f);
   }
-  const cli::LoadedPlan loaded = cli::load_plan(a.plan);
-  const Plan& plan = *loaded.plan;
-  ValidationReport report;
-  report.plan_name = plan.name;
-  report.plan_file = loaded.file;
-  // The embedded plan is scenarios/default-plan.yaml of the repository.
-  report.plan_uri = a.plan.empty() ? "scenarios/default-plan.yaml" : a.plan;
-  report.plan_digest = loaded.digest;
-  report.findings = lint_plan(plan);
-  if (!a.static_only) {
-    report.swept = true;
-    SweepSettings settings = sweep_settings(a, plan);
-    if (!a.only.empty()) {  // checked before the sweep, not minutes into it
-      bool implicit = false;
-      std::vector<std::string> names;
-      for (const Objective& o : objectives_of(plan, implicit)) names.push_back(o.name);
-      if (const std::string why = sweep_only_problem(a.only, names); !why.empty()) throw cli::UsageError{why};
-    }
-    std::optional<cli::Progress> shown;
-    settings.on_run = [&](std::size_t done, std::size_t total) {
-      if (!shown) shown.emplace("fault runs", total, !a.quiet);
-      shown->update(done);
-    };
-    report.sweep = sweep_faults(loaded.plan, settings);
-    report.objectives = judge_objectives(plan, report.sweep);
-  }
+  SweepSettings settings;
+  settings.fault_at_ms = sweep.fault_at_ms;
+  settings.hold_ms = sweep.hold_ms;
+  settings.horizon_ms = sweep.horizon_ms;
+  return run_faults(plan, set, run.seed, settings);
+}
+
+// What validate writes once the plan is judged: JSON, SARIF, the report directory, the text,
+// and the scenarios replaying the rows shown. Shared by validate and the merge of its slices.
+int write_validation(const ValidationReport& report, const PlanArgs& a, const std::shared_ptr<const Plan>& plan) {
   if (!a.json.empty()) cli::write_output(a.json, cli::json_text(validation_json(report)));
   if (!a.sarif.empty()) cli::write_output(a.sarif, cli::json_text(validation_sarif(report)));
   if (!a.report.empty()) {
     cli::make_directory(a.report);
     cli::write_output(a.report + "/report.json", cli::json_text(validation_json(report)));
-    cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(plan.name, report.objectives)}));
+    cli::write_output(a.report + "/junit.xml", junit_xml({junit_suite(plan->name, report.objectives)}));
   }
   SweepView view;
   view.verbose = a.verbose;
@@ -263,7 +265,7 @@ int cmd_validate(const PlanArgs& a) {
     const std::string plan_option = a.plan.empty() ? std::string() : " --plan " + shell_word(a.plan);
     std::string first;
     for (std::size_t rank = 0; rank < rows.size(); ++rank) {
-      const FaultOutcome& run = report.sweep.outcomes[rows[rank]];
+      const FaultOutcome run = with_timeline(report.sweep.outcomes[rows[rank]], plan, report.sweep);
       const std::string file = (std::filesystem::path(a.emit_scenario) / replay_file_name(rank + 1, run)).string();
       const std::string label = a.plan.empty() ? "the default plan" : a.plan;
       cli::write_output(file, scenario_yaml(replay_scenario(report.sweep, run, label)));
@@ -275,6 +277,89 @@ int cmd_validate(const PlanArgs& a) {
     }
   }
   return report.pass() ? cli::kExitPass : cli::kExitFail;
+}
+
+ValidationReport report_of(const cli::LoadedPlan& loaded, const PlanArgs& a) {
+  ValidationReport report;
+  report.plan_name = loaded.plan->name;
+  report.plan_file = loaded.file;
+  // The embedded plan is scenarios/default-plan.yaml of the repository.
+  report.plan_uri = a.plan.empty() ? "scenarios/default-plan.yaml" : a.plan;
+  report.plan_digest = loaded.digest;
+  report.findings = lint_plan(*loaded.plan);
+  return report;
+}
+
+void check_only(const Plan& plan, const PlanArgs& a) {
+  if (a.only.empty()) return;
+  bool implicit = false;
+  std::vector<std::string> names;
+  for (const Objective& o : objectives_of(plan, implicit)) names.push_back(o.name);
+  if (const std::string why = sweep_only_problem(a.only, names); !why.empty()) throw cli::UsageError{why};
+}
+
+}  // namespace
+
+int cmd_validate(const PlanArgs& a) {
+  if (a.list_rules) {
+    std::cout << lint_rules_text();
+    return cli::kExitPass;
+  }
+  const cli::LoadedPlan loaded = cli::load_plan(a.plan);
+  const Plan& plan = *loaded.plan;
+  ValidationReport report = report_of(loaded, a);
+  if (a.static_only) return write_validation(report, a, loaded.plan);
+  std::optional<Shard> shard;
+  if (!a.shard.empty()) {
+    Result<Shard> parsed = parse_shard(a.shard);
+    if (!parsed) throw cli::UsageError{parsed.error().field + " " + parsed.error().message};
+    shard = parsed.value();
+    if (a.json.empty() || a.json == "-") throw cli::UsageError{"--shard writes its slice for clawsim merge: give --json FILE"};
+    for (const auto& [given, name] : {std::pair{!a.sarif.empty(), "--sarif"}, {!a.report.empty(), "--report"},
+                                      {a.top > 0, "--top"}, {!a.only.empty(), "--only"},
+                                      {!a.emit_scenario.empty(), "--emit-scenario"}}) {
+      if (given) throw cli::UsageError{std::string("--shard: ") + name + " is for the whole sweep: give it to clawsim merge"};
+    }
+  }
+  report.swept = true;
+  SweepSettings settings = sweep_settings(a, plan, shard);
+  check_only(plan, a);  // before the sweep, not minutes into it
+  std::optional<cli::Progress> shown;
+  settings.on_run = [&](std::size_t done, std::size_t total) {
+    if (!shown) shown.emplace("fault runs", total, !a.quiet);
+    shown->update(done);
+  };
+  report.sweep = sweep_faults(loaded.plan, settings);
+  if (shard) {
+    const std::size_t total = sweep_size(plan, settings).fault_sets;
+    const SweepIdentity id{plan.name, loaded.file, loaded.digest};
+    cli::write_output(a.json, cli::json_text(sweep_shard_json(report.sweep, id, *shard, total, settings.first_set)));
+    std::cout << "validate plan " << plan.name << ", slice " << shard->index << "/" << shard->count << ": fault sets "
+              << settings.first_set + 1 << ".." << settings.first_set + report.sweep.outcomes.size() << " of " << total
+              << " x " << settings.seeds.size() << " seeds, written to " << a.json
+              << "; clawsim merge joins the slices and judges the objectives\n";
+    return cli::kExitPass;
+  }
+  report.objectives = judge_objectives(plan, report.sweep);
+  return write_validation(report, a, loaded.plan);
+}
+
+int cmd_merge_validate(const std::vector<NamedJson>& slices, const PlanArgs& a) {
+  Result<MergedSweep> merged = merge_sweep_shards(slices);
+  if (!merged) throw cli::UsageError{merged.error().to_string()};
+  const cli::LoadedPlan loaded = cli::load_plan(a.plan);
+  const SweepIdentity& swept = merged.value().id;
+  if (loaded.digest != swept.plan_digest) {
+    throw cli::UsageError{"the slices swept plan " + swept.plan_name + " (" + swept.plan_file + ", digest " +
+                          swept.plan_digest + "); " + (a.plan.empty() ? "the default plan" : a.plan) + " has digest " +
+                          loaded.digest + ": give merge that plan with --plan"};
+  }
+  check_only(*loaded.plan, a);
+  ValidationReport report = report_of(loaded, a);
+  report.swept = true;
+  report.sweep = std::move(merged.value().sweep);
+  report.objectives = judge_objectives(*loaded.plan, report.sweep);
+  return write_validation(report, a, loaded.plan);
 }
 
 }  // namespace clawsim

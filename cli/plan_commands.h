@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "shard/shard.h"
 
 namespace clawsim {
 
@@ -20,6 +23,7 @@ struct PlanArgs {
   int top = 0;              // validate: show the N worst rows (0: the default view)
   std::string only;         // validate: one fault kind's rows, or one objective's
   std::string emit_scenario;  // validate: write the scenario replaying each row shown here
+  std::string shard;        // validate: "K/N", sweep slice K of N of the fault sets
   std::uint64_t seed = 1;
   bool static_only = false;
   bool list_rules = false;
@@ -29,5 +33,8 @@ struct PlanArgs {
 
 int cmd_validate(const PlanArgs& args);
 int cmd_check_change(const PlanArgs& args);
+// clawsim merge of validate's slices: the report validate would have written, from them and the
+// plan they swept (args.plan); the same outputs and views as validate.
+int cmd_merge_validate(const std::vector<NamedJson>& slices, const PlanArgs& args);
 
 }  // namespace clawsim

@@ -326,6 +326,15 @@ bool compatible(const Fault& a, const Fault& b) {
   return true;
 }
 
+void SweepResult::add_fault_set(std::vector<FaultOutcome> set_runs) {
+  std::size_t worst = 0;
+  for (std::size_t s = 1; s < set_runs.size(); ++s) {
+    if (worse_outcome(set_runs[s], set_runs[worst])) worst = s;
+  }
+  outcomes.push_back(set_runs.at(worst));  // one seed's numbers, reproducible with it
+  runs.push_back(std::move(set_runs));
+}
+
 std::vector<Objective> objectives_of(const Plan& plan, bool& implicit) {
   implicit = plan.objectives.empty();
   if (!implicit) return plan.objectives;

@@ -70,6 +70,9 @@ struct SweepResult {
                                        // first, then pairs, in fault order
   std::vector<std::vector<FaultOutcome>> runs;  // every seed's run, parallel to `outcomes`
   std::vector<std::string> notes;  // what was not swept, and why
+
+  // Adds one fault set's runs (one per seed, in seed order): its outcome is the worst of them.
+  void add_fault_set(std::vector<FaultOutcome> set_runs);
 };
 
 // Which partitions a sweep leaves out, and which it sweeps instead ("" when it sweeps every

@@ -107,6 +107,28 @@ Result<std::vector<RunResult>> slice_runs(const NamedJson& shard, const RunsIden
 
 }  // namespace
 
+Result<std::vector<SliceIndex>> slices_in_order(std::vector<SliceIndex> slices) {
+  if (slices.empty()) return InputError{"", 0, "", "no slices to merge"};
+  std::sort(slices.begin(), slices.end(), [](const SliceIndex& a, const SliceIndex& b) { return a.index < b.index; });
+  for (std::size_t i = 1; i < slices.size(); ++i) {
+    if (slices[i].index == slices[i - 1].index) {
+      return InputError{slices[i].shard->file, 0, "shard.index", "slice " + std::to_string(slices[i].index) +
+                                                                     " is also " + slices[i - 1].shard->file};
+    }
+  }
+  const int count = slices.front().count;
+  for (int k = 1; k <= count; ++k) {
+    const auto at = static_cast<std::size_t>(k - 1);
+    if (at >= slices.size() || slices[at].index != k) {
+      std::string given;
+      for (const SliceIndex& slice : slices) given += (given.empty() ? "" : ", ") + slice.shard->file;
+      return InputError{slices.front().shard->file, 0, "shard.index",
+                        "slice " + std::to_string(k) + " of " + std::to_string(count) + " is missing (given: " + given + ")"};
+    }
+  }
+  return slices;
+}
+
 Result<MergedRuns> merge_shards(const std::vector<NamedJson>& shards) {
   if (shards.empty()) return InputError{"", 0, "", "no slices to merge"};
   struct Slice {
@@ -154,23 +176,10 @@ Result<MergedRuns> merge_shards(const std::vector<NamedJson>& shards) {
       return InputError{s.file, 0, "", std::string("not a slice of clawsim scenario --runs: ") + e.what()};
     }
   }
+  std::vector<SliceIndex> indices;
+  for (const Slice& slice : slices) indices.push_back({slice.shard, slice.index, slice.count});
+  if (Result<std::vector<SliceIndex>> ordered = slices_in_order(indices); !ordered) return ordered.error();
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.index < b.index; });
-  const int count = slices.front().count;
-  for (std::size_t i = 1; i < slices.size(); ++i) {
-    if (slices[i].index == slices[i - 1].index) {
-      return InputError{slices[i].shard->file, 0, "shard.index", "slice " + std::to_string(slices[i].index) +
-                                                                     " is also " + slices[i - 1].shard->file};
-    }
-  }
-  for (int k = 1; k <= count; ++k) {
-    const auto at = static_cast<std::size_t>(k - 1);
-    if (at >= slices.size() || slices[at].index != k) {
-      std::string given;
-      for (const Slice& slice : slices) given += (given.empty() ? "" : ", ") + slice.shard->file;
-      return InputError{slices.front().shard->file, 0, "shard.index",
-                        "slice " + std::to_string(k) + " of " + std::to_string(count) + " is missing (given: " + given + ")"};
-    }
-  }
   for (const Slice& slice : slices) {
     Result<std::vector<RunResult>> runs = [&]() -> Result<std::vector<RunResult>> {
       try {

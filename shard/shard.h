@@ -46,6 +46,14 @@ struct NamedJson {
   std::string file;
   nlohmann::ordered_json json;
 };
+// A slice as merging sees it first: which of how many.
+struct SliceIndex {
+  const NamedJson* shard = nullptr;
+  int index = 0, count = 0;
+};
+// The slices by index, each of 1..count exactly once; else an error naming the file at fault.
+Result<std::vector<SliceIndex>> slices_in_order(std::vector<SliceIndex> slices);
+
 struct MergedRuns {
   RunsIdentity id;
   RunsTable runs;  // every slice's, in seed order

@@ -219,7 +219,9 @@ SweepSize sweep_size(const Plan& plan, const SweepSettings& settings) {
   }
   std::uint64_t managers = 0;
   for (const NodeSpec& n : plan.nodes) managers += n.role == Role::kManager ? 1 : 0;
-  size.runs = size.fault_sets * settings.seeds.size();
+  const std::size_t last = std::min(settings.last_set, size.fault_sets);
+  size.swept_sets = last > settings.first_set ? last - settings.first_set : 0;
+  size.runs = size.swept_sets * settings.seeds.size();
   size.work = size.runs * (plan.nodes.size() + 2 * managers);
   return size;
 }
@@ -231,9 +233,11 @@ std::string sweep_too_large(const Plan& plan, const SweepSettings& settings) {
   const std::uint64_t work_per_seed = size.work / std::max<std::uint64_t>(seeds, 1);
   const std::uint64_t seeds_that_fit =
       std::min<std::uint64_t>(work_per_seed == 0 ? 0 : kMaxSweepWork / work_per_seed,
-                              size.fault_sets == 0 ? 0 : kMaxSweepRuns / size.fault_sets);
-  std::string out = "the fault sweep is too large: " + std::to_string(size.fault_sets) +
-                    " fault sets" + (settings.depth >= 2 ? " (pairs included)" : "") + " x " +
+                              size.swept_sets == 0 ? 0 : kMaxSweepRuns / size.swept_sets);
+  const bool sliced = size.swept_sets < size.fault_sets;
+  std::string out = "the fault sweep is too large: " + std::to_string(size.swept_sets) +
+                    " fault sets" + (settings.depth >= 2 ? " (pairs included)" : "") +
+                    (sliced ? " (this slice's, of " + std::to_string(size.fault_sets) + ")" : "") + " x " +
                     std::to_string(seeds) + (seeds == 1 ? " seed = " : " seeds = ") +
                     std::to_string(size.runs) + " runs of " + std::to_string(plan.nodes.size()) +
                     " nodes, " + std::to_string(size.work) + " node-runs (a manager counts 3); " +
@@ -249,7 +253,8 @@ std::string sweep_too_large(const Plan& plan, const SweepSettings& settings) {
   } else if (settings.depth >= 2) {
     out += "--depth 1 sweeps single faults only; ";
   }
-  return out + "--static-only checks the rules without a sweep";
+  return out + "--shard K/N sweeps one slice of N on each of N machines (clawsim merge joins them); " +
+         "--static-only checks the rules without a sweep";
 }
 
 FaultOutcome run_faults(const std::shared_ptr<const Plan>& plan, const std::vector<const Fault*>& faults,
@@ -276,7 +281,10 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
     result.notes.push_back(skipped);
   }
   for (std::string& note : alike_workers_notes(*plan)) result.notes.push_back(std::move(note));
-  const std::vector<std::vector<const Fault*>> sets = fault_sets(faults, settings.depth);
+  std::vector<std::vector<const Fault*>> sets = fault_sets(faults, settings.depth);
+  const std::size_t last = std::min(settings.last_set, sets.size());
+  sets.erase(sets.begin() + static_cast<std::ptrdiff_t>(last), sets.end());
+  sets.erase(sets.begin(), sets.begin() + static_cast<std::ptrdiff_t>(std::min(settings.first_set, last)));
   // Run i is fault set i / seeds on seed i % seeds, each into its own slot, read in order.
   const std::size_t seeds = settings.seeds.size();
   const std::size_t total = sets.size() * seeds;
@@ -288,14 +296,8 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
         if (settings.on_run) settings.on_run(done, total);
       });
   for (std::size_t set = 0; set < sets.size(); ++set) {
-    std::vector<FaultOutcome> runs(std::make_move_iterator(slots.begin() + static_cast<std::ptrdiff_t>(set * seeds)),
-                                   std::make_move_iterator(slots.begin() + static_cast<std::ptrdiff_t>((set + 1) * seeds)));
-    std::size_t worst = 0;
-    for (std::size_t s = 1; s < runs.size(); ++s) {
-      if (worse_outcome(runs[s], runs[worst])) worst = s;
-    }
-    result.outcomes.push_back(runs[worst]);  // one seed's numbers, reproducible with it
-    result.runs.push_back(std::move(runs));
+    result.add_fault_set({std::make_move_iterator(slots.begin() + static_cast<std::ptrdiff_t>(set * seeds)),
+                          std::make_move_iterator(slots.begin() + static_cast<std::ptrdiff_t>((set + 1) * seeds))});
   }
   return result;
 }

@@ -23,6 +23,10 @@ struct SweepSettings {
                                        // enough for a failover to show (a Down leader takes ~45 s)
   DurationMs horizon_ms = 180'000;     // then the run goes on this long
   int jobs = 1;                        // runs at once; the result is the same whatever the number
+  // The fault sets swept, [first_set, last_set) of the whole sweep's (singles, then pairs):
+  // one slice of it (--shard), the rest left to other processes. Default: all of them.
+  std::size_t first_set = 0;
+  std::size_t last_set = static_cast<std::size_t>(-1);
   // Called after each run (fault set and seed) with how many are done of how many: for a
   // progress display, one call at a time whatever `jobs`. Optional; the sweep does no I/O.
   std::function<void(std::size_t done, std::size_t total)> on_run;
@@ -35,7 +39,8 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
 // ticks), so its work is counted in node-runs with a manager counting as three nodes.
 struct SweepSize {
   std::size_t fault_sets = 0;  // single faults, and at depth 2 the compatible pairs
-  std::size_t runs = 0;        // fault sets x seeds
+  std::size_t swept_sets = 0;  // of them, those in the settings' slice (all, unsharded)
+  std::size_t runs = 0;        // swept sets x seeds
   std::uint64_t work = 0;      // runs x (nodes + 2 x managers)
 };
 SweepSize sweep_size(const Plan& plan, const SweepSettings& settings);
