@@ -34,11 +34,11 @@ _clawsim() {
   case $command in
     scenarios) options="--inventory" ;;
     scenario) options="--plan --seed --runs --jobs --json --verbose --quiet --report --shard" ;;
-    validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --emit-scenario --sarif --static-only --rules --report" ;;
+    validate) options="--plan --seed --jobs --json --verbose --quiet --depth --seeds --top --only --emit-scenario --sarif --static-only --rules --report --shard" ;;
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
     fidelity) options="--plan --seeds --jobs --json --quiet --fit" ;;
-    merge) options="--json" ;;
+    merge) options="--json --plan --sarif --report --top --only --verbose --emit-scenario" ;;
     live)
       if ((cword == 2)); then
         COMPREPLY=($(compgen -W "status apply drill measure recover" -- "$cur"))
