@@ -1,10 +1,12 @@
 // The engine's event queue: a binary min-heap keyed by (integer time, sequence number), so
 // events are totally ordered and FIFO among equal times (as ns-3's scheduler does). The heap
-// is a vector that keeps its capacity: steady-state pushes and pops do not allocate.
+// holds small keys and the events wait in slots beside it; its vectors keep their capacity:
+// steady-state pushes and pops do not allocate.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "model/time.h"
@@ -40,32 +42,59 @@ struct Event {
 
 class EventQueue {
  public:
-  void reserve(std::size_t n) { heap_.reserve(n); }
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
-  const Event& top() const { return heap_.front(); }
+  void reserve(std::size_t n) {
+    keys_.reserve(n);
+    events_.reserve(n);
+    free_.reserve(n);
+  }
+  bool empty() const { return keys_.empty(); }
+  std::size_t size() const { return keys_.size(); }
+  const Event& top() const { return events_[slot_of(keys_.front())]; }
 
-  void push(Event event) {
-    event.seq = next_seq_++;
-    heap_.push_back(event);
-    std::push_heap(heap_.begin(), heap_.end(), Later{});
+  void push(const Event& event) {
+    const std::uint64_t seq = next_seq_++;
+    if (seq >> (64 - kSlotBits) != 0) throw std::length_error("over a trillion events in one simulation");
+    std::uint64_t slot = events_.size();
+    if (free_.empty()) {
+      if (slot > kMaxSlot) throw std::length_error("over 16 million events pending in the simulation");
+      events_.push_back(event);
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+      events_[slot] = event;
+    }
+    events_[slot].seq = seq;
+    keys_.push_back(Key{event.t_ms, seq << kSlotBits | slot});
+    std::push_heap(keys_.begin(), keys_.end(), Later{});
   }
 
   Event pop() {
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    Event e = heap_.back();
-    heap_.pop_back();
-    return e;
+    std::pop_heap(keys_.begin(), keys_.end(), Later{});
+    const std::uint32_t slot = slot_of(keys_.back());
+    keys_.pop_back();
+    free_.push_back(slot);
+    return events_[slot];
   }
 
  private:
+  // The heap orders 16-byte keys, not the events: (time, then sequence number, which is unique
+  // and in the high bits) and, in the low bits, where the event waits in `events_`.
+  struct Key {
+    TimeMs t_ms;
+    std::uint64_t seq_slot;
+  };
+  static constexpr int kSlotBits = 24;
+  static constexpr std::uint64_t kMaxSlot = (std::uint64_t{1} << kSlotBits) - 1;
+  static std::uint32_t slot_of(const Key& k) { return static_cast<std::uint32_t>(k.seq_slot & kMaxSlot); }
   struct Later {  // a type, not a function pointer, so the heap's comparisons inline
-    bool operator()(const Event& a, const Event& b) const {
-      return a.t_ms != b.t_ms ? a.t_ms > b.t_ms : a.seq > b.seq;
+    bool operator()(const Key& a, const Key& b) const {
+      return a.t_ms != b.t_ms ? a.t_ms > b.t_ms : a.seq_slot > b.seq_slot;
     }
   };
-  std::vector<Event> heap_;
-  std::uint64_t next_seq_ = 0;
+  std::vector<Key> keys_;
+  std::vector<Event> events_;         // by slot; a popped event's slot is reused
+  std::vector<std::uint32_t> free_;
+  std::uint64_t next_seq_ = 0;        // 40 bits of it order the keys
 };
 
 }  // namespace clawsim

@@ -92,6 +92,13 @@ std::optional<Violation> InvariantChecker::check(const InvariantState& now) {
 
 std::optional<Violation> InvariantChecker::check_member(std::size_t node, const MemberView& now) {
   if (node >= last_.size()) throw std::logic_error("a member checked before its cluster");
+  // Most Raft events (a tick, a heartbeat answered) change nothing checked: a member seen in
+  // exactly this state passed every check then and passes them now.
+  const LastSeen& before = last_[node];
+  if (before.member == now.member && before.role == now.role && before.term == now.term &&
+      before.commit == now.commit && before.last_index == now.last_index && before.voters == now.voters) {
+    return std::nullopt;
+  }
   return check_one(node, now, false);
 }
 
@@ -99,7 +106,7 @@ std::optional<Violation> InvariantChecker::check_one(std::size_t node, const Mem
                                                      bool new_group) {
   std::optional<Violation> v = check_history(node, now, new_group);
   if (!v && now.member && now.role == RaftRole::kLeader) v = check_leader(node, now);
-  if (!v) last_[node] = LastSeen{now.name, now.member, now.role, now.term, now.commit};
+  if (!v) last_[node] = LastSeen{now.name, now.member, now.role, now.term, now.commit, now.last_index, now.voters};
   return v;
 }
 

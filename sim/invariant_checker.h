@@ -114,6 +114,8 @@ class InvariantChecker {
     RaftRole role = RaftRole::kFollower;
     std::uint64_t term = 0;
     std::uint64_t commit = 0;
+    std::uint64_t last_index = 0;
+    std::uint64_t voters = 0;
   };
   std::vector<LastSeen> last_;
   std::uint32_t raft_group_ = 0;

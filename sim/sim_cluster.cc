@@ -264,7 +264,8 @@ void SimCluster::after_event() {
     raft_changed_ = false;
     update_leadership();
   }
-  settle_pending_downs();  // a commit index moves without a change of role, term or leader
+  // A commit index moves without a change of role, term or leader.
+  if (!pending_downs_.empty()) settle_pending_downs();
   // The API's answers first: a service that needs the quorum reads them.
   if (api_dirty_) {
     api_dirty_ = false;

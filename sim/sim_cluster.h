@@ -141,7 +141,7 @@ class SimCluster {
 
  private:
   // engine
-  void push(Event e) { queue_.push(std::move(e)); }
+  void push(const Event& e) { queue_.push(e); }
   void dispatch(const Event& e);
   void after_event();
   void record_api_answers();
