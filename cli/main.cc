@@ -382,7 +382,7 @@ const std::vector<CommandOptions>& command_options() {
       {"scenarios", {"inventory"}},
       {"plan", {}},
       {"scenario", {"plan", "seed", "runs", "jobs", "json", "verbose", "quiet", "report", "shard"}},
-      {"merge", {"json", "plan", "sarif", "report", "top", "only", "verbose", "emit-scenario"}},
+      {"merge", {"json", "quiet", "plan", "sarif", "report", "top", "only", "verbose", "emit-scenario"}},
       {"validate", {"plan", "seed", "jobs", "json", "verbose", "quiet", "depth", "seeds", "top", "only", "emit-scenario", "sarif", "static-only",
                     "rules", "report", "shard"}},
       {"check-change", {"plan", "seed", "json", "verbose", "quiet", "then-scenario"}},
@@ -501,8 +501,8 @@ kind (crash, daemon-stop, demote, drain, partition, nfs-outage, domain-outage) o
 sets that break one objective. The JSON and SARIF always hold every fault set.
 --emit-scenario DIR writes, for each row shown, a scenario that replays the row's worst seed:
 `clawsim scenario DIR/FILE --plan PLAN --seed S` is that run, timeline and all.
---shard K/N sweeps slice K of N of the fault sets (singles, then pairs) and writes it with
---json, exiting 0 once written: clawsim merge joins the slices, judges the objectives and
+--shard K/N sweeps slice K of N of the fault sets (singles, then pairs, dealt round: sets K,
+K+N, K+2N...) and writes it with --json, exiting 0 once written: clawsim merge joins the slices, judges the objectives and
 writes the report (give --top, --only, --sarif, --report and --emit-scenario to it).
 
   clawsim validate --plan my-plan.yaml --sarif validate.sarif

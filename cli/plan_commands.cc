@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <tuple>
 #include <iostream>
 #include <optional>
 
@@ -42,7 +41,8 @@ SweepSettings sweep_settings(const PlanArgs& a, const Plan& plan, const std::opt
     if (static_cast<std::size_t>(shard->count) > total) {
       throw cli::UsageError{"--shard " + a.shard + ": more slices than the sweep's " + std::to_string(total) + " fault sets"};
     }
-    std::tie(s.first_set, s.last_set) = shard_range(*shard, total);
+    s.slice = static_cast<std::size_t>(shard->index - 1);
+    s.slices = static_cast<std::size_t>(shard->count);
   }
   // Refused before anything runs, rather than minutes into it.
   if (const std::string why = sweep_too_large(plan, s); !why.empty()) throw cli::UsageError{why};
@@ -333,10 +333,10 @@ int cmd_validate(const PlanArgs& a) {
   if (shard) {
     const std::size_t total = sweep_size(plan, settings).fault_sets;
     const SweepIdentity id{plan.name, loaded.file, loaded.digest};
-    cli::write_output(a.json, cli::json_text(sweep_shard_json(report.sweep, id, *shard, total, settings.first_set)));
+    cli::write_output(a.json, cli::json_text(sweep_shard_json(report.sweep, id, *shard, total)));
     std::cout << "validate plan " << plan.name << ", slice " << shard->index << "/" << shard->count << ": fault sets "
-              << settings.first_set + 1 << ".." << settings.first_set + report.sweep.outcomes.size() << " of " << total
-              << " x " << settings.seeds.size() << " seeds, written to " << a.json
+              << shard->index << ", " << shard->index + shard->count << ", ... (" << report.sweep.outcomes.size()
+              << " of " << total << ") x " << settings.seeds.size() << " seeds, written to " << a.json
               << "; clawsim merge joins the slices and judges the objectives\n";
     return cli::kExitPass;
   }

@@ -75,6 +75,12 @@ struct SweepResult {
   void add_fault_set(std::vector<FaultOutcome> set_runs);
 };
 
+// A sweep split in `slices` (validate --shard) deals its fault sets round: slice s (from 0)
+// takes positions s, s + slices, s + 2 slices... How many of `total` that is.
+inline std::size_t fault_sets_in_slice(std::size_t total, std::size_t slice, std::size_t slices) {
+  return slice < total ? (total - slice + slices - 1) / slices : 0;
+}
+
 // Which partitions a sweep leaves out, and which it sweeps instead ("" when it sweeps every
 // two-way split): past a dozen nodes, every split would be thousands of runs, so the sweep
 // cuts off each manager, splits the managers, and cuts off each failure domain.

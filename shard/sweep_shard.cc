@@ -61,17 +61,17 @@ Json settings_json(const SweepResult& s) {
 
 struct Slice {
   SliceIndex index;
-  std::size_t total_sets = 0, first_set = 0;
+  std::size_t total_sets = 0;
 };
 
 }  // namespace
 
 nlohmann::ordered_json sweep_shard_json(const SweepResult& slice, const SweepIdentity& id, const Shard& s,
-                                        std::size_t total_sets, std::size_t first_set) {
+                                        std::size_t total_sets) {
   Json j;
   j["schema_version"] = kReportSchemaVersion;
   j["shard"] = {{"command", "validate"}, {"index", s.index}, {"count", s.count},
-                {"fault_sets", total_sets}, {"first_set", first_set}};
+                {"fault_sets", total_sets}};
   j["plan"] = {{"name", id.plan_name}, {"file", id.plan_file}, {"digest", id.plan_digest}};
   j["sweep"] = settings_json(slice);
   Json runs = Json::array();
@@ -103,8 +103,7 @@ Result<MergedSweep> merge_sweep_shards(const std::vector<NamedJson>& shards) {
       }
       const Json& sh = j.at("shard");
       const Slice slice{{&s, sh.at("index").get<int>(), sh.at("count").get<int>()},
-                        sh.at("fault_sets").get<std::size_t>(),
-                        sh.at("first_set").get<std::size_t>()};
+                        sh.at("fault_sets").get<std::size_t>()};
       const SweepIdentity id{j.at("plan").at("name").get<std::string>(), j.at("plan").at("file").get<std::string>(),
                              j.at("plan").at("digest").get<std::string>()};
       if (slices.empty()) {
@@ -143,36 +142,38 @@ Result<MergedSweep> merge_sweep_shards(const std::vector<NamedJson>& shards) {
   for (const Slice& slice : slices) indices.push_back(slice.index);
   if (Result<std::vector<SliceIndex>> ordered = slices_in_order(indices); !ordered) return ordered.error();
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.index.index < b.index.index; });
+  // Each slice's fault sets, read whole first; then dealt back: position i is slice i % N's
+  // (i / N)th.
+  std::vector<std::vector<std::vector<FaultOutcome>>> dealt;
   for (const Slice& slice : slices) {
     const NamedJson& file = *slice.index.shard;
-    const auto [first, last] = shard_range(Shard{slice.index.index, slice.index.count}, slice.total_sets);
-    if (slice.first_set != first) {
-      return InputError{file.file, 0, "shard.first_set", std::to_string(slice.first_set) + ", but slice " +
-                                                             std::to_string(slice.index.index) + " of " +
-                                                             std::to_string(slice.index.count) + " starts at " +
-                                                             std::to_string(first)};
-    }
+    const std::size_t expected = fault_sets_in_slice(slice.total_sets, static_cast<std::size_t>(slice.index.index - 1),
+                                                     static_cast<std::size_t>(slice.index.count));
     try {
       const Json& runs = file.json.at("runs");
-      if (runs.size() != last - first) {
+      if (runs.size() != expected) {
         return InputError{file.file, 0, "runs", std::to_string(runs.size()) + " fault sets, but slice " +
                                                     std::to_string(slice.index.index) + " of " +
-                                                    std::to_string(slice.index.count) + " has " +
-                                                    std::to_string(last - first)};
+                                                    std::to_string(slice.index.count) + " of " +
+                                                    std::to_string(slice.total_sets) + " has " + std::to_string(expected)};
       }
+      std::vector<std::vector<FaultOutcome>>& sets = dealt.emplace_back();
       for (std::size_t i = 0; i < runs.size(); ++i) {
         const Json& set = runs[i];
         if (set.size() != out.sweep.seeds.size()) {
           return InputError{file.file, 0, "runs[" + std::to_string(i) + "]", "one outcome per seed expected: " +
                                                                                  std::to_string(out.sweep.seeds.size())};
         }
-        std::vector<FaultOutcome> outcomes;
+        std::vector<FaultOutcome>& outcomes = sets.emplace_back();
         for (const Json& o : set) outcomes.push_back(outcome_from(o));
-        out.sweep.add_fault_set(std::move(outcomes));
       }
     } catch (const std::exception& e) {
       return InputError{file.file, 0, "runs", std::string("not a slice of clawsim validate: ") + e.what()};
     }
+  }
+  const std::size_t count = dealt.size();
+  for (std::size_t i = 0; i < slices.front().total_sets; ++i) {
+    out.sweep.add_fault_set(std::move(dealt[i % count][i / count]));
   }
   return out;
 }

@@ -219,8 +219,7 @@ SweepSize sweep_size(const Plan& plan, const SweepSettings& settings) {
   }
   std::uint64_t managers = 0;
   for (const NodeSpec& n : plan.nodes) managers += n.role == Role::kManager ? 1 : 0;
-  const std::size_t last = std::min(settings.last_set, size.fault_sets);
-  size.swept_sets = last > settings.first_set ? last - settings.first_set : 0;
+  size.swept_sets = fault_sets_in_slice(size.fault_sets, settings.slice, settings.slices);
   size.runs = size.swept_sets * settings.seeds.size();
   size.work = size.runs * (plan.nodes.size() + 2 * managers);
   return size;
@@ -281,10 +280,13 @@ SweepResult sweep_faults(const std::shared_ptr<const Plan>& plan, const SweepSet
     result.notes.push_back(skipped);
   }
   for (std::string& note : alike_workers_notes(*plan)) result.notes.push_back(std::move(note));
-  std::vector<std::vector<const Fault*>> sets = fault_sets(faults, settings.depth);
-  const std::size_t last = std::min(settings.last_set, sets.size());
-  sets.erase(sets.begin() + static_cast<std::ptrdiff_t>(last), sets.end());
-  sets.erase(sets.begin(), sets.begin() + static_cast<std::ptrdiff_t>(std::min(settings.first_set, last)));
+  std::vector<std::vector<const Fault*>> sets;
+  {
+    std::vector<std::vector<const Fault*>> all = fault_sets(faults, settings.depth);
+    for (std::size_t i = settings.slice; i < all.size(); i += std::max<std::size_t>(settings.slices, 1)) {
+      sets.push_back(std::move(all[i]));
+    }
+  }
   // Run i is fault set i / seeds on seed i % seeds, each into its own slot, read in order.
   const std::size_t seeds = settings.seeds.size();
   const std::size_t total = sets.size() * seeds;

@@ -23,10 +23,11 @@ struct SweepSettings {
                                        // enough for a failover to show (a Down leader takes ~45 s)
   DurationMs horizon_ms = 180'000;     // then the run goes on this long
   int jobs = 1;                        // runs at once; the result is the same whatever the number
-  // The fault sets swept, [first_set, last_set) of the whole sweep's (singles, then pairs):
-  // one slice of it (--shard), the rest left to other processes. Default: all of them.
-  std::size_t first_set = 0;
-  std::size_t last_set = static_cast<std::size_t>(-1);
+  // One slice of the sweep (--shard), the rest left to other processes: of the whole sweep's
+  // fault sets (singles, then pairs), those whose position i has i % slices == slice. Dealt
+  // round, not cut in ranges: the kinds of fault come in runs and differ in cost. Default: all.
+  std::size_t slice = 0;
+  std::size_t slices = 1;
   // Called after each run (fault set and seed) with how many are done of how many: for a
   // progress display, one call at a time whatever `jobs`. Optional; the sweep does no I/O.
   std::function<void(std::size_t done, std::size_t total)> on_run;

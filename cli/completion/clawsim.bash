@@ -38,7 +38,7 @@ _clawsim() {
     check-change) options="--plan --seed --json --verbose --quiet --then-scenario" ;;
     report) options="--html --junit --markdown" ;;
     fidelity) options="--plan --seeds --jobs --json --quiet --fit" ;;
-    merge) options="--json --plan --sarif --report --top --only --verbose --emit-scenario" ;;
+    merge) options="--json --quiet --plan --sarif --report --top --only --verbose --emit-scenario" ;;
     live)
       if ((cword == 2)); then
         COMPREPLY=($(compgen -W "status apply drill measure recover" -- "$cur"))

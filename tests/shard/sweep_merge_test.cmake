@@ -35,7 +35,7 @@ run_cli(1 validate ${sweep} ${views} --json whole.json --sarif whole.sarif --rep
 set(whole_text "${out}")
 expect_in("${whole_text}" "wrote ")
 run_cli(0 validate ${sweep} --shard 4/4 --json s4.json --jobs 2)
-expect_in("${out}" "slice 4/4: fault sets ")
+expect_in("${out}" "slice 4/4: fault sets 4, 8, ... (57 of 231) x 2 seeds")
 run_cli(0 validate ${sweep} --shard 1/4 --json s1.json --jobs 1)
 run_cli(0 validate ${sweep} --shard 3/4 --json s3.json --jobs 2)
 run_cli(0 validate ${sweep} --shard 2/4 --json s2.json --jobs 3)
