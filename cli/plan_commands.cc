@@ -336,7 +336,8 @@ int cmd_validate(const PlanArgs& a) {
     cli::write_output(a.json, cli::json_text(sweep_shard_json(report.sweep, id, *shard, total)));
     std::cout << "validate plan " << plan.name << ", slice " << shard->index << "/" << shard->count << ": fault sets "
               << shard->index << ", " << shard->index + shard->count << ", ... (" << report.sweep.outcomes.size()
-              << " of " << total << ") x " << settings.seeds.size() << " seeds, written to " << a.json
+              << " of " << total << ") x " << settings.seeds.size()
+              << (settings.seeds.size() == 1 ? " seed" : " seeds") << ", written to " << a.json
               << "; clawsim merge joins the slices and judges the objectives\n";
     return cli::kExitPass;
   }
