@@ -107,7 +107,7 @@ Result<std::vector<RunResult>> slice_runs(const NamedJson& shard, const RunsIden
 
 }  // namespace
 
-Result<std::vector<SliceIndex>> slices_in_order(std::vector<SliceIndex> slices) {
+std::optional<InputError> slice_missing_or_repeated(std::vector<SliceIndex> slices) {
   if (slices.empty()) return InputError{"", 0, "", "no slices to merge"};
   std::sort(slices.begin(), slices.end(), [](const SliceIndex& a, const SliceIndex& b) { return a.index < b.index; });
   for (std::size_t i = 1; i < slices.size(); ++i) {
@@ -126,7 +126,7 @@ Result<std::vector<SliceIndex>> slices_in_order(std::vector<SliceIndex> slices) 
                         "slice " + std::to_string(k) + " of " + std::to_string(count) + " is missing (given: " + given + ")"};
     }
   }
-  return slices;
+  return std::nullopt;
 }
 
 Result<MergedRuns> merge_shards(const std::vector<NamedJson>& shards) {
@@ -178,7 +178,7 @@ Result<MergedRuns> merge_shards(const std::vector<NamedJson>& shards) {
   }
   std::vector<SliceIndex> indices;
   for (const Slice& slice : slices) indices.push_back({slice.shard, slice.index, slice.count});
-  if (Result<std::vector<SliceIndex>> ordered = slices_in_order(indices); !ordered) return ordered.error();
+  if (std::optional<InputError> wrong = slice_missing_or_repeated(indices)) return *wrong;
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.index < b.index; });
   for (const Slice& slice : slices) {
     Result<std::vector<RunResult>> runs = [&]() -> Result<std::vector<RunResult>> {

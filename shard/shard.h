@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,8 +52,8 @@ struct SliceIndex {
   const NamedJson* shard = nullptr;
   int index = 0, count = 0;
 };
-// The slices by index, each of 1..count exactly once; else an error naming the file at fault.
-Result<std::vector<SliceIndex>> slices_in_order(std::vector<SliceIndex> slices);
+// Is each of slices 1..count there exactly once? The error names the file at fault.
+std::optional<InputError> slice_missing_or_repeated(std::vector<SliceIndex> slices);
 
 struct MergedRuns {
   RunsIdentity id;

@@ -140,7 +140,7 @@ Result<MergedSweep> merge_sweep_shards(const std::vector<NamedJson>& shards) {
   }
   std::vector<SliceIndex> indices;
   for (const Slice& slice : slices) indices.push_back(slice.index);
-  if (Result<std::vector<SliceIndex>> ordered = slices_in_order(indices); !ordered) return ordered.error();
+  if (std::optional<InputError> wrong = slice_missing_or_repeated(indices)) return *wrong;
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.index.index < b.index.index; });
   // Each slice's fault sets, read whole first; then dealt back: position i is slice i % N's
   // (i / N)th.

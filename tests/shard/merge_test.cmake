@@ -1,15 +1,7 @@
 # --shard K/N and clawsim merge: three slices of `scenario --runs`, run with different --jobs and
 # merged in another order, are the same bytes as one process's JSON and the same text; a slice
 # missing or given twice is refused, naming it.
-function(run_cli expected_rc)
-  execute_process(COMMAND ${CLAWSIM} ${ARGN} WORKING_DIRECTORY ${WORK_DIR}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL ${expected_rc})
-    message(FATAL_ERROR "clawsim ${ARGN}: exit ${rc}, expected ${expected_rc}\n${out}${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-  set(err "${err}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_helpers.cmake)
 
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})

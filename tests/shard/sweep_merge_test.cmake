@@ -3,21 +3,7 @@
 # JUnit, text (with --top and --only) and the scenarios --emit-scenario writes (the merge runs
 # each row shown again, since a slice keeps no timelines). A slice from another sweep, or a
 # merge given another plan, is refused, naming what differs.
-function(run_cli expected_rc)
-  execute_process(COMMAND ${CLAWSIM} ${ARGN} WORKING_DIRECTORY ${WORK_DIR}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL ${expected_rc})
-    message(FATAL_ERROR "clawsim ${ARGN}: exit ${rc}, expected ${expected_rc}\n${out}${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-  set(err "${err}" PARENT_SCOPE)
-endfunction()
-function(expect_in haystack needle)
-  string(FIND "${haystack}" "${needle}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected '${needle}' in:\n${haystack}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_helpers.cmake)
 function(same_file a b what)
   file(READ ${WORK_DIR}/${a} left)
   file(READ ${WORK_DIR}/${b} right)
