@@ -205,8 +205,8 @@ void SimCluster::run_until(TimeMs t_ms) {
   // the model, reported as such rather than spun on for ever.
   constexpr std::uint64_t kMaxEventsAtOneInstant = 1'000'000;
   std::uint64_t at_this_instant = 0;
-  while (!queue_.empty() && queue_.top().t_ms <= t_ms) {
-    const Event e = queue_.pop();
+  Event e;
+  while (queue_.pop_until(t_ms, &e)) {
     at_this_instant = e.t_ms == now_ms_ ? at_this_instant + 1 : 0;
     if (at_this_instant > kMaxEventsAtOneInstant) {
       throw std::logic_error("the simulation does not advance: over " + std::to_string(kMaxEventsAtOneInstant) +
