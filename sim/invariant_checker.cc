@@ -90,15 +90,8 @@ std::optional<Violation> InvariantChecker::check(const InvariantState& now) {
   return check_tasks(now);
 }
 
-std::optional<Violation> InvariantChecker::check_member(std::size_t node, const MemberView& now) {
+std::optional<Violation> InvariantChecker::check_changed_member(std::size_t node, const MemberView& now) {
   if (node >= last_.size()) throw std::logic_error("a member checked before its cluster");
-  // Most Raft events (a tick, a heartbeat answered) change nothing checked: a member seen in
-  // exactly this state passed every check then and passes them now.
-  const LastSeen& before = last_[node];
-  if (before.member == now.member && before.role == now.role && before.term == now.term &&
-      before.commit == now.commit && before.last_index == now.last_index && before.voters == now.voters) {
-    return std::nullopt;
-  }
   return check_one(node, now, false);
 }
 
