@@ -1,6 +1,6 @@
 // Micro-benchmarks of clawsim's engine, from the smallest part to a whole scenario run:
 //
-//   BM_EventQueueHold/N       one pop + one push on a heap of N events (the "hold" model)
+//   BM_EventQueueHold/N       one pop + one push on a queue of N events (the "hold" model)
 //   BM_EventQueueFillDrain/N  push N events, then pop them all
 //   BM_RaftHeartbeatRound     3 RaftMembers driven by hand: one tick each + every message
 //   BM_RaftElection           3 RaftMembers driven by hand: cut the leader off, tick until
